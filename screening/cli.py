@@ -1,0 +1,170 @@
+"""The `screening` command: score videos, evaluate against labels, start the app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from tqdm import tqdm
+
+from screening import __version__
+from screening.errors import ScreeningError
+from screening.model import MODEL_ENV_VAR, ModelInfo, resolve_model
+from screening.record import RecordWriter, ScreeningRecord
+from screening.settings import Settings, load_settings
+from screening.vocabulary import Movement, View
+
+VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif",
+                  ".y4m"}
+APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    """Files as given, and the videos inside any folder given (sorted, recursive)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*")
+                              if f.is_file() and f.suffix.lower() in VIDEO_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def _score_one(path: Path, model: ModelInfo, settings: Settings, args: argparse.Namespace,
+               bar: tqdm | None) -> ScreeningRecord:
+    from screening.pipeline import score_video  # imports mediapipe: only when scoring
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            if total and bar.total != total:
+                bar.reset(total=total)
+            bar.n = done
+            bar.refresh() if done % 15 == 0 else None
+
+    return score_video(path, model, settings, movement=args.movement, view=args.view,
+                       annotate_dir=args.annotate, progress=progress)
+
+
+def _worker(path: Path, model: ModelInfo, settings: Settings,
+            args: argparse.Namespace) -> ScreeningRecord:
+    return _score_one(path, model, settings, args, None)
+
+
+def _records(paths: list[Path], model: ModelInfo, settings: Settings,
+             args: argparse.Namespace) -> Iterator[ScreeningRecord]:
+    """Score videos one after another, or in worker processes, yielding as each finishes."""
+    show = (not args.quiet and sys.stderr.isatty()) or args.progress
+    if args.workers <= 1 or len(paths) <= 1:
+        overall = tqdm(total=len(paths), unit="video", disable=not show or len(paths) < 2,
+                       position=0)
+        for path in paths:
+            with tqdm(total=0, unit="frame", desc=path.name[:30], leave=False,
+                      disable=not show, position=1) as bar:
+                yield _score_one(path, model, settings, args, bar)
+            overall.update()
+        overall.close()
+        return
+    with ProcessPoolExecutor(max_workers=args.workers) as pool, \
+            tqdm(total=len(paths), unit="video", disable=not show) as overall:
+        futures = {pool.submit(_worker, p, model, settings, args): p for p in paths}
+        for future in as_completed(futures):
+            overall.update()
+            yield future.result()
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    settings = load_settings(args.settings)
+    model = resolve_model(args.model)
+    paths = _expand(args.paths)
+    if not paths:
+        raise ScreeningError("no videos found in the given folder(s)")
+    failed = 0
+    writer = RecordWriter(args.out) if args.out else None
+    try:
+        for record in _records(paths, model, settings, args):
+            if writer:
+                writer.write(record)
+            if record.ok:
+                print(record.summary_line(), flush=True)
+            else:
+                failed += 1
+                print(record.summary_line(), file=sys.stderr, flush=True)
+    finally:
+        if writer:
+            writer.close()
+    return 1 if failed else 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """Start the web app on localhost (the same as `streamlit run app.py`)."""
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE),
+               "--server.address", args.address, "--server.port", str(args.port),
+               "--browser.gatherUsageStats", "false"]
+    if args.headless:
+        command += ["--server.headless", "true"]
+    return subprocess.call(command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="screening",
+        description="Functional movement screen: score squats and lunges from video, "
+                    "offline, with MediaPipe. Nothing leaves this machine.")
+    parser.add_argument("--version", action="version", version=f"screening {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    score = sub.add_parser(
+        "score", help="score videos (files or folders) and write one record per video",
+        description="Score videos: find the pose in every frame, segment the reps and write "
+                    "one JSON record per video. A one-line summary per video goes to stdout, "
+                    "failures to stderr. Exit status: 0 all scored, 1 some failed, 2 usage "
+                    "error.")
+    score.add_argument("paths", nargs="+", metavar="PATH", help="video files or folders")
+    score.add_argument("--out", metavar="FILE", help="write records to FILE.jsonl or FILE.csv")
+    score.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="score N videos at once in separate processes (default 1)")
+    score.add_argument("--movement", choices=[m.value for m in Movement],
+                       help="the movement in the videos, when you know it")
+    score.add_argument("--view", choices=[v.value for v in View],
+                       help="the camera view, when you know it")
+    score.add_argument("--annotate", metavar="DIR",
+                       help="also write each video with the skeleton drawn, to DIR")
+    score.add_argument("--model", metavar="FILE",
+                       help=f"a PoseLandmarker .task file (default: the bundled model, or "
+                            f"${MODEL_ENV_VAR})")
+    score.add_argument("--settings", metavar="FILE",
+                       help="a TOML file overriding default settings")
+    score.add_argument("--progress", action="store_true",
+                       help="show progress bars even when stderr is not a terminal")
+    score.add_argument("--quiet", action="store_true", help="no progress bars")
+    score.set_defaults(func=cmd_score)
+
+    app = sub.add_parser("app", help="start the web app on this machine (localhost only)")
+    app.add_argument("--port", type=int, default=8501)
+    app.add_argument("--address", default="127.0.0.1",
+                     help="address to bind (default 127.0.0.1: only this machine can reach it)")
+    app.add_argument("--headless", action="store_true", help="do not open a browser")
+    app.set_defaults(func=cmd_app)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "workers", 1) < 1:
+        parser.error("--workers must be at least 1")
+    os.environ.setdefault("GLOG_minloglevel", "2")  # keep mediapipe's C++ logging quiet
+    try:
+        return int(args.func(args))
+    except ScreeningError as exc:
+        print(f"screening: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("screening: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,132 @@
+"""From a video file to a result record: decode, find the pose, clean, segment reps.
+
+This is the engine the CLI and the app share. It streams frames (one in memory at a time),
+and turns every expected failure into an `InputError` with a message a user can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from screening.annotate import write_annotated
+from screening.errors import InputError, ScreeningError
+from screening.filtering import smooth_recorded
+from screening.model import ModelInfo
+from screening.pose import PoseEstimator
+from screening.record import RepRecord, ScreeningRecord
+from screening.reps import Rep, find_reps
+from screening.sequence import PoseSequence, SequenceBuilder
+from screening.settings import Settings
+from screening.video import VideoFileSource, VideoInfo
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as (frames done, frames expected or 0) while a video is decoded."""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the pipeline learned from one video, before it is written as a record."""
+
+    info: VideoInfo
+    raw: PoseSequence
+    clean: PoseSequence
+    reps: list[Rep]
+
+
+def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
+                 progress: ProgressCallback | None = None) -> tuple[VideoInfo, PoseSequence]:
+    """Decode a video and run the pose model on every frame."""
+    with VideoFileSource(path) as source, PoseEstimator(model, settings.pose) as estimator:
+        info = source.info
+        builder = SequenceBuilder(width=info.width, height=info.height, fps=info.fps)
+        for frame in source:
+            builder.add(frame.index, frame.timestamp_s,
+                        estimator.estimate(frame.rgb, frame.timestamp_s))
+            if progress:
+                progress(len(builder), info.declared_frames)
+    return info, builder.build()
+
+
+def validate(info: VideoInfo, seq: PoseSequence, settings: Settings) -> None:
+    """Reject videos that cannot be screened, saying why in one line."""
+    name = Path(info.path).name
+    s = settings.input
+    if len(seq) == 0:
+        raise InputError(f"{name}: no frame could be decoded (corrupt or unsupported video)")
+    if info.declared_frames > s.min_frames and len(seq) < s.min_decoded_fraction * (
+            info.declared_frames - 1):
+        raise InputError(f"{name}: video is truncated or damaged (decoded {len(seq)} of "
+                         f"{info.declared_frames} frames)")
+    duration = float(seq.timestamps_s[-1] - seq.timestamps_s[0]) if len(seq) > 1 else 0.0
+    if len(seq) < s.min_frames or duration < s.min_duration_s:
+        raise InputError(f"{name}: too short to screen ({len(seq)} frame"
+                         f"{'s' if len(seq) != 1 else ''}, {duration:.1f} s; need at least "
+                         f"{s.min_duration_s:g} s and {s.min_frames} frames)")
+    if seq.detected_fraction < s.min_pose_fraction:
+        found = int(seq.detected.sum())
+        raise InputError(f"{name}: no person found (a pose in {found} of {len(seq)} frames); "
+                         "film the whole body, head to feet, in good light")
+
+
+def analyse(path: str | Path, model: ModelInfo, settings: Settings,
+            progress: ProgressCallback | None = None) -> Analysis:
+    """Decode, estimate, validate, clean and segment one video."""
+    info, raw = extract_pose(path, model, settings, progress)
+    validate(info, raw, settings)
+    clean = smooth_recorded(raw, settings.filter)
+    return Analysis(info=info, raw=raw, clean=clean, reps=find_reps(clean, settings.reps))
+
+
+def rep_records(seq: PoseSequence, reps: list[Rep]) -> list[RepRecord]:
+    """Reps with decoder frame numbers and their timing and depth measures."""
+    t, frames = seq.timestamps_s, seq.frame_indices
+    return [RepRecord(
+        index=r.index,
+        start_frame=int(frames[r.start]), bottom_frame=int(frames[r.bottom]),
+        end_frame=int(frames[r.end]),
+        metrics={"hip_drop_fraction": round(r.depth_fraction, 4),
+                 "duration_s": round(float(t[r.end] - t[r.start]), 3),
+                 "descent_s": round(float(t[r.bottom] - t[r.start]), 3),
+                 "ascent_s": round(float(t[r.end] - t[r.bottom]), 3)},
+    ) for r in reps]
+
+
+def annotate(analysis: Analysis, out_dir: str | Path) -> Path:
+    """Write `<out_dir>/<video stem>.annotated.mp4` with the cleaned skeleton and rep count."""
+    seq = analysis.clean
+    completed = np.zeros(len(seq), dtype=int)
+    for rep in analysis.reps:
+        completed[rep.end:] += 1
+    out = Path(out_dir) / f"{Path(analysis.info.path).stem}.annotated.mp4"
+    with VideoFileSource(analysis.info.path) as source:
+        return write_annotated(source, seq.image, seq.visibility, completed, out,
+                               analysis.info.fps, seq.width, seq.height)
+
+
+def score_video(path: str | Path, model: ModelInfo, settings: Settings, *,
+                movement: str | None = None, view: str | None = None,
+                annotate_dir: str | Path | None = None,
+                progress: ProgressCallback | None = None) -> ScreeningRecord:
+    """Score one video into a record; expected failures become `ok: false` with the reason."""
+    record = ScreeningRecord(source=str(path), model=model.as_record())
+    try:
+        analysis = analyse(path, model, settings, progress)
+    except ScreeningError as exc:
+        record.error = str(exc)
+        return record
+    seq = analysis.clean
+    record.ok = True
+    record.fps = round(analysis.info.fps, 3)
+    record.frames = len(seq)
+    record.duration_s = round(float(seq.timestamps_s[-1] - seq.timestamps_s[0]), 3)
+    record.pose_detected_fraction = round(analysis.raw.detected_fraction, 4)
+    record.movement = movement
+    record.view = view
+    record.reps = rep_records(seq, analysis.reps)
+    if annotate_dir is not None:
+        annotate(analysis, annotate_dir)
+    return record

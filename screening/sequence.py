@@ -1,0 +1,137 @@
+"""PoseSequence: the one time-first container of landmarks that every later stage reads.
+
+Arrays are (T, 33, 3) with T frames first, so a landmark's trajectory is `seq.image[:, LM]`
+and vectorised maths over time is natural. A frame with no person is NaN, never 0: a zero
+would look like a real landmark in the top-left corner and poison every average.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from screening.landmarks import MIRROR_INDEX, NUM_LANDMARKS
+
+
+@dataclass(frozen=True)
+class FramePose:
+    """The pose found in one frame.
+
+    image: (33, 3) x, y in pixels of the original frame, z on the same scale as x
+    (relative depth, hips at about 0). world: (33, 3) metres, origin between the hips,
+    MediaPipe's axes (x to the image's right, y down, z away from the camera).
+    visibility, presence: (33,) in 0..1.
+    """
+
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    people: int
+
+
+@dataclass(frozen=True)
+class PoseSequence:
+    """Landmarks of one person over time.
+
+    image: (T, 33, 3) pixels (x right, y down, z relative depth on the x scale).
+    world: (T, 33, 3) metres, origin between the hips (x right, y down, z away from camera).
+    visibility, presence: (T, 33) in 0..1 (NaN where no pose).
+    timestamps_s: (T,) presentation time of each frame. frame_indices: (T,) decoder index.
+    width, height: frame size in pixels; fps: nominal frame rate.
+    """
+
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    timestamps_s: np.ndarray
+    frame_indices: np.ndarray
+    width: int
+    height: int
+    fps: float
+    max_people: int = 1
+
+    def __post_init__(self) -> None:
+        t = len(self.timestamps_s)
+        expected = {"image": (t, NUM_LANDMARKS, 3), "world": (t, NUM_LANDMARKS, 3),
+                    "visibility": (t, NUM_LANDMARKS), "presence": (t, NUM_LANDMARKS),
+                    "frame_indices": (t,)}
+        for name, shape in expected.items():
+            if getattr(self, name).shape != shape:
+                raise ValueError(f"PoseSequence.{name} has shape {getattr(self, name).shape}, "
+                                 f"expected {shape}")
+
+    def __len__(self) -> int:
+        return len(self.timestamps_s)
+
+    @property
+    def detected(self) -> np.ndarray:
+        """(T,) True where a pose was found in the frame."""
+        return ~np.isnan(self.image[:, :, 0]).all(axis=1)
+
+    @property
+    def detected_fraction(self) -> float:
+        return float(self.detected.mean()) if len(self) else 0.0
+
+    def mirrored(self) -> PoseSequence:
+        """The same movement seen in a mirror: x flipped and left/right landmarks swapped.
+
+        A webcam preview is often mirrored; property tests use this to check that every
+        measure swaps sides and keeps its value.
+        """
+        idx = list(MIRROR_INDEX)
+        image = self.image[:, idx].copy()
+        image[..., 0] = self.width - image[..., 0]
+        world = self.world[:, idx].copy()
+        world[..., 0] = -world[..., 0]
+        return replace(self, image=image, world=world,
+                       visibility=self.visibility[:, idx].copy(),
+                       presence=self.presence[:, idx].copy())
+
+
+@dataclass
+class SequenceBuilder:
+    """Collects per-frame poses into a PoseSequence; holds only small landmark arrays."""
+
+    width: int
+    height: int
+    fps: float
+    _image: list[np.ndarray] = field(default_factory=list)
+    _world: list[np.ndarray] = field(default_factory=list)
+    _vis: list[np.ndarray] = field(default_factory=list)
+    _pres: list[np.ndarray] = field(default_factory=list)
+    _t: list[float] = field(default_factory=list)
+    _idx: list[int] = field(default_factory=list)
+    _max_people: int = 0
+
+    def add(self, index: int, timestamp_s: float, pose: FramePose | None) -> None:
+        nan3 = np.full((NUM_LANDMARKS, 3), np.nan)
+        nan1 = np.full(NUM_LANDMARKS, np.nan)
+        self._image.append(pose.image if pose else nan3)
+        self._world.append(pose.world if pose else nan3)
+        self._vis.append(pose.visibility if pose else nan1)
+        self._pres.append(pose.presence if pose else nan1)
+        self._t.append(timestamp_s)
+        self._idx.append(index)
+        if pose:
+            self._max_people = max(self._max_people, pose.people)
+
+    def __len__(self) -> int:
+        return len(self._t)
+
+    def build(self) -> PoseSequence:
+        t = len(self._t)
+        def stack(items: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
+            return np.stack(items) if items else np.empty((0, *shape))
+        return PoseSequence(
+            image=stack(self._image, (NUM_LANDMARKS, 3)),
+            world=stack(self._world, (NUM_LANDMARKS, 3)),
+            visibility=stack(self._vis, (NUM_LANDMARKS,)),
+            presence=stack(self._pres, (NUM_LANDMARKS,)),
+            timestamps_s=np.asarray(self._t, dtype=np.float64).reshape(t),
+            frame_indices=np.asarray(self._idx, dtype=np.int64).reshape(t),
+            width=self.width, height=self.height, fps=self.fps,
+            max_people=self._max_people,
+        )

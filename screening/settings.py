@@ -1,0 +1,128 @@
+"""Typed settings, loaded from the packaged defaults and an optional user TOML file.
+
+The defaults live in one place, `screening/data/settings.toml`, with a comment on each key.
+The dataclasses here declare each key's type and allowed range, so a bad value is caught at
+load time with a message naming the key, instead of surfacing as a strange result later.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from screening.errors import SettingsError
+
+
+def _range(lo: float | None = None, hi: float | None = None) -> Any:
+    """A dataclass field with an allowed closed range (no default: defaults live in the TOML)."""
+    return field(metadata={"min": lo, "max": hi})
+
+
+@dataclass(frozen=True)
+class PoseSettings:
+    min_detection_confidence: float = _range(0.0, 1.0)
+    min_presence_confidence: float = _range(0.0, 1.0)
+    min_tracking_confidence: float = _range(0.0, 1.0)
+    max_input_side_px: int = _range(0, 8192)
+
+
+@dataclass(frozen=True)
+class InputSettings:
+    min_duration_s: float = _range(0.0, 600.0)
+    min_frames: int = _range(1, 100000)
+    min_decoded_fraction: float = _range(0.0, 1.0)
+    min_pose_fraction: float = _range(0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class FilterSettings:
+    max_gap_s: float = _range(0.0, 10.0)
+    butterworth_order: int = _range(1, 8)
+    butterworth_cutoff_hz: float = _range(0.1, 100.0)
+    one_euro_min_cutoff_hz: float = _range(0.001, 100.0)
+    one_euro_beta: float = _range(0.0, 100.0)
+    one_euro_d_cutoff_hz: float = _range(0.001, 100.0)
+
+
+@dataclass(frozen=True)
+class RepSettings:
+    min_depth_fraction: float = _range(0.01, 1.0)
+    boundary_fraction: float = _range(0.0, 0.9)
+    min_rep_interval_s: float = _range(0.0, 10.0)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings; one section per concern, mirroring the TOML sections."""
+
+    pose: PoseSettings
+    input: InputSettings
+    filter: FilterSettings
+    reps: RepSettings
+
+
+_SECTIONS: dict[str, type] = {f.name: get_type_hints(Settings)[f.name] for f in fields(Settings)}
+
+
+def _build_section(name: str, cls: type, values: dict[str, Any]) -> Any:
+    """Validate one section's keys, types and ranges and build its dataclass."""
+    hints = get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise SettingsError(f"unknown setting [{name}] {unknown[0]} (known: {', '.join(known)})")
+    kwargs: dict[str, Any] = {}
+    for key, f in known.items():
+        if key not in values:
+            raise SettingsError(f"setting [{name}] {key} is missing")
+        value, kind = values[key], hints[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SettingsError(f"setting [{name}] {key} must be a number, got {value!r}")
+        if kind is int and not isinstance(value, int):
+            raise SettingsError(f"setting [{name}] {key} must be a whole number, got {value!r}")
+        lo, hi = f.metadata.get("min"), f.metadata.get("max")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise SettingsError(f"setting [{name}] {key} = {value} is outside {lo}..{hi}")
+        kwargs[key] = kind(value)
+    return cls(**kwargs)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[str, Any]:
+    """Overlay a user file on the defaults, section by section."""
+    merged = {name: dict(section) for name, section in base.items()}
+    for name, section in override.items():
+        if name not in _SECTIONS:
+            raise SettingsError(f"unknown settings section [{name}] in {where}")
+        if not isinstance(section, dict):
+            raise SettingsError(f"[{name}] in {where} must be a table of settings")
+        merged[name].update(section)
+    return merged
+
+
+def _read_toml(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{where} is not valid TOML: {exc}") from None
+
+
+def default_settings_text() -> str:
+    """The packaged defaults file, comments included (what `--settings` files override)."""
+    return resources.files("screening.data").joinpath("settings.toml").read_text("utf-8")
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load the defaults, overlaid with the user's TOML file when one is given."""
+    data = _read_toml(default_settings_text(), "the default settings")
+    if path is not None:
+        path = Path(path)
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise SettingsError(f"cannot read settings file {path}: {exc.strerror}") from None
+        data = _merge(data, _read_toml(text, str(path)), str(path))
+    return Settings(**{name: _build_section(name, cls, data.get(name, {}))
+                       for name, cls in _SECTIONS.items()})

@@ -1,0 +1,80 @@
+"""The product's fixed vocabulary: movements, camera views, check codes, and which view sees what.
+
+One place for these names so that the checks, the scorer, the sample-video generator and
+the evaluation all agree. SPEC section 5 is the source of the view table.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Movement(StrEnum):
+    """The movements the screen knows.
+
+    deep_squat: feet about shoulder width, squat as deep as possible, arms free (reaching
+    forward or at the chest). overhead_squat: the same squat with the arms held straight
+    overhead throughout (FMS deep squat / NASM overhead squat). lunge: split stance, the back
+    knee lowers toward the floor and rises again.
+    """
+
+    DEEP_SQUAT = "deep_squat"
+    OVERHEAD_SQUAT = "overhead_squat"
+    LUNGE = "lunge"
+
+
+class View(StrEnum):
+    """Where the camera stands relative to the person.
+
+    side_left means the person's LEFT side faces the camera; side_right, the right side.
+    oblique is anywhere about 30-60 degrees between front and side.
+    """
+
+    FRONT = "front"
+    SIDE_LEFT = "side_left"
+    SIDE_RIGHT = "side_right"
+    OBLIQUE = "oblique"
+
+
+class Check(StrEnum):
+    """The compensations the screen looks for (SPEC section 5)."""
+
+    HEEL_LIFT = "heel_lift"
+    FEET_TURN_OUT = "feet_turn_out"
+    FEET_ROLL_OUT = "feet_roll_out"
+    KNEE_VALGUS = "knee_valgus"
+    FORWARD_LEAN = "forward_lean"
+    ARMS_FALL_FORWARD = "arms_fall_forward"
+    SHOULDER_ELEVATION = "shoulder_elevation"
+    INSUFFICIENT_DEPTH = "insufficient_depth"
+    ASYMMETRIC_SHIFT = "asymmetric_shift"
+    BALANCE_LOSS = "balance_loss"
+
+
+_SIDE = frozenset({View.SIDE_LEFT, View.SIDE_RIGHT})
+
+VIEWS_THAT_SEE: dict[Check, frozenset[View]] = {
+    Check.HEEL_LIFT: _SIDE | {View.OBLIQUE},
+    Check.FEET_TURN_OUT: frozenset({View.FRONT}),
+    Check.FEET_ROLL_OUT: frozenset({View.FRONT}),
+    Check.KNEE_VALGUS: frozenset({View.FRONT}),
+    Check.FORWARD_LEAN: _SIDE,
+    Check.ARMS_FALL_FORWARD: _SIDE,
+    Check.SHOULDER_ELEVATION: frozenset({View.FRONT}),
+    Check.INSUFFICIENT_DEPTH: _SIDE | {View.OBLIQUE},
+    Check.ASYMMETRIC_SHIFT: frozenset({View.FRONT}),
+    Check.BALANCE_LOSS: _SIDE | {View.FRONT},
+}
+"""For each check, the camera views from which it can be assessed at all."""
+
+CHECKS_FOR_MOVEMENT: dict[Movement, tuple[Check, ...]] = {
+    Movement.DEEP_SQUAT: tuple(c for c in Check if c is not Check.BALANCE_LOSS),
+    Movement.OVERHEAD_SQUAT: tuple(c for c in Check if c is not Check.BALANCE_LOSS),
+    Movement.LUNGE: (Check.KNEE_VALGUS, Check.FORWARD_LEAN, Check.BALANCE_LOSS),
+}
+"""Which checks apply to which movement."""
+
+
+def can_see(check: Check | str, view: View | str) -> bool:
+    """True when `check` can be assessed from camera `view`."""
+    return View(view) in VIEWS_THAT_SEE[Check(check)]
