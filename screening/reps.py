@@ -38,8 +38,8 @@ def hip_drop_fraction(seq: PoseSequence) -> np.ndarray:
     0 when standing tall, about 0.5-0.6 at the bottom of a deep squat; NaN where no pose.
     Standing height is the 95th percentile over the clip, so a few bad frames do not set it.
     """
-    hip_y = np.nanmean(seq.image[:, _HIPS, 1], axis=1) if len(seq) else np.empty(0)
-    ankle_y = np.nanmean(seq.image[:, _ANKLES, 1], axis=1) if len(seq) else np.empty(0)
+    hip_y = seq.image[:, _HIPS, 1].mean(axis=1)
+    ankle_y = seq.image[:, _ANKLES, 1].mean(axis=1)
     height = ankle_y - hip_y
     if not np.isfinite(height).any():
         return np.full(len(seq), np.nan)
