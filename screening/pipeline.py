@@ -41,34 +41,33 @@ def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
                  progress: ProgressCallback | None = None) -> tuple[VideoInfo, PoseSequence]:
     """Decode a video and run the pose model on every frame."""
     with VideoFileSource(path) as source, PoseEstimator(model, settings.pose) as estimator:
-        info = source.info
-        builder = SequenceBuilder(width=info.width, height=info.height, fps=info.fps)
+        builder = SequenceBuilder(fps=source.info.fps)
         for frame in source:
             builder.add(frame.index, frame.timestamp_s,
                         estimator.estimate(frame.rgb, frame.timestamp_s))
             if progress:
-                progress(len(builder), info.declared_frames)
-    return info, builder.build()
+                progress(len(builder), source.info.declared_frames)
+        info = source.info  # the first frame may have corrected the size
+    return info, builder.build(width=info.width, height=info.height)
 
 
 def validate(info: VideoInfo, seq: PoseSequence, settings: Settings) -> None:
     """Reject videos that cannot be screened, saying why in one line."""
-    name = Path(info.path).name
     s = settings.input
     if len(seq) == 0:
-        raise InputError(f"{name}: no frame could be decoded (corrupt or unsupported video)")
+        raise InputError("no frame could be decoded (corrupt or unsupported video)")
     if info.declared_frames > s.min_frames and len(seq) < s.min_decoded_fraction * (
             info.declared_frames - 1):
-        raise InputError(f"{name}: video is truncated or damaged (decoded {len(seq)} of "
+        raise InputError(f"video is truncated or damaged (decoded {len(seq)} of "
                          f"{info.declared_frames} frames)")
     duration = float(seq.timestamps_s[-1] - seq.timestamps_s[0]) if len(seq) > 1 else 0.0
     if len(seq) < s.min_frames or duration < s.min_duration_s:
-        raise InputError(f"{name}: too short to screen ({len(seq)} frame"
+        raise InputError(f"too short to screen ({len(seq)} frame"
                          f"{'s' if len(seq) != 1 else ''}, {duration:.1f} s; need at least "
                          f"{s.min_duration_s:g} s and {s.min_frames} frames)")
     if seq.detected_fraction < s.min_pose_fraction:
         found = int(seq.detected.sum())
-        raise InputError(f"{name}: no person found (a pose in {found} of {len(seq)} frames); "
+        raise InputError(f"no person found (a pose in {found} of {len(seq)} frames); "
                          "film the whole body, head to feet, in good light")
 
 

@@ -69,7 +69,7 @@ class ScreeningRecord:
         """One line for the terminal: what a user scanning a batch wants to see."""
         name = Path(self.source).name
         if not self.ok:
-            return f"FAIL {name}: {self.error}"
+            return f"FAIL {self.source}: {self.error}"
         parts = [f"ok   {name}:", f"{len(self.reps)} rep{'s' if len(self.reps) != 1 else ''}",
                  f"pose {self.pose_detected_fraction:.0%}", f"{self.frames} frames"]
         if self.movement:

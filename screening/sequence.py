@@ -95,8 +95,6 @@ class PoseSequence:
 class SequenceBuilder:
     """Collects per-frame poses into a PoseSequence; holds only small landmark arrays."""
 
-    width: int
-    height: int
     fps: float
     _image: list[np.ndarray] = field(default_factory=list)
     _world: list[np.ndarray] = field(default_factory=list)
@@ -121,7 +119,7 @@ class SequenceBuilder:
     def __len__(self) -> int:
         return len(self._t)
 
-    def build(self) -> PoseSequence:
+    def build(self, width: int, height: int) -> PoseSequence:
         t = len(self._t)
         def stack(items: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
             return np.stack(items) if items else np.empty((0, *shape))
@@ -132,6 +130,6 @@ class SequenceBuilder:
             presence=stack(self._pres, (NUM_LANDMARKS,)),
             timestamps_s=np.asarray(self._t, dtype=np.float64).reshape(t),
             frame_indices=np.asarray(self._idx, dtype=np.int64).reshape(t),
-            width=self.width, height=self.height, fps=self.fps,
+            width=width, height=height, fps=self.fps,
             max_people=self._max_people,
         )

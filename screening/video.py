@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -45,8 +45,8 @@ def _describe_unopenable(path: Path) -> str:
         head = fh.read(64)
     if head.lstrip().startswith((b"{", b"<", b"#")) or all(32 <= b < 127 or b in b"\r\n\t"
                                                             for b in head):
-        return f"{path.name} is not a video (it looks like a text file)"
-    return f"{path.name} is not a readable video (unknown format or corrupt header)"
+        return "not a video (it looks like a text file)"
+    return "not a readable video (unknown format or corrupt header)"
 
 
 class VideoFileSource:
@@ -58,11 +58,11 @@ class VideoFileSource:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         if not self.path.exists():
-            raise InputError(f"{self.path}: file not found")
+            raise InputError("file not found")
         if self.path.is_dir():
-            raise InputError(f"{self.path}: is a folder, not a video")
+            raise InputError("is a folder, not a video")
         if self.path.stat().st_size == 0:
-            raise InputError(f"{self.path.name} is empty (0 bytes)")
+            raise InputError("file is empty (0 bytes)")
         self._cap = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
         if not self._cap.isOpened():
             self._cap.release()
@@ -70,11 +70,11 @@ class VideoFileSource:
         # OpenCV applies the container's rotation by default; say so explicitly so a change
         # of default in a future OpenCV does not silently give us sideways people.
         self._cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+        # With auto-orientation on, OpenCV already reports the size of the rotated frame;
+        # the first decoded frame has the final word (see __iter__).
         width = int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
         rotation = int(self._cap.get(cv2.CAP_PROP_ORIENTATION_META)) % 360
-        if rotation in (90, 270):
-            width, height = height, width
         fps = float(self._cap.get(cv2.CAP_PROP_FPS) or 0.0)
         if not np.isfinite(fps) or fps <= 0 or fps > 1000:
             fps = 0.0
@@ -100,6 +100,8 @@ class VideoFileSource:
                 # Some containers report no or repeated times: fall back to the nominal rate.
                 t = last_t + (1.0 / self.info.fps if self.info.fps else 1.0 / 30.0)
             last_t = t
+            if index == 0 and bgr.shape[:2] != (self.info.height, self.info.width):
+                self.info = replace(self.info, width=bgr.shape[1], height=bgr.shape[0])
             self.decoded_frames = index + 1
             yield Frame(index=index, timestamp_s=t, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
             index += 1

@@ -21,18 +21,18 @@ def test_landmark_enum_matches_mediapipe_indices():
 
 
 def test_builder_stores_missing_frames_as_nan_never_zero():
-    b = SequenceBuilder(width=640, height=480, fps=30.0)
+    b = SequenceBuilder(fps=30.0)
     pose = FramePose(np.ones((33, 3)), np.ones((33, 3)), np.ones(33), np.ones(33), people=1)
     b.add(0, 0.0, pose)
     b.add(1, 0.033, None)
-    seq = b.build()
+    seq = b.build(width=640, height=480)
     assert np.isnan(seq.image[1]).all() and np.isnan(seq.world[1]).all()
     assert seq.detected.tolist() == [True, False]
     assert seq.detected_fraction == 0.5
 
 
 def test_empty_builder_gives_empty_sequence():
-    seq = SequenceBuilder(width=10, height=10, fps=30.0).build()
+    seq = SequenceBuilder(fps=30.0).build(width=10, height=10)
     assert len(seq) == 0 and seq.image.shape == (0, 33, 3)
 
 
