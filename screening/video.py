@@ -43,6 +43,8 @@ def _describe_unopenable(path: Path) -> str:
     """Say why OpenCV could not open a file, in words a user can act on."""
     with path.open("rb") as fh:
         head = fh.read(64)
+    if head[4:8] == b"ftyp":
+        return "video is truncated or damaged (its MP4 index cannot be read)"
     if head.lstrip().startswith((b"{", b"<", b"#")) or all(32 <= b < 127 or b in b"\r\n\t"
                                                             for b in head):
         return "not a video (it looks like a text file)"

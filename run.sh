@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine: sets up .venv (once) and then
+#   ./run.sh app    starts the web app on http://localhost:8501 (this machine only)
+#   ./run.sh test   runs the whole test suite (installs Chromium for browser tests if root)
+#   ./run.sh score VIDEO...   scores videos from the command line
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+
+setup() {
+  local extras=$1
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+  fi
+  # Reinstall only when pyproject.toml changed since the last install.
+  local stamp="$VENV/.installed-$extras"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    if [ "$extras" = base ]; then
+      "$VENV/bin/pip" install --quiet -e .
+    else
+      "$VENV/bin/pip" install --quiet -e ".[$extras]"
+    fi
+    touch "$stamp"
+  fi
+}
+
+chromium_for_browser_tests() {
+  # Browser tests drive Debian's Chromium (Playwright's own browser download cannot work
+  # offline). Install it when we may; the tests skip with a reason when it is absent.
+  if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
+cmd=${1:-app}
+shift || true
+case "$cmd" in
+  app)
+    setup base
+    exec "$VENV/bin/screening" app "$@"
+    ;;
+  test)
+    setup test
+    chromium_for_browser_tests
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  score)
+    setup base
+    exec "$VENV/bin/screening" score "$@"
+    ;;
+  *)
+    echo "usage: ./run.sh [app|test|score VIDEO...]" >&2
+    exit 2
+    ;;
+esac
