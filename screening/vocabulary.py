@@ -63,12 +63,16 @@ VIEWS_THAT_SEE: dict[Check, frozenset[View]] = {
     Check.SHOULDER_ELEVATION: frozenset({View.FRONT}),
     Check.INSUFFICIENT_DEPTH: _SIDE | {View.OBLIQUE},
     Check.ASYMMETRIC_SHIFT: frozenset({View.FRONT}),
-    Check.BALANCE_LOSS: _SIDE | {View.FRONT},
+    # Sway is sideways: the side view sees it only as motion toward the camera, which a
+    # single camera measures poorly, so the front and oblique views judge it.
+    Check.BALANCE_LOSS: frozenset({View.FRONT, View.OBLIQUE}),
 }
 """For each check, the camera views from which it can be assessed at all."""
 
 CHECKS_FOR_MOVEMENT: dict[Movement, tuple[Check, ...]] = {
-    Movement.DEEP_SQUAT: tuple(c for c in Check if c is not Check.BALANCE_LOSS),
+    # With the arms reaching forward by design, "arms fall forward" has no meaning.
+    Movement.DEEP_SQUAT: tuple(c for c in Check
+                               if c not in (Check.BALANCE_LOSS, Check.ARMS_FALL_FORWARD)),
     Movement.OVERHEAD_SQUAT: tuple(c for c in Check if c is not Check.BALANCE_LOSS),
     Movement.LUNGE: (Check.KNEE_VALGUS, Check.FORWARD_LEAN, Check.BALANCE_LOSS),
 }
