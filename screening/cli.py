@@ -13,7 +13,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from screening import __version__
-from screening.errors import ScreeningError
+from screening.errors import ScreeningError, UsageError
 from screening.model import MODEL_ENV_VAR, ModelInfo, resolve_model
 from screening.record import RecordWriter, ScreeningRecord
 from screening.settings import Settings, load_settings
@@ -21,6 +21,7 @@ from screening.vocabulary import Movement, View
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif",
                   ".y4m"}
+RETAKE_KINDS = ("heels_elevated", "hands_on_hips")
 APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
 
 
@@ -48,7 +49,8 @@ def _score_one(path: Path, model: ModelInfo, settings: Settings, args: argparse.
             bar.refresh() if done % 15 == 0 else None
 
     return score_video(path, model, settings, movement=args.movement, view=args.view,
-                       annotate_dir=args.annotate, progress=progress)
+                       pain=args.pain, retakes=args.retake, annotate_dir=args.annotate,
+                       progress=progress)
 
 
 def _worker(path: Path, model: ModelInfo, settings: Settings,
@@ -78,12 +80,48 @@ def _records(paths: list[Path], model: ModelInfo, settings: Settings,
             yield future.result()
 
 
+def _key_values(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise UsageError(f"{what} expects KEY=VALUE, got {item!r}")
+        out[key.strip().lower()] = value.strip()
+    return out
+
+
+def _pain(items: list[str]) -> dict[str, float]:
+    """--pain knee=3 --pain back=0: numeric rating scale 0-10 per region."""
+    out = {}
+    for region, text in _key_values(items, "--pain").items():
+        try:
+            nrs = float(text)
+        except ValueError:
+            raise UsageError(f"--pain {region}={text}: the rating must be a number 0-10") from None
+        if not 0 <= nrs <= 10:
+            raise UsageError(f"--pain {region}={text}: the rating must be between 0 and 10")
+        out[region] = nrs
+    return out
+
+
+def _retakes(items: list[str]) -> dict[str, str]:
+    out = _key_values(items, "--retake")
+    for kind in out:
+        if kind not in RETAKE_KINDS:
+            raise UsageError(f"--retake {kind}: choose one of {', '.join(RETAKE_KINDS)}")
+    return out
+
+
 def cmd_score(args: argparse.Namespace) -> int:
+    args.pain = _pain(args.pain)
+    args.retake = _retakes(args.retake)
     settings = load_settings(args.settings)
     model = resolve_model(args.model)
     paths = _expand(args.paths)
     if not paths:
         raise ScreeningError("no videos found in the given folder(s)")
+    if args.retake and len(paths) > 1:
+        raise UsageError("--retake belongs to one person's video: score one PATH with it")
     failed = 0
     writer = RecordWriter(args.out) if args.out else None
     try:
@@ -133,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the movement in the videos, when you know it")
     score.add_argument("--view", choices=[v.value for v in View],
                        help="the camera view, when you know it")
+    score.add_argument("--pain", action="append", default=[], metavar="REGION=NRS",
+                       help="pain felt during the movement, 0-10 per region (e.g. knee=3); "
+                            "any pain routes to the pain program")
+    score.add_argument("--retake", action="append", default=[], metavar="KIND=FILE",
+                       help="a retake of the same squat: heels_elevated=FILE or "
+                            "hands_on_hips=FILE; sharpens the score and the route")
     score.add_argument("--annotate", metavar="DIR",
                        help="also write each video with the skeleton drawn, to DIR")
     score.add_argument("--model", metavar="FILE",

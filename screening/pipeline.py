@@ -13,12 +13,16 @@ from pathlib import Path
 import numpy as np
 
 from screening.annotate import write_annotated
+from screening.checks import CheckResult, run_checks
+from screening.context import Context, build_context
 from screening.errors import InputError, ScreeningError
 from screening.filtering import smooth_recorded
 from screening.model import ModelInfo
 from screening.pose import PoseEstimator
-from screening.record import RepRecord, ScreeningRecord
-from screening.reps import Rep, find_reps
+from screening.programs import build_program
+from screening.record import FindingRecord, RepRecord, ScreeningRecord
+from screening.routing import decide_route
+from screening.scoring import fms_score
 from screening.sequence import PoseSequence, SequenceBuilder
 from screening.settings import Settings
 from screening.video import VideoFileSource, VideoInfo
@@ -34,7 +38,8 @@ class Analysis:
     info: VideoInfo
     raw: PoseSequence
     clean: PoseSequence
-    reps: list[Rep]
+    context: Context
+    checks: list[CheckResult]
 
 
 def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
@@ -71,34 +76,42 @@ def validate(info: VideoInfo, seq: PoseSequence, settings: Settings) -> None:
                          "film the whole body, head to feet, in good light")
 
 
-def analyse(path: str | Path, model: ModelInfo, settings: Settings,
+def analyse(path: str | Path, model: ModelInfo, settings: Settings, *,
+            movement: str | None = None, view: str | None = None,
             progress: ProgressCallback | None = None) -> Analysis:
-    """Decode, estimate, validate, clean and segment one video."""
+    """Decode, estimate, validate, clean, work out the context and run the checks."""
     info, raw = extract_pose(path, model, settings, progress)
     validate(info, raw, settings)
     clean = smooth_recorded(raw, settings.filter)
-    return Analysis(info=info, raw=raw, clean=clean, reps=find_reps(clean, settings.reps))
+    ctx = build_context(clean, settings.reps, settings.context, movement, view)
+    return Analysis(info=info, raw=raw, clean=clean, context=ctx,
+                    checks=run_checks(clean, ctx, settings))
 
 
-def rep_records(seq: PoseSequence, reps: list[Rep]) -> list[RepRecord]:
-    """Reps with decoder frame numbers and their timing and depth measures."""
+def rep_records(analysis: Analysis) -> list[RepRecord]:
+    """Reps with decoder frame numbers, timing, depth and each check's measure."""
+    seq = analysis.clean
     t, frames = seq.timestamps_s, seq.frame_indices
-    return [RepRecord(
-        index=r.index,
-        start_frame=int(frames[r.start]), bottom_frame=int(frames[r.bottom]),
-        end_frame=int(frames[r.end]),
-        metrics={"hip_drop_fraction": round(r.depth_fraction, 4),
-                 "duration_s": round(float(t[r.end] - t[r.start]), 3),
-                 "descent_s": round(float(t[r.bottom] - t[r.start]), 3),
-                 "ascent_s": round(float(t[r.end] - t[r.bottom]), 3)},
-    ) for r in reps]
+    out = []
+    for k, r in enumerate(analysis.context.reps):
+        metrics = {"hip_drop_fraction": round(r.depth_fraction, 4),
+                   "duration_s": round(float(t[r.end] - t[r.start]), 3),
+                   "descent_s": round(float(t[r.bottom] - t[r.start]), 3),
+                   "ascent_s": round(float(t[r.end] - t[r.bottom]), 3)}
+        for check in analysis.checks:
+            if check.assessable and k < len(check.rep_values):
+                metrics[f"{check.code.value}_{check.units}"] = round(check.rep_values[k], 2)
+        out.append(RepRecord(index=r.index, start_frame=int(frames[r.start]),
+                             bottom_frame=int(frames[r.bottom]), end_frame=int(frames[r.end]),
+                             metrics=metrics))
+    return out
 
 
 def annotate(analysis: Analysis, out_dir: str | Path) -> Path:
     """Write `<out_dir>/<video stem>.annotated.mp4` with the cleaned skeleton and rep count."""
     seq = analysis.clean
     completed = np.zeros(len(seq), dtype=int)
-    for rep in analysis.reps:
+    for rep in analysis.context.reps:
         completed[rep.end:] += 1
     out = Path(out_dir) / f"{Path(analysis.info.path).stem}.annotated.mp4"
     with VideoFileSource(analysis.info.path) as source:
@@ -108,24 +121,58 @@ def annotate(analysis: Analysis, out_dir: str | Path) -> Path:
 
 def score_video(path: str | Path, model: ModelInfo, settings: Settings, *,
                 movement: str | None = None, view: str | None = None,
+                pain: dict[str, float] | None = None,
+                retakes: dict[str, str | Path] | None = None,
                 annotate_dir: str | Path | None = None,
                 progress: ProgressCallback | None = None) -> ScreeningRecord:
-    """Score one video into a record; expected failures become `ok: false` with the reason."""
+    """Score one video into a record; expected failures become `ok: false` with the reason.
+
+    retakes: optional {"heels_elevated": file, "hands_on_hips": file} of the same person;
+    they refine the score and the route (SPEC section 6).
+    """
     record = ScreeningRecord(source=str(path), model=model.as_record())
     try:
-        analysis = analyse(path, model, settings, progress)
+        analysis = analyse(path, model, settings, movement=movement, view=view,
+                           progress=progress)
+        retake_checks = {
+            kind: analyse(file, model, settings, movement=analysis.context.movement.value).checks
+            for kind, file in (retakes or {}).items()}
     except ScreeningError as exc:
         record.error = str(exc)
         return record
-    seq = analysis.clean
+    fill_record(record, analysis, pain or {}, retake_checks)
+    if annotate_dir is not None:
+        annotate(analysis, annotate_dir)
+    return record
+
+
+def fill_record(record: ScreeningRecord, analysis: Analysis, pain: dict[str, float],
+                retake_checks: dict[str, list[CheckResult]]) -> None:
+    """Write an analysis, its score, route and program into a record."""
+    seq, ctx = analysis.clean, analysis.context
     record.ok = True
     record.fps = round(analysis.info.fps, 3)
     record.frames = len(seq)
     record.duration_s = round(float(seq.timestamps_s[-1] - seq.timestamps_s[0]), 3)
     record.pose_detected_fraction = round(analysis.raw.detected_fraction, 4)
-    record.movement = movement
-    record.view = view
-    record.reps = rep_records(seq, analysis.reps)
-    if annotate_dir is not None:
-        annotate(analysis, annotate_dir)
-    return record
+    record.movement = ctx.movement.value
+    record.view = ctx.view.value
+    record.reps = rep_records(analysis)
+    record.findings = [FindingRecord(**vars(f)) for c in analysis.checks for f in c.findings]
+    record.not_assessable = [c.code.value for c in analysis.checks if not c.assessable]
+    record.not_assessable_reasons = {c.code.value: c.reason or "" for c in analysis.checks
+                                     if not c.assessable}
+    heels, hands = retake_checks.get("heels_elevated"), retake_checks.get("hands_on_hips")
+    record.score = fms_score(analysis.checks, ctx.movement, any(v > 0 for v in pain.values()),
+                             heels)
+    decision = decide_route(analysis.checks, ctx.movement, pain, heels, hands)
+    record.route = decision.route
+    record.route_reasons = decision.reasons
+    record.focus = decision.focus
+    record.suggested_retakes = decision.suggested_retakes
+    record.program = build_program(decision.route,
+                                   [f for c in analysis.checks for f in c.findings])
+    record.pain = dict(pain)
+    record.context = {"yaw_deg": round(ctx.yaw_deg, 1), "lead_side": ctx.lead_side,
+                      "movement_detected": ctx.movement_detected,
+                      "view_detected": ctx.view_detected}

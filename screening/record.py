@@ -61,6 +61,13 @@ class ScreeningRecord:
     program: dict[str, Any] | None = None
     model: dict[str, str] = field(default_factory=dict)
     version: str = __version__
+    # Added fields (SPEC allows additions): why the route, what to film next, context.
+    not_assessable_reasons: dict[str, str] = field(default_factory=dict)
+    route_reasons: list[str] = field(default_factory=list)
+    focus: list[str] = field(default_factory=list)
+    suggested_retakes: list[str] = field(default_factory=list)
+    pain: dict[str, float] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return _finite(asdict(self))

@@ -55,6 +55,34 @@ class RepSettings:
 
 
 @dataclass(frozen=True)
+class ContextSettings:
+    standing_drop_fraction: float = _range(0.0, 0.5)
+    baseline_s: float = _range(0.05, 10.0)
+    front_max_yaw_deg: float = _range(0.0, 90.0)
+    side_min_yaw_deg: float = _range(0.0, 90.0)
+    lunge_knee_gap_fraction: float = _range(0.0, 1.0)
+    lunge_stagger_fraction: float = _range(0.0, 2.0)
+    overhead_fraction: float = _range(0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Cut-offs of one check, in the check's own units (see the comments in the TOML)."""
+
+    mild: float = _range(None, None)
+    moderate: float = _range(None, None)
+    severe: float = _range(None, None)
+    min_visibility: float = _range(0.0, 1.0)
+
+
+CHECK_SECTIONS = ("heel_lift", "feet_turn_out", "feet_roll_out", "knee_valgus", "forward_lean",
+                  "arms_fall_forward", "shoulder_elevation", "insufficient_depth",
+                  "asymmetric_shift", "balance_loss", "forward_lean_lunge",
+                  "knee_valgus_lunge")
+"""The [checks.*] tables: one per check code, plus lunge-specific cut-offs."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings; one section per concern, mirroring the TOML sections."""
 
@@ -62,9 +90,12 @@ class Settings:
     input: InputSettings
     filter: FilterSettings
     reps: RepSettings
+    context: ContextSettings
+    checks: dict[str, CheckSettings]
 
 
-_SECTIONS: dict[str, type] = {f.name: get_type_hints(Settings)[f.name] for f in fields(Settings)}
+_SECTIONS: dict[str, type] = {f.name: get_type_hints(Settings)[f.name] for f in fields(Settings)
+                              if f.name != "checks"}
 
 
 def _build_section(name: str, cls: type, values: dict[str, Any]) -> Any:
@@ -94,11 +125,19 @@ def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[s
     """Overlay a user file on the defaults, section by section."""
     merged = {name: dict(section) for name, section in base.items()}
     for name, section in override.items():
-        if name not in _SECTIONS:
+        if name not in _SECTIONS and name != "checks":
             raise SettingsError(f"unknown settings section [{name}] in {where}")
         if not isinstance(section, dict):
             raise SettingsError(f"[{name}] in {where} must be a table of settings")
-        merged[name].update(section)
+        if name == "checks":
+            for code, table in section.items():
+                if code not in CHECK_SECTIONS:
+                    raise SettingsError(f"unknown check [checks.{code}] in {where}")
+                if not isinstance(table, dict):
+                    raise SettingsError(f"[checks.{code}] in {where} must be a table")
+                merged["checks"][code] = {**merged["checks"].get(code, {}), **table}
+        else:
+            merged[name].update(section)
     return merged
 
 
@@ -124,5 +163,12 @@ def load_settings(path: str | Path | None = None) -> Settings:
         except OSError as exc:
             raise SettingsError(f"cannot read settings file {path}: {exc.strerror}") from None
         data = _merge(data, _read_toml(text, str(path)), str(path))
-    return Settings(**{name: _build_section(name, cls, data.get(name, {}))
-                       for name, cls in _SECTIONS.items()})
+    sections = {name: _build_section(name, cls, data.get(name, {}))
+                for name, cls in _SECTIONS.items()}
+    checks = {code: _build_section(f"checks.{code}", CheckSettings,
+                                   data.get("checks", {}).get(code, {}))
+              for code in CHECK_SECTIONS}
+    for code, c in checks.items():
+        if not c.mild <= c.moderate <= c.severe:
+            raise SettingsError(f"[checks.{code}] needs mild <= moderate <= severe")
+    return Settings(**sections, checks=checks)

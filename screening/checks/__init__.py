@@ -1,0 +1,62 @@
+"""The ten compensation checks, one module each, and the function that runs them.
+
+Each module exposes CODE, UNITS and `assess(seq, ctx, cfg) -> CheckResult`. `run_checks`
+adds the rules every check shares: only checks that apply to the movement run, a view
+that cannot see a check makes it "not assessable", and a clip with no rep has nothing to
+judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+from screening.checks import (
+    arms_fall_forward,
+    asymmetric_shift,
+    balance_loss,
+    feet_roll_out,
+    feet_turn_out,
+    forward_lean,
+    heel_lift,
+    insufficient_depth,
+    knee_valgus,
+    shoulder_elevation,
+)
+from screening.checks.base import CheckResult, Finding, not_assessable, view_reason
+from screening.context import Context
+from screening.sequence import PoseSequence
+from screening.settings import CheckSettings, Settings
+from screening.vocabulary import CHECKS_FOR_MOVEMENT, Check, Movement
+
+_MODULES: tuple[ModuleType, ...] = (
+    heel_lift, feet_turn_out, feet_roll_out, knee_valgus, forward_lean, arms_fall_forward,
+    shoulder_elevation, insufficient_depth, asymmetric_shift, balance_loss,
+)
+CHECKS: dict[Check, Callable[[PoseSequence, Context, CheckSettings], CheckResult]] = {
+    m.CODE: m.assess for m in _MODULES
+}
+UNITS: dict[Check, str] = {m.CODE: m.UNITS for m in _MODULES}
+
+__all__ = ["CHECKS", "CheckResult", "Finding", "run_checks"]
+
+
+def settings_for(code: Check, movement: Movement, settings: Settings) -> CheckSettings:
+    """The cut-offs for a check; lunges have their own for the knee and the trunk."""
+    if movement is Movement.LUNGE and f"{code.value}_lunge" in settings.checks:
+        return settings.checks[f"{code.value}_lunge"]
+    return settings.checks[code.value]
+
+
+def run_checks(seq: PoseSequence, ctx: Context, settings: Settings) -> list[CheckResult]:
+    """Run every check that applies to the clip's movement."""
+    results = []
+    for code in CHECKS_FOR_MOVEMENT[ctx.movement]:
+        reason = view_reason(code, ctx.view)
+        if reason is None and not ctx.reps:
+            reason = "no complete rep was found to judge"
+        if reason is not None:
+            results.append(not_assessable(code, UNITS[code], reason))
+            continue
+        results.append(CHECKS[code](seq, ctx, settings_for(code, ctx.movement, settings)))
+    return results

@@ -1,0 +1,41 @@
+"""Arms falling forward in the overhead squat (tight lats / chest, stiff upper back).
+
+Measure: the forward tilt of the arm (shoulder -> wrist) from straight up, at the bottom,
+signed toward where the person faces. Arms in line with the ears are about 0 degrees.
+Seen from the side.
+"""
+
+from __future__ import annotations
+
+from screening.checks.base import (
+    CheckResult,
+    not_assessable,
+    rep_findings,
+    side_landmark,
+    usable_sides,
+    values_at_bottoms,
+)
+from screening.checks.forward_lean import forward_angle_deg
+from screening.context import Context
+from screening.kinematics import point
+from screening.sequence import PoseSequence
+from screening.settings import CheckSettings
+from screening.vocabulary import Check
+
+CODE = Check.ARMS_FALL_FORWARD
+UNITS = "deg"
+PARTS = ("SHOULDER", "WRIST")
+
+
+def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
+    sides = usable_sides(seq, ctx, PARTS, cfg.min_visibility)
+    if not sides:
+        return not_assessable(CODE, UNITS, "the arms are not clearly visible")
+    per_side, at_bottom = {}, {}
+    for s in sides:
+        arm = forward_angle_deg(point(seq.image, side_landmark(s, "SHOULDER")),
+                                point(seq.image, side_landmark(s, "WRIST")), ctx.facing_sign)
+        per_side[s] = arm
+        at_bottom[s] = values_at_bottoms(seq, ctx, arm, baseline_relative=False)
+    landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
+    return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

@@ -1,0 +1,51 @@
+"""Loss of balance in the lunge: the pelvis sways side to side over the feet.
+
+Measure: the peak-to-peak sideways movement of the pelvis centre over the feet during a
+rep, in cm, after removing the part that follows the up-down movement (seen obliquely, the
+pelvis's normal forward-back travel would otherwise look like sway). Seen from the front
+or obliquely.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from screening.checks.asymmetric_shift import LANDMARKS, pelvis_over_feet_cm
+from screening.checks.base import CheckResult, not_assessable, rep_findings, usable_sides
+from screening.context import Context
+from screening.reps import hip_drop_fraction
+from screening.sequence import PoseSequence
+from screening.settings import CheckSettings
+from screening.vocabulary import Check
+
+CODE = Check.BALANCE_LOSS
+UNITS = "cm"
+
+
+def sway_residual_cm(lateral_cm: np.ndarray, drop: np.ndarray) -> np.ndarray:
+    """Lateral position minus its best linear fit on the hip drop (the depth-driven part)."""
+    ok = np.isfinite(lateral_cm) & np.isfinite(drop)
+    out = np.full_like(lateral_cm, np.nan)
+    if ok.sum() < 3:
+        return out
+    design = np.stack([np.ones(ok.sum()), drop[ok]], axis=1)
+    coef, *_ = np.linalg.lstsq(design, lateral_cm[ok], rcond=None)
+    out[ok] = lateral_cm[ok] - design @ coef
+    return out
+
+
+def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
+    if len(usable_sides(seq, ctx, ("HIP", "ANKLE"), cfg.min_visibility)) < 2:
+        return not_assessable(CODE, UNITS, "both hips and feet must be visible")
+    lateral = pelvis_over_feet_cm(seq, ctx)
+    drop = hip_drop_fraction(seq)
+    series = np.full(len(seq), np.nan)
+    values = []
+    for rep in ctx.reps:
+        window = slice(rep.start, rep.end + 1)
+        resid = sway_residual_cm(lateral[window], drop[window])
+        series[window] = np.abs(resid - np.nanmedian(resid)) * 2.0
+        values.append(float(np.nanmax(resid) - np.nanmin(resid))
+                      if np.isfinite(resid).any() else float("nan"))
+    return rep_findings(CODE, UNITS, seq, ctx, cfg, {"none": series}, {"none": values},
+                        LANDMARKS)

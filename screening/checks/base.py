@@ -1,0 +1,199 @@
+"""What every check shares: the Finding it reports, its result, and rep-window helpers.
+
+A check is a pure function `assess(seq, ctx, cfg) -> CheckResult`. It measures one thing
+over time (a baseline-relative, body-size-normalised series), reads that measure at the
+bottom of each rep, and reports a Finding for each rep where it passes the mild cut-off.
+A check reports findings only when at least half of the reps show them, so one noisy rep
+does not label a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from screening.context import Context
+from screening.kinematics import nanmean, nanmedian
+from screening.landmarks import Landmark
+from screening.reps import Rep, hip_drop_fraction
+from screening.sequence import PoseSequence
+from screening.settings import CheckSettings
+from screening.vocabulary import VIEWS_THAT_SEE, Check, View
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One compensation seen in one rep."""
+
+    code: str
+    side: str          # left | right | both | none
+    severity: str      # mild | moderate | severe
+    confidence: float  # 0..1
+    value: float
+    units: str
+    rep: int | None
+    frames: list[int]  # decoder frame numbers that show it
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one check on one clip."""
+
+    code: Check
+    units: str
+    assessable: bool
+    reason: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    series: dict[str, np.ndarray] = field(default_factory=dict)
+    """The measure over time (per side where it has sides), for charts."""
+    rep_values: list[float] = field(default_factory=list)
+    """The measure at the bottom of each rep (worse side), NaN where not measurable."""
+    threshold: float = float("nan")
+
+
+def not_assessable(code: Check, units: str, reason: str) -> CheckResult:
+    return CheckResult(code=code, units=units, assessable=False, reason=reason)
+
+
+def view_reason(code: Check, view: View) -> str | None:
+    """Why a view cannot judge a check, or None when it can."""
+    if view in VIEWS_THAT_SEE[code]:
+        return None
+    best = " or ".join(sorted(v.value.replace("_", " ") for v in VIEWS_THAT_SEE[code]))
+    return f"not assessable from the {view.value.replace('_', ' ')} view; film from the {best}"
+
+
+def severity(value: float, cfg: CheckSettings) -> str | None:
+    """mild / moderate / severe by the check's cut-offs; None below the mild cut-off."""
+    if not np.isfinite(value) or value < cfg.mild:
+        return None
+    if value >= cfg.severe:
+        return "severe"
+    if value >= cfg.moderate:
+        return "moderate"
+    return "mild"
+
+
+def bottom_window(seq: PoseSequence, rep: Rep, fraction: float = 0.7) -> np.ndarray:
+    """Indices of the rep's frames deep enough to count as "at the bottom".
+
+    The frames where the hips are at least `fraction` of the rep's own depth down; a pause
+    at the bottom widens the window, so a measure read here is a median, not one frame.
+    """
+    drop = hip_drop_fraction(seq)[rep.start:rep.end + 1]
+    idx = np.arange(rep.start, rep.end + 1)
+    deep = idx[np.nan_to_num(drop, nan=0.0) >= fraction * rep.depth_fraction]
+    return deep if len(deep) else np.array([rep.bottom])
+
+
+def baseline_value(series: np.ndarray, frames: np.ndarray) -> float:
+    return float(nanmedian(series[frames]))
+
+
+def visibility(seq: PoseSequence, landmarks: Sequence[Landmark], frames: np.ndarray) -> float:
+    """Mean visibility of some landmarks over some frames (0 when never seen)."""
+    v = nanmean(seq.visibility[np.ix_(frames, [int(lm) for lm in landmarks])])
+    return float(v) if np.isfinite(v) else 0.0
+
+
+def view_confidence(code: Check, view: View) -> float:
+    """Side and front views see their checks squarely; an oblique view less so."""
+    return 0.75 if view is View.OBLIQUE else 1.0
+
+
+def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
+                 cfg: CheckSettings, per_side: dict[str, np.ndarray],
+                 rep_value: dict[str, list[float]], landmarks: Sequence[Landmark],
+                 series_units_factor: float = 1.0) -> CheckResult:
+    """Turn per-side measures at each rep's bottom into Findings.
+
+    per_side: side -> (T,) measure series (for charts and for the frames that show it).
+    rep_value: side -> one value per rep (the measure at that rep's bottom).
+    A side is 'left'/'right', or 'both'/'none' for measures of the whole body.
+    """
+    result = CheckResult(code=code, units=units, assessable=True, series=per_side,
+                         threshold=cfg.mild)
+    sides = list(rep_value)
+    flagged: list[Finding] = []
+    for i, rep in enumerate(ctx.reps):
+        values = {s: rep_value[s][i] for s in sides}
+        finite = {s: v for s, v in values.items() if np.isfinite(v)}
+        worst = max(finite.values()) if finite else float("nan")
+        result.rep_values.append(worst)
+        over = [s for s, v in finite.items() if severity(v, cfg)]
+        if not over:
+            continue
+        side = over[0] if len(over) == 1 else "both"
+        window = np.arange(rep.start, rep.end + 1)
+        shown = [int(seq.frame_indices[t]) for t in window
+                 if any(np.nan_to_num(per_side[s][t] * series_units_factor) >= cfg.mild
+                        for s in over)]
+        conf = min(1.0, visibility(seq, landmarks, window)) * view_confidence(code, ctx.view)
+        flagged.append(Finding(code=code.value, side=side, severity=severity(worst, cfg) or "",
+                               confidence=round(conf, 3), value=round(worst, 2), units=units,
+                               rep=rep.index,
+                               frames=shown or [int(seq.frame_indices[rep.bottom])]))
+    if ctx.reps and len({f.rep for f in flagged}) * 2 >= len(ctx.reps):
+        result.findings = flagged
+    return result
+
+
+SIDES = ("left", "right")
+
+
+def side_landmark(side: str, name: str) -> Landmark:
+    """Landmark by side and part name, e.g. ('left', 'HEEL') -> LEFT_HEEL."""
+    return Landmark[f"{side.upper()}_{name}"]
+
+
+def usable_sides(seq: PoseSequence, ctx: Context, parts: Sequence[str],
+                 min_visibility: float) -> list[str]:
+    """Sides whose landmarks (e.g. HEEL, FOOT_INDEX) are seen well enough during the reps.
+
+    From the side, the far leg is hidden behind the near one; MediaPipe still places it,
+    with low visibility, and such a guess must not be judged.
+    """
+    frames = np.concatenate([np.arange(r.start, r.end + 1) for r in ctx.reps]) \
+        if ctx.reps else np.arange(len(seq))
+    return [s for s in SIDES
+            if visibility(seq, [side_landmark(s, p) for p in parts], frames) >= min_visibility]
+
+
+def outward_sign(seq: PoseSequence, side: str, frames: np.ndarray) -> float:
+    """+1 when this side's outward direction (away from the midline) is image +x."""
+    hip = seq.image[frames, side_landmark(side, "HIP"), 0]
+    other = seq.image[frames, side_landmark("right" if side == "left" else "left", "HIP"), 0]
+    return 1.0 if nanmedian(hip - other) >= 0 else -1.0
+
+
+def values_at_bottoms(seq: PoseSequence, ctx: Context, series: np.ndarray,
+                      baseline_relative: bool = True) -> list[float]:
+    """The median of a measure over each rep's bottom window, minus its standing value."""
+    out = []
+    for rep, base in zip(ctx.reps, ctx.baselines, strict=True):
+        v = float(nanmedian(series[bottom_window(seq, rep)]))
+        if baseline_relative:
+            v -= baseline_value(series, base.frames)
+        out.append(v)
+    return out
+
+
+def relative_series(ctx: Context, series: np.ndarray) -> np.ndarray:
+    """A measure relative to the standing baseline of the rep each frame belongs to."""
+    out = np.full_like(series, np.nan)
+    bounds = [0] + [r.end + 1 for r in ctx.reps[:-1]] + [len(series)]
+    for k, base in enumerate(ctx.baselines):
+        out[bounds[k]:bounds[k + 1]] = series[bounds[k]:bounds[k + 1]] - \
+            baseline_value(series, base.frames)
+    return out
+
+
+def px_per_m_series(ctx: Context, length: int) -> np.ndarray:
+    """(T,) image scale of the rep each frame belongs to (pixels per metre at the body)."""
+    out = np.full(length, np.nan)
+    bounds = [0] + [r.end + 1 for r in ctx.reps[:-1]] + [length]
+    for k, base in enumerate(ctx.baselines):
+        out[bounds[k]:bounds[k + 1]] = base.px_per_m
+    return out

@@ -1,0 +1,52 @@
+"""Feet turning out during the descent (tight calves / lateral hamstring, NASM).
+
+Measure: the outward angle of the foot axis (heel -> toes) seen from the front, from the
+toes' sideways offset over the foot's true length, minus the same at standing. Only the
+change counts: some people stand with the feet a little turned out, and that is their
+set-up, not a compensation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from screening.checks.base import (
+    CheckResult,
+    not_assessable,
+    outward_sign,
+    px_per_m_series,
+    relative_series,
+    rep_findings,
+    side_landmark,
+    usable_sides,
+    values_at_bottoms,
+)
+from screening.context import Context
+from screening.kinematics import distance, nanmedian, point
+from screening.sequence import PoseSequence
+from screening.settings import CheckSettings
+from screening.vocabulary import Check
+
+CODE = Check.FEET_TURN_OUT
+UNITS = "deg"
+PARTS = ("HEEL", "FOOT_INDEX")
+
+
+def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
+    sides = usable_sides(seq, ctx, PARTS, cfg.min_visibility)
+    if not sides:
+        return not_assessable(CODE, UNITS, "the feet are not clearly visible")
+    scale = px_per_m_series(ctx, len(seq))
+    stand = np.flatnonzero(ctx.standing)
+    per_side, at_bottom = {}, {}
+    for s in sides:
+        heel = point(seq.image, side_landmark(s, "HEEL"))
+        toe = point(seq.image, side_landmark(s, "FOOT_INDEX"))
+        foot_m = float(nanmedian(distance(point(seq.world, side_landmark(s, "HEEL")),
+                                          point(seq.world, side_landmark(s, "FOOT_INDEX")))))
+        outward_px = outward_sign(seq, s, stand) * (toe[:, 0] - heel[:, 0])
+        angle = np.degrees(np.arcsin(np.clip(outward_px / (foot_m * scale), -1.0, 1.0)))
+        per_side[s] = relative_series(ctx, angle)
+        at_bottom[s] = values_at_bottoms(seq, ctx, angle)
+    landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
+    return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

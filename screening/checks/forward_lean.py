@@ -1,0 +1,58 @@
+"""Trunk pitching forward: the trunk leans further forward than the shins.
+
+Squats (FMS): the torso should be parallel to the tibia or more upright, so the measure is
+the trunk's forward angle from vertical minus the shin's, at the bottom. Lunges: the torso
+should stay upright, so the measure is the trunk's forward angle from vertical. Angles are
+signed toward the way the person faces, so leaning back is never called leaning forward.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from screening.checks.base import (
+    CheckResult,
+    not_assessable,
+    rep_findings,
+    side_landmark,
+    usable_sides,
+    values_at_bottoms,
+)
+from screening.context import Context
+from screening.kinematics import midpoint, nanmedian, point
+from screening.landmarks import Landmark as L
+from screening.sequence import PoseSequence
+from screening.settings import CheckSettings
+from screening.vocabulary import Check, Movement
+
+CODE = Check.FORWARD_LEAN
+UNITS = "deg"
+
+
+def forward_angle_deg(lower: np.ndarray, upper: np.ndarray, facing: float) -> np.ndarray:
+    """Signed angle of lower->upper from vertical, positive toward where the person faces."""
+    d = upper[:, :2] - lower[:, :2]
+    return np.degrees(np.arctan2(facing * d[:, 0], -d[:, 1]))
+
+
+def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
+    img = seq.image
+    trunk = forward_angle_deg(midpoint(img, L.LEFT_HIP, L.RIGHT_HIP),
+                              midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), ctx.facing_sign)
+    if ctx.movement is Movement.LUNGE:
+        lean = trunk
+        landmarks = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER]
+    else:
+        sides = usable_sides(seq, ctx, ("KNEE", "ANKLE"), cfg.min_visibility)
+        if not sides:
+            return not_assessable(CODE, UNITS, "the shins are not clearly visible")
+        shin = np.asarray(nanmedian(np.stack([
+            forward_angle_deg(point(img, side_landmark(s, "ANKLE")),
+                              point(img, side_landmark(s, "KNEE")), ctx.facing_sign)
+            for s in sides]), axis=0))
+        lean = trunk - shin
+        landmarks = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER,
+                     *(side_landmark(s, p) for s in sides for p in ("KNEE", "ANKLE"))]
+    at_bottom = values_at_bottoms(seq, ctx, lean, baseline_relative=False)
+    return rep_findings(CODE, UNITS, seq, ctx, cfg, {"none": lean}, {"none": at_bottom},
+                        landmarks)

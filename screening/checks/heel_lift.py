@@ -1,0 +1,44 @@
+"""Heels lifting: the heel rises while the toes stay down (an ankle-mobility sign).
+
+Measure: how much higher the heel is than the toes compared with standing, in cm. The
+vertical image distance is turned into cm with the standing leg's image height over its
+true length, so camera distance and body size cancel out. Seen from the side or obliquely;
+from the front the heel hides behind the foot.
+"""
+
+from __future__ import annotations
+
+from screening.checks.base import (
+    CheckResult,
+    not_assessable,
+    px_per_m_series,
+    relative_series,
+    rep_findings,
+    side_landmark,
+    usable_sides,
+    values_at_bottoms,
+)
+from screening.context import Context
+from screening.sequence import PoseSequence
+from screening.settings import CheckSettings
+from screening.vocabulary import Check
+
+CODE = Check.HEEL_LIFT
+UNITS = "cm"
+PARTS = ("HEEL", "FOOT_INDEX")
+
+
+def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
+    sides = usable_sides(seq, ctx, PARTS, cfg.min_visibility)
+    if not sides:
+        return not_assessable(CODE, UNITS, "the feet are not clearly visible")
+    scale = px_per_m_series(ctx, len(seq))
+    per_side, at_bottom = {}, {}
+    for s in sides:
+        heel_y = seq.image[:, side_landmark(s, "HEEL"), 1]
+        toe_y = seq.image[:, side_landmark(s, "FOOT_INDEX"), 1]
+        rise_cm = (toe_y - heel_y) / scale * 100.0
+        per_side[s] = relative_series(ctx, rise_cm)
+        at_bottom[s] = values_at_bottoms(seq, ctx, rise_cm)
+    landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
+    return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

@@ -1,0 +1,42 @@
+"""Shoulders shrugging toward the ears (overactive upper trapezius, NASM).
+
+Measure: the shrinking of the ear-to-shoulder gap from standing to the bottom, in cm.
+The 3-D distance from MediaPipe's world landmarks is used, so that the trunk leaning toward
+a front camera (which shortens every vertical distance in the image) is not read as a
+shrug. Seen from the front, where both shoulders and ears are visible.
+"""
+
+from __future__ import annotations
+
+from screening.checks.base import (
+    CheckResult,
+    not_assessable,
+    relative_series,
+    rep_findings,
+    side_landmark,
+    usable_sides,
+    values_at_bottoms,
+)
+from screening.context import Context
+from screening.kinematics import distance, point
+from screening.sequence import PoseSequence
+from screening.settings import CheckSettings
+from screening.vocabulary import Check
+
+CODE = Check.SHOULDER_ELEVATION
+UNITS = "cm"
+PARTS = ("EAR", "SHOULDER")
+
+
+def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
+    sides = usable_sides(seq, ctx, PARTS, cfg.min_visibility)
+    if not sides:
+        return not_assessable(CODE, UNITS, "the head and shoulders are not clearly visible")
+    per_side, at_bottom = {}, {}
+    for s in sides:
+        gap_cm = distance(point(seq.world, side_landmark(s, "EAR")),
+                          point(seq.world, side_landmark(s, "SHOULDER"))) * 100.0
+        per_side[s] = -relative_series(ctx, gap_cm)
+        at_bottom[s] = [-v for v in values_at_bottoms(seq, ctx, gap_cm)]
+    landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
+    return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

@@ -1,0 +1,193 @@
+"""What is being filmed: the movement, the camera view, the reps and a standing baseline.
+
+Everything here is read from the landmarks, with the user's `--movement`/`--view` taking
+precedence. The view is estimated from how wide the shoulders and hips look in the image
+compared with their true width (from MediaPipe's 3-D world landmarks): seen from the front
+they look their full width, from the side they almost vanish (width ~ cos(yaw)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from screening.kinematics import distance, midpoint, nanmedian, point
+from screening.landmarks import Landmark as L
+from screening.reps import Rep, find_reps, hip_drop_fraction
+from screening.sequence import PoseSequence
+from screening.settings import ContextSettings, RepSettings
+from screening.vocabulary import Movement, View
+
+_LEFT_SIDE = [L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE]
+_RIGHT_SIDE = [L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Standing frames just before a rep, and the image scale they give."""
+
+    frames: np.ndarray
+    px_per_m: float
+
+
+@dataclass(frozen=True)
+class Context:
+    movement: Movement
+    view: View
+    yaw_deg: float
+    reps: list[Rep]
+    baselines: list[Baseline]
+    standing: np.ndarray
+    """(T,) True where the person stands upright (hips within a few % of standing height)."""
+    facing_sign: float
+    """+1 when the person faces the image's +x (right), -1 when they face left."""
+    lead_side: str | None
+    """Lunge only: 'left' or 'right', the leg in front."""
+    movement_detected: bool = True
+    view_detected: bool = True
+
+
+def leg_length_m(seq: PoseSequence) -> float:
+    """Median hip-knee-ankle length from the world landmarks, both legs (metres)."""
+    w = seq.world
+    legs = [distance(point(w, h), point(w, k)) + distance(point(w, k), point(w, a))
+            for h, k, a in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
+                            (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))]
+    return float(nanmedian(np.concatenate(legs)))
+
+
+def estimate_yaw_deg(seq: PoseSequence, frames: np.ndarray) -> float:
+    """How far the body is turned from facing the camera (0 front, 90 side), in degrees."""
+    img, w = seq.image[frames], seq.world[frames]
+    ratios = []
+    for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
+        width_px = np.abs(point(img, a)[:, 0] - point(img, b)[:, 0])
+        width_m = distance(point(w, a), point(w, b))
+        torso_px = distance(midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)[:, :2],
+                            midpoint(img, L.LEFT_HIP, L.RIGHT_HIP)[:, :2])
+        torso_m = distance(midpoint(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+                           midpoint(w, L.LEFT_HIP, L.RIGHT_HIP))
+        ratios.append((width_px / torso_px) / (width_m / torso_m))
+    cos_yaw = float(nanmedian(np.concatenate(ratios)))
+    return float(np.degrees(np.arccos(np.clip(cos_yaw, 0.0, 1.0))))
+
+
+def classify_view(seq: PoseSequence, frames: np.ndarray, settings: ContextSettings
+                  ) -> tuple[View, float]:
+    """The camera view from the yaw and, for side views, which side is nearer the camera."""
+    yaw = estimate_yaw_deg(seq, frames)
+    if yaw < settings.front_max_yaw_deg:
+        return View.FRONT, yaw
+    if yaw < settings.side_min_yaw_deg:
+        return View.OBLIQUE, yaw
+    # World z grows away from the camera: the nearer side has the smaller z.
+    z_left = nanmedian(seq.world[frames][:, _LEFT_SIDE, 2])
+    z_right = nanmedian(seq.world[frames][:, _RIGHT_SIDE, 2])
+    return (View.SIDE_LEFT if z_left < z_right else View.SIDE_RIGHT), yaw
+
+
+def _lunge_evidence(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
+                    view: View) -> tuple[float, str | None]:
+    """How lunge-like the stance is (0 = squat), and which leg leads.
+
+    From the front, the back knee ends far lower than the front one at the bottom. From the
+    side or obliquely, the feet are staggered along the image: one ankle well ahead of the
+    other. Both are fractions of the standing leg's image height.
+    """
+    img = seq.image
+    leg_px = float(nanmedian(img[standing][:, [L.LEFT_ANKLE, L.RIGHT_ANKLE], 1]
+                             - img[standing][:, [L.LEFT_HIP, L.RIGHT_HIP], 1]))
+    bottoms = np.array([r.bottom for r in reps], dtype=int)
+    knee_gap = float(nanmedian(img[bottoms, L.LEFT_KNEE, 1] - img[bottoms, L.RIGHT_KNEE, 1]))
+    lead = "right" if knee_gap > 0 else "left"  # the back knee is the lower one
+    if view is View.FRONT:
+        return abs(knee_gap) / leg_px, lead
+    stagger = float(nanmedian(np.abs(img[bottoms, L.LEFT_ANKLE, 0]
+                                     - img[bottoms, L.RIGHT_ANKLE, 0]))) / leg_px
+    return stagger, lead
+
+
+def classify_movement(seq: PoseSequence, reps: list[Rep], standing: np.ndarray, view: View,
+                      settings: ContextSettings) -> tuple[Movement, str | None]:
+    """Lunge when the stance is split; overhead squat when the wrists stay above the head;
+    otherwise deep squat. Also returns the lunge's lead leg."""
+    if reps:
+        evidence, lead = _lunge_evidence(seq, reps, standing, view)
+        limit = (settings.lunge_knee_gap_fraction if view is View.FRONT
+                 else settings.lunge_stagger_fraction)
+        if evidence > limit:
+            return Movement.LUNGE, lead
+    img = seq.image
+    head_y = img[:, L.NOSE, 1]
+    wrists_y = np.maximum(img[:, L.LEFT_WRIST, 1], img[:, L.RIGHT_WRIST, 1])
+    valid = np.isfinite(wrists_y) & np.isfinite(head_y)
+    if valid.any() and (wrists_y[valid] < head_y[valid]).mean() > settings.overhead_fraction:
+        return Movement.OVERHEAD_SQUAT, None
+    return Movement.DEEP_SQUAT, None
+
+
+def facing_sign(seq: PoseSequence, frames: np.ndarray) -> float:
+    """Which way the person faces in the image: toes point ahead of the heels."""
+    img = seq.image[frames]
+    dx = np.concatenate([point(img, L.LEFT_FOOT_INDEX)[:, 0] - point(img, L.LEFT_HEEL)[:, 0],
+                         point(img, L.RIGHT_FOOT_INDEX)[:, 0] - point(img, L.RIGHT_HEEL)[:, 0]])
+    nose_dx = point(img, L.NOSE)[:, 0] - midpoint(img, L.LEFT_EAR, L.RIGHT_EAR)[:, 0]
+    total = float(np.nansum(np.sign(dx))) + float(np.nansum(np.sign(nose_dx)))
+    return 1.0 if total >= 0 else -1.0
+
+
+def baselines(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
+              settings: ContextSettings) -> list[Baseline]:
+    """Standing frames before each rep (the last `baseline_s` of standing before its start).
+
+    When a rep starts straight away, the standing frames nearest to it are used instead.
+    The scale px_per_m is the standing leg's image height over its true length.
+    """
+    rate = seq.fps if seq.fps > 0 else 30.0
+    n = max(3, int(settings.baseline_s * rate))
+    leg_m = leg_length_m(seq)
+    stand_idx = np.flatnonzero(standing)
+    out = []
+    previous_end = 0
+    for rep in reps:
+        before = stand_idx[(stand_idx >= previous_end) & (stand_idx <= rep.start)]
+        if len(before) == 0 and len(stand_idx):
+            before = stand_idx[np.argsort(np.abs(stand_idx - rep.start))[:n]]
+        frames = np.sort(before[-n:]) if len(before) else np.array([rep.start])
+        img = seq.image[frames]
+        leg_px = nanmedian(np.concatenate([
+            point(img, a)[:, 1] - point(img, h)[:, 1]
+            for h, a in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))]))
+        out.append(Baseline(frames=frames, px_per_m=float(leg_px) / leg_m))
+        previous_end = rep.end
+    return out
+
+
+def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: ContextSettings,
+                  movement: str | None = None, view: str | None = None) -> Context:
+    """Work out movement, view, reps and baselines; user-given movement/view win."""
+    reps = find_reps(seq, rep_settings)
+    drop = hip_drop_fraction(seq)
+    standing = np.isfinite(drop) & (drop < settings.standing_drop_fraction)
+    if not standing.any():
+        standing = np.isfinite(drop) & (drop <= nanmedian(drop))
+    frames = np.flatnonzero(standing)
+    found_view, yaw = classify_view(seq, frames, settings)
+    chosen_view = View(view) if view else found_view
+    found_movement, lead = classify_movement(seq, reps, standing, chosen_view, settings)
+    chosen_movement = Movement(movement) if movement else found_movement
+    if chosen_movement is Movement.LUNGE and lead is None and reps:
+        lead = _lunge_evidence(seq, reps, standing, chosen_view)[1]
+    return Context(
+        movement=chosen_movement,
+        view=chosen_view,
+        yaw_deg=yaw,
+        reps=reps,
+        baselines=baselines(seq, reps, standing, settings),
+        standing=standing,
+        facing_sign=facing_sign(seq, frames),
+        lead_side=lead if chosen_movement is Movement.LUNGE else None,
+        movement_detected=movement is None,
+        view_detected=view is None,
+    )
