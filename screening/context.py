@@ -48,9 +48,9 @@ class Context:
     view_detected: bool = True
 
 
-def leg_length_m(seq: PoseSequence) -> float:
+def leg_length_m(seq: PoseSequence, frames: np.ndarray) -> float:
     """Median hip-knee-ankle length from the world landmarks, both legs (metres)."""
-    w = seq.world
+    w = seq.world[frames]
     legs = [distance(point(w, h), point(w, k)) + distance(point(w, k), point(w, a))
             for h, k, a in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
                             (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))]
@@ -146,8 +146,8 @@ def baselines(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
     """
     rate = seq.fps if seq.fps > 0 else 30.0
     n = max(3, int(settings.baseline_s * rate))
-    leg_m = leg_length_m(seq)
     stand_idx = np.flatnonzero(standing)
+    leg_m = leg_length_m(seq, stand_idx)
     out = []
     previous_end = 0
     for rep in reps:
@@ -156,9 +156,13 @@ def baselines(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
             before = stand_idx[np.argsort(np.abs(stand_idx - rep.start))[:n]]
         frames = np.sort(before[-n:]) if len(before) else np.array([rep.start])
         img = seq.image[frames]
+        # A standing leg is vertical, so its image length is not shortened by the camera's
+        # angle around the person: image length over true length is the image scale.
         leg_px = nanmedian(np.concatenate([
-            point(img, a)[:, 1] - point(img, h)[:, 1]
-            for h, a in ((L.LEFT_HIP, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_ANKLE))]))
+            distance(point(img, h)[:, :2], point(img, k)[:, :2])
+            + distance(point(img, k)[:, :2], point(img, a)[:, :2])
+            for h, k, a in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
+                            (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))]))
         out.append(Baseline(frames=frames, px_per_m=float(leg_px) / leg_m))
         previous_end = rep.end
     return out

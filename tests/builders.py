@@ -59,3 +59,127 @@ def squat_profile(reps: int, fps: float = 30.0, depth_px: float = 90.0,
         parts.append(np.zeros(int(pause_s * fps)))
     parts.append(np.zeros(int(stand_s * fps)))
     return np.concatenate(parts), bottoms
+
+
+# ---------------------------------------------------------------------------------------
+# A parametric stick figure seen by a pinhole-free (orthographic) camera, for known-answer
+# tests of the checks. Body coordinates in metres: x to the person's left, y up, z forward.
+
+from dataclasses import dataclass  # noqa: E402
+
+from screening.landmarks import Landmark as L  # noqa: E402
+
+PX_PER_M = 250.0
+
+
+@dataclass(frozen=True)
+class Pose:
+    """One frame of a squat-like pose, with faults in physical units."""
+
+    shank_deg: float = 0.0         # shin forward tilt from vertical
+    thigh_above_deg: float = 90.0  # thigh angle above horizontal (90 = standing)
+    trunk_deg: float = 0.0         # trunk forward tilt from vertical
+    heel_lift_m: float = 0.0
+    knee_in_m: float = 0.0         # each knee moves toward the midline
+    toe_out_deg: float = 0.0       # each foot turns out about the heel
+    ankle_out_m: float = 0.0       # each ankle moves outward over the foot (roll out)
+    pelvis_shift_m: float = 0.0    # toward the person's left
+    shrug_m: float = 0.0
+    arms: str = "forward"          # forward | overhead
+    arm_forward_deg: float = 0.0   # overhead arms tilted forward from vertical
+
+
+SHANK, THIGH, TRUNK, NECK = 0.42, 0.44, 0.52, 0.14
+HALF_HIP, HALF_SHOULDER, HALF_STANCE = 0.10, 0.19, 0.14
+
+
+def body_points(p: Pose) -> np.ndarray:
+    """(33, 3) body-frame coordinates of every landmark for one pose."""
+    out = np.zeros((33, 3))
+    sh, th, tr = np.radians(p.shank_deg), np.radians(p.thigh_above_deg), np.radians(p.trunk_deg)
+    for side, sx in (("LEFT", 1.0), ("RIGHT", -1.0)):
+        lm = {n: L[f"{side}_{n}"] for n in ("ANKLE", "HEEL", "FOOT_INDEX", "KNEE", "HIP",
+                                             "SHOULDER", "ELBOW", "WRIST", "EAR", "EYE",
+                                             "EYE_INNER", "EYE_OUTER", "PINKY", "INDEX",
+                                             "THUMB")}
+        foot_x = sx * HALF_STANCE
+        toe_out = np.radians(p.toe_out_deg)
+        heel = np.array([foot_x, p.heel_lift_m, -0.05])
+        toe = heel + 0.22 * np.array([sx * np.sin(toe_out), 0, np.cos(toe_out)])
+        toe[1] = 0.0
+        ankle = np.array([foot_x + sx * p.ankle_out_m, 0.08 + p.heel_lift_m * 0.8, 0.0])
+        knee = ankle + SHANK * np.array([0, np.cos(sh), np.sin(sh)])
+        knee[0] -= sx * p.knee_in_m
+        hip = knee + THIGH * np.array([0, np.sin(th), -np.cos(th)])
+        hip[0] = sx * HALF_HIP + p.pelvis_shift_m
+        out[lm["ANKLE"]], out[lm["HEEL"]], out[lm["FOOT_INDEX"]] = ankle, heel, toe
+        out[lm["KNEE"]], out[lm["HIP"]] = knee, hip
+    hip_mid = (out[L.LEFT_HIP] + out[L.RIGHT_HIP]) / 2
+    up = np.array([0, np.cos(tr), np.sin(tr)])
+    for side, sx in (("LEFT", 1.0), ("RIGHT", -1.0)):
+        shoulder = hip_mid + TRUNK * up + np.array([sx * HALF_SHOULDER - p.pelvis_shift_m, 0, 0])
+        shoulder = shoulder + p.shrug_m * up
+        ear = hip_mid + (TRUNK + NECK) * up + np.array([sx * 0.07 - p.pelvis_shift_m, 0, 0])
+        if p.arms == "overhead":
+            a = np.radians(p.arm_forward_deg)
+            arm_dir = np.array([0, np.cos(a), np.sin(a)])
+        else:
+            arm_dir = np.array([0, 0, 1.0])
+        out[L[f"{side}_SHOULDER"]] = shoulder
+        out[L[f"{side}_ELBOW"]] = shoulder + 0.3 * arm_dir
+        for part in ("WRIST", "PINKY", "INDEX", "THUMB"):
+            out[L[f"{side}_{part}"]] = shoulder + 0.56 * arm_dir
+        out[L[f"{side}_EAR"]] = ear
+        for part in ("EYE", "EYE_INNER", "EYE_OUTER"):
+            out[L[f"{side}_{part}"]] = ear + np.array([-sx * 0.03, 0.02, 0.08])
+    nose = (out[L.LEFT_EAR] + out[L.RIGHT_EAR]) / 2 + np.array([0, 0, 0.11])
+    out[L.NOSE] = nose
+    out[L.MOUTH_LEFT] = nose + np.array([0.02, -0.04, 0])
+    out[L.MOUTH_RIGHT] = nose + np.array([-0.02, -0.04, 0])
+    return out
+
+
+def camera_views(body: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray]:
+    """(image px, MediaPipe-style world) of body points seen from `view`.
+
+    front: the camera faces the person (their left appears on the image's right).
+    side_left: the camera is on the person's left; they face the image's left.
+    side_right: the camera is on their right; they face the image's right.
+    """
+    x, y, z = body[:, 0], body[:, 1], body[:, 2]
+    if view == "front":
+        horiz, depth = x, -z
+    elif view == "side_left":
+        horiz, depth = -z, -x
+    elif view == "side_right":
+        horiz, depth = z, x
+    else:
+        raise ValueError(view)
+    image = np.stack([320 + PX_PER_M * horiz, 440 - PX_PER_M * y, PX_PER_M * depth], axis=1)
+    hip_mid = (body[L.LEFT_HIP] + body[L.RIGHT_HIP]) / 2
+    world = np.stack([horiz - 0, -(y - hip_mid[1]), depth], axis=1)
+    world[:, 0] -= {"front": hip_mid[0], "side_left": -hip_mid[2],
+                    "side_right": hip_mid[2]}[view]
+    return image, world
+
+
+def squat_sequence(view: str, reps: int = 2, fps: float = 30.0, bottom: Pose | None = None,
+                   stand: Pose | None = None) -> PoseSequence:
+    """Stand, `reps` squats easing from `stand` to `bottom` and back, stand."""
+    stand = stand or Pose()
+    bottom = bottom or Pose(shank_deg=35.0, thigh_above_deg=-10.0, trunk_deg=35.0)
+    down = 0.5 * (1 - np.cos(np.pi * np.arange(int(fps)) / fps))  # 1 s down, eased
+    one_rep = np.concatenate([down, np.ones(int(0.4 * fps)), down[::-1], np.zeros(int(0.3 * fps))])
+    s_t = np.concatenate([np.zeros(int(fps)), *([one_rep] * reps), np.zeros(int(fps))])
+    images, worlds = [], []
+    for s in s_t:
+        mix = {f: getattr(stand, f) + s * (getattr(bottom, f) - getattr(stand, f))
+               for f in Pose.__dataclass_fields__ if f != "arms"}
+        img, wld = camera_views(body_points(Pose(**mix, arms=bottom.arms)), view)
+        images.append(img)
+        worlds.append(wld)
+    t = len(s_t)
+    vis = np.full((t, 33), 0.99)
+    return PoseSequence(image=np.stack(images), world=np.stack(worlds), visibility=vis,
+                        presence=vis.copy(), timestamps_s=np.arange(t) / fps,
+                        frame_indices=np.arange(t), width=640, height=480, fps=fps)

@@ -76,7 +76,7 @@ def severity(value: float, cfg: CheckSettings) -> str | None:
     return "mild"
 
 
-def bottom_window(seq: PoseSequence, rep: Rep, fraction: float = 0.7) -> np.ndarray:
+def bottom_window(seq: PoseSequence, rep: Rep, fraction: float = 0.9) -> np.ndarray:
     """Indices of the rep's frames deep enough to count as "at the bottom".
 
     The frames where the hips are at least `fraction` of the rep's own depth down; a pause

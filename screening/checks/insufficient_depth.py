@@ -35,8 +35,8 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
                                                  point(seq.image, side_landmark(s, "KNEE")))
                       for s in sides])
     angle = np.asarray(nanmedian(thigh, axis=0))
-    # The deepest moment of each rep: the lowest 20% of the thigh angle within the rep.
-    deepest = [float(np.nanpercentile(angle[r.start:r.end + 1], 20)) if
+    # The deepest moment of each rep: the 10th percentile of the thigh angle within it.
+    deepest = [float(np.nanpercentile(angle[r.start:r.end + 1], 10)) if
                np.isfinite(angle[r.start:r.end + 1]).any() else float("nan") for r in ctx.reps]
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, {"both": angle}, {"both": deepest},

@@ -1,0 +1,147 @@
+"""Known-answer and property tests of the ten checks on constructed stick figures."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from screening.checks import run_checks
+from screening.context import build_context
+from screening.vocabulary import Check
+
+from .builders import Pose, squat_sequence
+
+CLEAN_BOTTOM = Pose(shank_deg=35.0, thigh_above_deg=-10.0, trunk_deg=35.0)
+
+
+def screen(seq, settings, movement=None):
+    ctx = build_context(seq, settings.reps, settings.context, movement=movement)
+    return ctx, {r.code: r for r in run_checks(seq, ctx, settings)}
+
+
+@pytest.mark.parametrize("view", ["front", "side_left", "side_right"])
+def test_clean_squat_has_no_findings_and_measures_near_zero(view, settings):
+    ctx, results = screen(squat_sequence(view, bottom=CLEAN_BOTTOM), settings)
+    assert ctx.view.value == view and ctx.movement.value == "deep_squat"
+    assert len(ctx.reps) == 2
+    assert all(not r.findings for r in results.values())
+    for code, r in results.items():
+        if r.assessable and code is not Check.INSUFFICIENT_DEPTH:
+            assert max(abs(v) for v in r.rep_values) < 0.5, code
+
+
+def test_heel_raised_3_5cm_measures_3_5cm_from_the_side(settings):
+    seq = squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.035))
+    _, r = screen(seq, settings)
+    assert r[Check.HEEL_LIFT].rep_values == pytest.approx([3.5, 3.5], abs=0.1)
+    (f1, f2) = r[Check.HEEL_LIFT].findings
+    assert f1.side == "both" and f1.severity == "moderate" and f1.units == "cm"
+    assert f1.rep == 0 and f2.rep == 1
+    assert min(f1.frames) > 30 and max(f1.frames) < 100  # inside the first rep
+
+
+def test_heel_lift_is_not_assessable_from_the_front(settings):
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.03))
+    _, r = screen(seq, settings)
+    assert not r[Check.HEEL_LIFT].assessable
+    assert "film from the oblique or side" in r[Check.HEEL_LIFT].reason
+
+
+def test_knee_moving_in_8cm_over_a_42cm_shin_is_11_degrees(settings):
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, knee_in_m=0.08))
+    _, r = screen(seq, settings)
+    expected = np.degrees(np.arcsin(0.08 / 0.42))
+    assert r[Check.KNEE_VALGUS].rep_values == pytest.approx([expected] * 2, abs=0.3)
+    assert {f.side for f in r[Check.KNEE_VALGUS].findings} == {"both"}
+    assert abs(r[Check.KNEE_VALGUS].series["left"][0]) < 0.5  # about zero while standing
+
+
+def test_feet_turning_out_20_degrees(settings):
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, toe_out_deg=20.0))
+    _, r = screen(seq, settings)
+    assert r[Check.FEET_TURN_OUT].rep_values == pytest.approx([20.0, 20.0], abs=0.5)
+
+
+def test_feet_rolling_out(settings):
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, ankle_out_m=0.03))
+    _, r = screen(seq, settings)
+    lever = np.hypot(0.08, 0.05)  # ankle to heel in the figure
+    expected = np.degrees(np.arcsin(0.03 / lever))
+    assert r[Check.FEET_ROLL_OUT].rep_values == pytest.approx([expected] * 2, abs=0.5)
+    assert r[Check.FEET_ROLL_OUT].findings
+
+
+def test_shoulder_shrug_shortens_the_ear_shoulder_distance(settings):
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, shrug_m=0.04))
+    _, r = screen(seq, settings)
+    # Ear 7 cm from the midline, shoulder 19 cm; the neck is 14 cm tall.
+    before, after = np.hypot(0.12, 0.14), np.hypot(0.12, 0.10)
+    expected = (before - after) * 100
+    assert r[Check.SHOULDER_ELEVATION].rep_values == pytest.approx([expected] * 2, abs=0.1)
+
+
+def test_pelvis_shift_5cm_to_the_left(settings):
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, pelvis_shift_m=0.05))
+    _, r = screen(seq, settings)
+    assert r[Check.ASYMMETRIC_SHIFT].rep_values == pytest.approx([5.0, 5.0], abs=0.15)
+    assert {f.side for f in r[Check.ASYMMETRIC_SHIFT].findings} == {"left"}
+
+
+def test_trunk_27_degrees_beyond_the_shin(settings):
+    seq = squat_sequence("side_right", bottom=replace(CLEAN_BOTTOM, trunk_deg=62.0))
+    _, r = screen(seq, settings)
+    assert r[Check.FORWARD_LEAN].rep_values == pytest.approx([27.0, 27.0], abs=0.2)
+    assert r[Check.FORWARD_LEAN].findings[0].severity == "moderate"
+
+
+def test_shallow_squat_thigh_20_degrees_above_level(settings):
+    seq = squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, thigh_above_deg=20.0))
+    _, r = screen(seq, settings)
+    assert r[Check.INSUFFICIENT_DEPTH].rep_values == pytest.approx([20.0, 20.0], abs=1.0)
+    assert r[Check.INSUFFICIENT_DEPTH].findings
+
+
+def test_overhead_arms_falling_forward_30_degrees(settings):
+    bottom = replace(CLEAN_BOTTOM, arms="overhead", arm_forward_deg=30.0)
+    seq = squat_sequence("side_left", bottom=bottom, stand=Pose(arms="overhead"))
+    ctx, r = screen(seq, settings)
+    assert ctx.movement.value == "overhead_squat"
+    assert r[Check.ARMS_FALL_FORWARD].rep_values == pytest.approx([30.0, 30.0], abs=0.5)
+
+
+def test_mirroring_swaps_sides_and_keeps_values(settings):
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, pelvis_shift_m=0.05))
+    _, r = screen(seq, settings)
+    _, m = screen(seq.mirrored(), settings)
+    a, b = r[Check.ASYMMETRIC_SHIFT], m[Check.ASYMMETRIC_SHIFT]
+    assert a.rep_values == pytest.approx(b.rep_values, abs=1e-6)
+    assert {f.side for f in a.findings} == {"left"}
+    assert {f.side for f in b.findings} == {"right"}
+
+
+@pytest.mark.parametrize("factor", [0.5, 1.7])
+def test_camera_distance_does_not_change_any_measure(factor, settings):
+    bottom = replace(CLEAN_BOTTOM, knee_in_m=0.06, pelvis_shift_m=0.04, toe_out_deg=12.0)
+    seq = squat_sequence("front", bottom=bottom)
+    far = replace(seq, image=(seq.image - [320, 240, 0]) * factor + [320, 240, 0])
+    _, near_r = screen(seq, settings)
+    _, far_r = screen(far, settings)
+    for code, result in near_r.items():
+        assert far_r[code].rep_values == pytest.approx(result.rep_values, abs=1e-6), code
+
+
+def test_hidden_feet_are_not_judged(settings):
+    seq = squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.03))
+    vis = seq.visibility.copy()
+    vis[:, 29:33] = 0.1  # heels and toes barely seen
+    _, r = screen(replace(seq, visibility=vis), settings)
+    assert not r[Check.HEEL_LIFT].assessable
+    assert "feet are not clearly visible" in r[Check.HEEL_LIFT].reason
+
+
+def test_user_given_view_overrides_detection(settings):
+    seq = squat_sequence("front", bottom=CLEAN_BOTTOM)
+    ctx = build_context(seq, settings.reps, settings.context, view="side_left")
+    assert ctx.view.value == "side_left" and not ctx.view_detected
