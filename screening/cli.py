@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -139,6 +140,28 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score labelled clips and compare with their truth."""
+    from screening.evaluation import evaluate, format_report, load_labels, summary
+
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        raise UsageError(f"{directory} is not a folder")
+    labels = load_labels(directory, Path(args.labels) if args.labels else None)
+    settings = load_settings(args.settings)
+    model = resolve_model(args.model)
+    show = (not args.json and sys.stderr.isatty()) or args.progress
+    with tqdm(total=len(labels), unit="clip", disable=not show) as bar:
+        outcomes = evaluate(directory, labels, model, settings, args.workers,
+                            on_clip=lambda _: bar.update())
+    report = summary(outcomes)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(format_report(report))
+    return 0 if report["scored"] == report["clips"] else 1
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start the web app on localhost (the same as `streamlit run app.py`)."""
     command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE),
@@ -188,6 +211,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="show progress bars even when stderr is not a terminal")
     score.add_argument("--quiet", action="store_true", help="no progress bars")
     score.set_defaults(func=cmd_score)
+
+    ev = sub.add_parser(
+        "eval", help="measure accuracy on labelled clips (e.g. sample_videos)",
+        description="Score every labelled clip and print per-check precision, recall and F1 "
+                    "over the clips whose view can see the check, false findings on clean "
+                    "clips, view / movement / rep-count accuracy and landmark error.")
+    ev.add_argument("directory", metavar="DIR", help="folder of clips with labels.json")
+    ev.add_argument("--labels", metavar="FILE", help="labels file (default DIR/labels.json)")
+    ev.add_argument("--workers", type=int, default=1, metavar="N",
+                    help="clips scored at once (default 1)")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument("--model", metavar="FILE", help="a PoseLandmarker .task file")
+    ev.add_argument("--settings", metavar="FILE", help="a TOML file overriding settings")
+    ev.add_argument("--progress", action="store_true", help="show a progress bar")
+    ev.set_defaults(func=cmd_eval)
 
     app = sub.add_parser("app", help="start the web app on this machine (localhost only)")
     app.add_argument("--port", type=int, default=8501)
