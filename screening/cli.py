@@ -113,6 +113,20 @@ def _retakes(items: list[str]) -> dict[str, str]:
     return out
 
 
+def _score_same_person(paths: list[Path], model: ModelInfo, settings: Settings,
+                       args: argparse.Namespace) -> int:
+    """Several views of one person's movement -> one combined record."""
+    from screening.pipeline import score_assessment
+
+    record = score_assessment(list(paths), model, settings, movement=args.movement,
+                              pain=args.pain, retakes=args.retake, annotate_dir=args.annotate)
+    if args.out:
+        with RecordWriter(args.out) as writer:
+            writer.write(record)
+    print(record.summary_line(), file=sys.stdout if record.ok else sys.stderr, flush=True)
+    return 0 if record.ok else 1
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     args.pain = _pain(args.pain)
     args.retake = _retakes(args.retake)
@@ -121,8 +135,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     paths = _expand(args.paths)
     if not paths:
         raise ScreeningError("no videos found in the given folder(s)")
-    if args.retake and len(paths) > 1:
-        raise UsageError("--retake belongs to one person's video: score one PATH with it")
+    if args.retake and len(paths) > 1 and not args.same_person:
+        raise UsageError("--retake belongs to one person's video: score one PATH with it, "
+                         "or several views of the same person with --same-person")
+    if args.same_person:
+        if len(paths) < 2:
+            raise UsageError("--same-person combines several views: give two or more PATHs")
+        return _score_same_person(paths, model, settings, args)
     failed = 0
     writer = RecordWriter(args.out) if args.out else None
     try:
@@ -200,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--retake", action="append", default=[], metavar="KIND=FILE",
                        help="a retake of the same squat: heels_elevated=FILE or "
                             "hands_on_hips=FILE; sharpens the score and the route")
+    score.add_argument("--same-person", action="store_true",
+                       help="the PATHs are views (e.g. front and side) of one person's "
+                            "movement: combine them into one result, each check judged from "
+                            "the view that sees it")
     score.add_argument("--annotate", metavar="DIR",
                        help="also write each video with the skeleton drawn, to DIR")
     score.add_argument("--model", metavar="FILE",

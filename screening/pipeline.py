@@ -88,7 +88,7 @@ def analyse(path: str | Path, model: ModelInfo, settings: Settings, *,
                     checks=run_checks(clean, ctx, settings))
 
 
-def rep_records(analysis: Analysis) -> list[RepRecord]:
+def rep_records(analysis: Analysis, checks: list[CheckResult]) -> list[RepRecord]:
     """Reps with decoder frame numbers, timing, depth and each check's measure."""
     seq = analysis.clean
     t, frames = seq.timestamps_s, seq.frame_indices
@@ -98,7 +98,7 @@ def rep_records(analysis: Analysis) -> list[RepRecord]:
                    "duration_s": round(float(t[r.end] - t[r.start]), 3),
                    "descent_s": round(float(t[r.bottom] - t[r.start]), 3),
                    "ascent_s": round(float(t[r.end] - t[r.bottom]), 3)}
-        for check in analysis.checks:
+        for check in checks:
             if check.assessable and k < len(check.rep_values):
                 metrics[f"{check.code.value}_{check.units}"] = round(check.rep_values[k], 2)
         out.append(RepRecord(index=r.index, start_frame=int(frames[r.start]),
@@ -130,25 +130,67 @@ def score_video(path: str | Path, model: ModelInfo, settings: Settings, *,
     retakes: optional {"heels_elevated": file, "hands_on_hips": file} of the same person;
     they refine the score and the route (SPEC section 6).
     """
-    record = ScreeningRecord(source=str(path), model=model.as_record())
+    return score_assessment([path], model, settings, movement=movement, view=view, pain=pain,
+                            retakes=retakes, annotate_dir=annotate_dir, progress=progress)
+
+
+def combine_views(analyses: list[Analysis]) -> list[CheckResult]:
+    """One result per check, each taken from the clip whose view can judge it.
+
+    A front and a side clip of the same squat complement each other: knees and feet from
+    the front, heels, depth and trunk from the side. The first clip that can assess a check
+    wins; a check no clip can assess stays "not assessable" with the first clip's reason.
+    """
+    merged = []
+    for i, first in enumerate(analyses[0].checks):
+        candidates = [a.checks[i] for a in analyses if i < len(a.checks)]
+        merged.append(next((c for c in candidates if c.assessable), first))
+    return merged
+
+
+def score_assessment(paths: list[str | Path], model: ModelInfo, settings: Settings, *,
+                     movement: str | None = None, view: str | None = None,
+                     pain: dict[str, float] | None = None,
+                     retakes: dict[str, str | Path] | None = None,
+                     annotate_dir: str | Path | None = None,
+                     progress: ProgressCallback | None = None) -> ScreeningRecord:
+    """Score one person's assessment: one clip, or several views of the same movement.
+
+    With several clips (e.g. front and side), each check uses the view that sees it best
+    and the reps, timing and score come from the first clip.
+    """
+    record = ScreeningRecord(source="+".join(str(p) for p in paths), model=model.as_record())
     try:
-        analysis = analyse(path, model, settings, movement=movement, view=view,
-                           progress=progress)
-        retake_checks = {
-            kind: analyse(file, model, settings, movement=analysis.context.movement.value).checks
-            for kind, file in (retakes or {}).items()}
+        analyses = [analyse(paths[0], model, settings, movement=movement, view=view,
+                            progress=progress)]
+        chosen = analyses[0].context.movement.value
+        analyses += [analyse(p, model, settings, movement=chosen, progress=progress)
+                     for p in paths[1:]]
     except ScreeningError as exc:
         record.error = str(exc)
         return record
-    fill_record(record, analysis, pain or {}, retake_checks)
+    retake_checks = {}
+    for kind, file in (retakes or {}).items():
+        try:
+            retake_checks[kind] = analyse(file, model, settings, movement=chosen).checks
+        except ScreeningError as exc:
+            record.error = f"retake {kind} ({Path(file).name}): {exc}"
+            return record
+    checks = combine_views(analyses) if len(analyses) > 1 else analyses[0].checks
+    fill_record(record, analyses[0], checks, pain or {}, retake_checks)
+    if len(analyses) > 1:
+        record.view = "+".join(a.context.view.value for a in analyses)
+        record.sources = {str(p): a.context.view.value for p, a in zip(paths, analyses,
+                                                                          strict=True)}
     if annotate_dir is not None:
-        annotate(analysis, annotate_dir)
+        for analysis in analyses:
+            annotate(analysis, annotate_dir)
     return record
 
 
-def fill_record(record: ScreeningRecord, analysis: Analysis, pain: dict[str, float],
-                retake_checks: dict[str, list[CheckResult]]) -> None:
-    """Write an analysis, its score, route and program into a record."""
+def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckResult],
+                pain: dict[str, float], retake_checks: dict[str, list[CheckResult]]) -> None:
+    """Write an analysis, its checks' score, route and program into a record."""
     seq, ctx = analysis.clean, analysis.context
     record.ok = True
     record.fps = round(analysis.info.fps, 3)
@@ -157,21 +199,21 @@ def fill_record(record: ScreeningRecord, analysis: Analysis, pain: dict[str, flo
     record.pose_detected_fraction = round(analysis.raw.detected_fraction, 4)
     record.movement = ctx.movement.value
     record.view = ctx.view.value
-    record.reps = rep_records(analysis)
-    record.findings = [FindingRecord(**vars(f)) for c in analysis.checks for f in c.findings]
-    record.not_assessable = [c.code.value for c in analysis.checks if not c.assessable]
-    record.not_assessable_reasons = {c.code.value: c.reason or "" for c in analysis.checks
+    record.reps = rep_records(analysis, checks)
+    record.findings = [FindingRecord(**vars(f)) for c in checks for f in c.findings]
+    record.not_assessable = [c.code.value for c in checks if not c.assessable]
+    record.not_assessable_reasons = {c.code.value: c.reason or "" for c in checks
                                      if not c.assessable}
     heels, hands = retake_checks.get("heels_elevated"), retake_checks.get("hands_on_hips")
-    record.score = fms_score(analysis.checks, ctx.movement, any(v > 0 for v in pain.values()),
+    record.score = fms_score(checks, ctx.movement, any(v > 0 for v in pain.values()),
                              heels)
-    decision = decide_route(analysis.checks, ctx.movement, pain, heels, hands)
+    decision = decide_route(checks, ctx.movement, pain, heels, hands)
     record.route = decision.route
     record.route_reasons = decision.reasons
     record.focus = decision.focus
     record.suggested_retakes = decision.suggested_retakes
     record.program = build_program(decision.route,
-                                   [f for c in analysis.checks for f in c.findings])
+                                   [f for c in checks for f in c.findings])
     record.pain = dict(pain)
     record.context = {"yaw_deg": round(ctx.yaw_deg, 1), "lead_side": ctx.lead_side,
                       "movement_detected": ctx.movement_detected,

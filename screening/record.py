@@ -68,13 +68,16 @@ class ScreeningRecord:
     suggested_retakes: list[str] = field(default_factory=list)
     pain: dict[str, float] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    """For a combined assessment: each clip and the view it was filmed from."""
 
     def to_dict(self) -> dict[str, Any]:
         return _finite(asdict(self))
 
     def summary_line(self) -> str:
         """One line for the terminal: what a user scanning a batch wants to see."""
-        name = Path(self.source).name
+        name = (" + ".join(Path(p).name for p in self.sources) if self.sources
+                else Path(self.source).name)
         if not self.ok:
             return f"FAIL {self.source}: {self.error}"
         parts = [f"ok   {name}:", f"{len(self.reps)} rep{'s' if len(self.reps) != 1 else ''}",
