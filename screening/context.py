@@ -1,9 +1,10 @@
 """What is being filmed: the movement, the camera view, the reps and a standing baseline.
 
 Everything here is read from the landmarks, with the user's `--movement`/`--view` taking
-precedence. The view is estimated from how wide the shoulders and hips look in the image
-compared with their true width (from MediaPipe's 3-D world landmarks): seen from the front
-they look their full width, from the side they almost vanish (width ~ cos(yaw)).
+precedence. The view comes from two estimates of how far the body is turned from the
+camera: the direction of the shoulder and hip lines in MediaPipe's 3-D world landmarks
+(accurate near the front), and how wide those lines look in the image compared with their
+true width, which shrinks as cos(yaw) (sharp near the side).
 """
 
 from __future__ import annotations
@@ -57,17 +58,27 @@ def leg_length_m(seq: PoseSequence, frames: np.ndarray) -> float:
     return float(nanmedian(np.concatenate(legs)))
 
 
-def estimate_yaw_deg(seq: PoseSequence, frames: np.ndarray) -> float:
-    """How far the body is turned from facing the camera (0 front, 90 side), in degrees."""
+def world_yaw_deg(seq: PoseSequence, frames: np.ndarray) -> float:
+    """Body turn from the 3-D direction of the shoulder and hip lines (0 front, 90 side)."""
+    w = seq.world[frames]
+    angles = []
+    for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
+        d = point(w, b) - point(w, a)
+        angles.append(np.degrees(np.arctan2(np.abs(d[:, 2]), np.abs(d[:, 0]))))
+    return float(nanmedian(np.concatenate(angles)))
+
+
+def image_yaw_deg(seq: PoseSequence, frames: np.ndarray) -> float:
+    """Body turn from how narrow the shoulders and hips look against their true width."""
     img, w = seq.image[frames], seq.world[frames]
+    torso_px = distance(midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)[:, :2],
+                        midpoint(img, L.LEFT_HIP, L.RIGHT_HIP)[:, :2])
+    torso_m = distance(midpoint(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+                       midpoint(w, L.LEFT_HIP, L.RIGHT_HIP))
     ratios = []
     for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
         width_px = np.abs(point(img, a)[:, 0] - point(img, b)[:, 0])
         width_m = distance(point(w, a), point(w, b))
-        torso_px = distance(midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)[:, :2],
-                            midpoint(img, L.LEFT_HIP, L.RIGHT_HIP)[:, :2])
-        torso_m = distance(midpoint(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
-                           midpoint(w, L.LEFT_HIP, L.RIGHT_HIP))
         ratios.append((width_px / torso_px) / (width_m / torso_m))
     cos_yaw = float(nanmedian(np.concatenate(ratios)))
     return float(np.degrees(np.arccos(np.clip(cos_yaw, 0.0, 1.0))))
@@ -75,37 +86,41 @@ def estimate_yaw_deg(seq: PoseSequence, frames: np.ndarray) -> float:
 
 def classify_view(seq: PoseSequence, frames: np.ndarray, settings: ContextSettings
                   ) -> tuple[View, float]:
-    """The camera view from the yaw and, for side views, which side is nearer the camera."""
-    yaw = estimate_yaw_deg(seq, frames)
+    """The camera view and the body's turn from the camera in degrees.
+
+    Front when the 3-D shoulder/hip lines face the camera; side when either estimate puts
+    the body near 90 degrees; oblique in between. For a side view, the nearer side is the
+    one MediaPipe places closer to the camera (smaller world z).
+    """
+    yaw = world_yaw_deg(seq, frames)
     if yaw < settings.front_max_yaw_deg:
         return View.FRONT, yaw
-    if yaw < settings.side_min_yaw_deg:
+    if max(yaw, image_yaw_deg(seq, frames)) < settings.side_min_yaw_deg:
         return View.OBLIQUE, yaw
-    # World z grows away from the camera: the nearer side has the smaller z.
     z_left = nanmedian(seq.world[frames][:, _LEFT_SIDE, 2])
     z_right = nanmedian(seq.world[frames][:, _RIGHT_SIDE, 2])
     return (View.SIDE_LEFT if z_left < z_right else View.SIDE_RIGHT), yaw
 
 
-def _lunge_evidence(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
-                    view: View) -> tuple[float, str | None]:
-    """How lunge-like the stance is (0 = squat), and which leg leads.
+def _lunge_evidence(seq: PoseSequence, reps: list[Rep], standing: np.ndarray
+                    ) -> tuple[float, float, str]:
+    """(knee gap, stagger, lead leg) at the bottoms of the reps.
 
-    From the front, the back knee ends far lower than the front one at the bottom. From the
-    side or obliquely, the feet are staggered along the image: one ankle well ahead of the
-    other. Both are fractions of the standing leg's image height.
+    knee gap: how much lower one knee is than the other (the back knee drops toward the
+    floor in a lunge; in a squat both knees are level). stagger: how far apart the ankles
+    are along the image (from the side the lunge's feet are a stride apart; from the front
+    that is just the stance width, so only the knee gap counts there). Both are fractions of
+    the standing leg's image height.
     """
     img = seq.image
     leg_px = float(nanmedian(img[standing][:, [L.LEFT_ANKLE, L.RIGHT_ANKLE], 1]
                              - img[standing][:, [L.LEFT_HIP, L.RIGHT_HIP], 1]))
     bottoms = np.array([r.bottom for r in reps], dtype=int)
     knee_gap = float(nanmedian(img[bottoms, L.LEFT_KNEE, 1] - img[bottoms, L.RIGHT_KNEE, 1]))
-    lead = "right" if knee_gap > 0 else "left"  # the back knee is the lower one
-    if view is View.FRONT:
-        return abs(knee_gap) / leg_px, lead
     stagger = float(nanmedian(np.abs(img[bottoms, L.LEFT_ANKLE, 0]
-                                     - img[bottoms, L.RIGHT_ANKLE, 0]))) / leg_px
-    return stagger, lead
+                                     - img[bottoms, L.RIGHT_ANKLE, 0])))
+    lead = "right" if knee_gap > 0 else "left"  # the back knee is the lower one
+    return abs(knee_gap) / leg_px, stagger / leg_px, lead
 
 
 def classify_movement(seq: PoseSequence, reps: list[Rep], standing: np.ndarray, view: View,
@@ -113,10 +128,13 @@ def classify_movement(seq: PoseSequence, reps: list[Rep], standing: np.ndarray, 
     """Lunge when the stance is split; overhead squat when the wrists stay above the head;
     otherwise deep squat. Also returns the lunge's lead leg."""
     if reps:
-        evidence, lead = _lunge_evidence(seq, reps, standing, view)
-        limit = (settings.lunge_knee_gap_fraction if view is View.FRONT
-                 else settings.lunge_stagger_fraction)
-        if evidence > limit:
+        knee_gap, stagger, lead = _lunge_evidence(seq, reps, standing)
+        split = knee_gap > settings.lunge_knee_gap_fraction
+        if view is not View.FRONT:
+            # From the side one knee may be hidden and misplaced: ask for a stride as well.
+            split = stagger > settings.lunge_stagger_fraction or (
+                split and stagger > settings.lunge_stagger_fraction / 2)
+        if split:
             return Movement.LUNGE, lead
     img = seq.image
     head_y = img[:, L.NOSE, 1]
@@ -182,7 +200,7 @@ def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: Contex
     found_movement, lead = classify_movement(seq, reps, standing, chosen_view, settings)
     chosen_movement = Movement(movement) if movement else found_movement
     if chosen_movement is Movement.LUNGE and lead is None and reps:
-        lead = _lunge_evidence(seq, reps, standing, chosen_view)[1]
+        lead = _lunge_evidence(seq, reps, standing)[2]
     return Context(
         movement=chosen_movement,
         view=chosen_view,

@@ -37,7 +37,7 @@ def test_heel_raised_3_5cm_measures_3_5cm_from_the_side(settings):
     _, r = screen(seq, settings)
     assert r[Check.HEEL_LIFT].rep_values == pytest.approx([3.5, 3.5], abs=0.1)
     (f1, f2) = r[Check.HEEL_LIFT].findings
-    assert f1.side == "both" and f1.severity == "moderate" and f1.units == "cm"
+    assert f1.side == "left" and f1.severity == "moderate" and f1.units == "cm"  # near side
     assert f1.rep == 0 and f2.rep == 1
     assert min(f1.frames) > 30 and max(f1.frames) < 100  # inside the first rep
 

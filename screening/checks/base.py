@@ -157,8 +157,19 @@ def usable_sides(seq: PoseSequence, ctx: Context, parts: Sequence[str],
     """
     frames = np.concatenate([np.arange(r.start, r.end + 1) for r in ctx.reps]) \
         if ctx.reps else np.arange(len(seq))
-    return [s for s in SIDES
+    candidates = [near_side(ctx.view)] if ctx.view in (View.SIDE_LEFT, View.SIDE_RIGHT) \
+        else list(SIDES)
+    return [s for s in candidates
             if visibility(seq, [side_landmark(s, p) for p in parts], frames) >= min_visibility]
+
+
+def near_side(view: View) -> str:
+    """The body side facing a side-view camera; the far side is hidden behind it.
+
+    MediaPipe still places the far limb (often with fair visibility), but at the bottom of
+    a squat that guess can be several centimetres off, so side views judge the near side.
+    """
+    return "left" if view is View.SIDE_LEFT else "right"
 
 
 def outward_sign(seq: PoseSequence, side: str, frames: np.ndarray) -> float:

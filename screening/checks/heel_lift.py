@@ -1,9 +1,11 @@
 """Heels lifting: the heel rises while the toes stay down (an ankle-mobility sign).
 
-Measure: how much higher the heel is than the toes compared with standing, in cm. The
-vertical image distance is turned into cm with the standing leg's image height over its
-true length, so camera distance and body size cancel out. Seen from the side or obliquely;
-from the front the heel hides behind the foot.
+Measure: how far the heel has risen above where it stood on the floor, in cm. The
+vertical image distance is turned into cm with the standing leg's image length over its
+true length, so camera distance and body size cancel out. (MediaPipe tends to move the
+whole foot when the heel lifts, toes included, so "heel above toes" under-reads a lift; the
+heel's own rise above the floor does not.) Seen from the side or obliquely; from the front
+the heel hides behind the foot.
 """
 
 from __future__ import annotations
@@ -36,8 +38,7 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     per_side, at_bottom = {}, {}
     for s in sides:
         heel_y = seq.image[:, side_landmark(s, "HEEL"), 1]
-        toe_y = seq.image[:, side_landmark(s, "FOOT_INDEX"), 1]
-        rise_cm = (toe_y - heel_y) / scale * 100.0
+        rise_cm = -heel_y / scale * 100.0  # image y grows downward
         per_side[s] = relative_series(ctx, rise_cm)
         at_bottom[s] = values_at_bottoms(seq, ctx, rise_cm)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]

@@ -16,13 +16,53 @@ from numpy.typing import NDArray
 from screening.synth.body import Body
 from screening.synth.camera import Camera
 
-SKIN_TONES = [(189, 214, 241), (160, 190, 228), (122, 160, 205), (95, 130, 176), (66, 96, 141), (48, 70, 105)]
+SKIN_TONES = [
+    (189, 214, 241),
+    (160, 190, 228),
+    (122, 160, 205),
+    (95, 130, 176),
+    (66, 96, 141),
+    (48, 70, 105),
+]
 HAIR = [(20, 20, 25), (25, 45, 70), (40, 75, 120), (110, 160, 200), (150, 150, 155)]
-SHIRTS = [(60, 60, 200), (180, 90, 40), (60, 160, 60), (40, 40, 40), (200, 200, 205), (30, 140, 220), (120, 50, 120), (140, 120, 40), (70, 70, 140)]
-PANTS = [(50, 40, 30), (90, 60, 40), (40, 40, 45), (130, 110, 90), (60, 90, 120), (80, 80, 85), (120, 60, 30)]
+SHIRTS = [
+    (60, 60, 200),
+    (180, 90, 40),
+    (60, 160, 60),
+    (40, 40, 40),
+    (200, 200, 205),
+    (30, 140, 220),
+    (120, 50, 120),
+    (140, 120, 40),
+    (70, 70, 140),
+]
+PANTS = [
+    (50, 40, 30),
+    (90, 60, 40),
+    (40, 40, 45),
+    (130, 110, 90),
+    (60, 90, 120),
+    (80, 80, 85),
+    (120, 60, 30),
+]
 SHOES = [(235, 235, 235), (30, 30, 30), (40, 40, 160), (160, 100, 40), (90, 90, 90)]
-WALLS = [(215, 220, 225), (190, 205, 215), (200, 200, 190), (170, 185, 200), (150, 160, 150), (215, 200, 180), (120, 130, 140)]
-FLOORS = [(80, 110, 140), (60, 80, 110), (130, 130, 130), (95, 95, 100), (120, 150, 175), (70, 90, 80)]
+WALLS = [
+    (215, 220, 225),
+    (190, 205, 215),
+    (200, 200, 190),
+    (170, 185, 200),
+    (150, 160, 150),
+    (215, 200, 180),
+    (120, 130, 140),
+]
+FLOORS = [
+    (80, 110, 140),
+    (60, 80, 110),
+    (130, 130, 130),
+    (95, 95, 100),
+    (120, 150, 175),
+    (70, 90, 80),
+]
 
 
 @dataclass(frozen=True)
@@ -48,7 +88,9 @@ class Look:
         def pick(options: list[tuple[int, int, int]]) -> tuple[int, int, int]:
             return options[int(rng.integers(len(options)))]
 
-        def far_from(options: list[tuple[int, int, int]], *others: tuple[int, int, int]) -> tuple[int, int, int]:
+        def far_from(
+            options: list[tuple[int, int, int]], *others: tuple[int, int, int]
+        ) -> tuple[int, int, int]:
             """A colour that stands apart from `others`, so garment edges stay visible."""
             ok = [c for c in options if all(np.abs(np.subtract(c, o)).sum() > 90 for o in others)]
             return pick(ok or options)
@@ -73,7 +115,10 @@ class Look:
         )
 
     def as_dict(self) -> dict[str, object]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+        return {
+            k: (list(v) if isinstance(v, tuple) else round(v, 3) if isinstance(v, float) else v)
+            for k, v in self.__dict__.items()
+        }
 
 
 def region_colors(body: Body, look: Look, rng: np.random.Generator) -> NDArray[np.float64]:
@@ -126,7 +171,9 @@ def region_colors(body: Body, look: Look, rng: np.random.Generator) -> NDArray[n
     head = labels == "head"
     eye_z = body.head("eye.L")[2]
     head_y = body.head("head")[1]
-    hair = head & ((v[:, 2] > eye_z + 0.04) | ((v[:, 1] > head_y + 0.015) & (v[:, 2] > eye_z - 0.06)))
+    hair = head & (
+        (v[:, 2] > eye_z + 0.04) | ((v[:, 1] > head_y + 0.015) & (v[:, 2] > eye_z - 0.06))
+    )
     colors[hair] = look.hair
     for s in (".L", ".R"):
         eye = labels == "eye" + s
@@ -151,7 +198,9 @@ def background(camera: Camera, look: Look, rng: np.random.Generator) -> NDArray[
     pixel from the camera; a vertical gradient on the wall and distance falloff on the floor."""
     H, W = camera.height, camera.width
     u, v = np.meshgrid(np.arange(W) + 0.5, np.arange(H) + 0.5)
-    rays_cam = np.stack([(u - W / 2) / camera.focal_px, (v - H / 2) / camera.focal_px, np.ones_like(u)], axis=-1)
+    rays_cam = np.stack(
+        [(u - W / 2) / camera.focal_px, (v - H / 2) / camera.focal_px, np.ones_like(u)], axis=-1
+    )
     rays = rays_cam @ camera.rotation  # camera -> world
     C = camera.position
     t_floor = np.where(rays[..., 2] < -1e-6, -C[2] / np.minimum(rays[..., 2], -1e-6), np.inf)
@@ -159,7 +208,11 @@ def background(camera: Camera, look: Look, rng: np.random.Generator) -> NDArray[
     horizontal /= np.linalg.norm(horizontal)
     target = np.array([camera.target_xy[0], camera.target_xy[1], 0.0])
     denom = rays @ horizontal
-    t_wall = np.where(denom > 1e-6, (look.wall_distance_m + (target - C) @ horizontal) / np.maximum(denom, 1e-6), np.inf)
+    t_wall = np.where(
+        denom > 1e-6,
+        (look.wall_distance_m + (target - C) @ horizontal) / np.maximum(denom, 1e-6),
+        np.inf,
+    )
     hit_floor = t_floor < t_wall
     t = np.where(hit_floor, t_floor, t_wall)
     points = C + rays * t[..., None]
@@ -180,7 +233,9 @@ def background(camera: Camera, look: Look, rng: np.random.Generator) -> NDArray[
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def contact_shadow(image: NDArray[np.uint8], vertices: NDArray[np.floating], camera: Camera, strength: float = 0.35) -> NDArray[np.uint8]:
+def contact_shadow(
+    image: NDArray[np.uint8], vertices: NDArray[np.floating], camera: Camera, strength: float = 0.35
+) -> NDArray[np.uint8]:
     """Darken the floor under the body (soft ambient-occlusion blob), in place."""
     low = np.asarray(vertices)[::7]
     low = low[low[:, 2] < 0.7].astype(np.float64)

@@ -99,17 +99,23 @@ class Body:
         self.bone_labels: list[str] = list(self.model.bone_labels)
         self.bone_index: dict[str, int] = {b: i for i, b in enumerate(self.bone_labels)}
         self.parents: NDArray[np.int64] = np.asarray(self.model.bone_parents, dtype=np.int64)
-        self.faces: NDArray[np.int32] = self.model.get_triangular_faces().cpu().numpy().astype(np.int32)
+        self.faces: NDArray[np.int32] = (
+            self.model.get_triangular_faces().cpu().numpy().astype(np.int32)
+        )
         weights = self.model.vertex_bone_weights.cpu().numpy()
         indices = self.model.vertex_bone_indices.cpu().numpy()
-        self.vertex_bone: NDArray[np.int64] = indices[np.arange(len(indices)), weights.argmax(axis=1)]
+        self.vertex_bone: NDArray[np.int64] = indices[
+            np.arange(len(indices)), weights.argmax(axis=1)
+        ]
         """The bone that moves each vertex most: used to colour clothing by body region."""
 
         with torch.no_grad():
             out = self.model(phenotype_kwargs=self.phenotype.as_kwargs())
         ref_vertices = out["vertices"][0].cpu().numpy()
         ref_heads = out["bone_poses"][0, :, :3, 3].cpu().numpy()
-        foot_bones = [self.bone_index[b] for b in self.bone_labels if b.startswith(("foot.", "toe"))]
+        foot_bones = [
+            self.bone_index[b] for b in self.bone_labels if b.startswith(("foot.", "toe"))
+        ]
         foot_vertices = np.isin(self.vertex_bone, foot_bones)
         self.offset = np.array([0.0, 0.0, -float(ref_vertices[foot_vertices, 2].min())])
         """Added to anny's model coordinates to put the reference pose's soles on the floor."""
@@ -139,7 +145,9 @@ class Body:
                 out[i] = out[self.parents[i]]  # parents precede children in anny's order
         return out
 
-    def joint_positions(self, rotations: NDArray[np.float64], root_position: NDArray[np.float64]) -> NDArray[np.float64]:
+    def joint_positions(
+        self, rotations: NDArray[np.float64], root_position: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
         """Bone heads for one frame, by the rigid-chain rule, without running anny.
 
         rotations: (B, 3, 3) world rotations (see `expand_rotations`); root_position: (3,).
@@ -153,7 +161,9 @@ class Body:
                 heads[i] = heads[p] + rotations[p] @ (self.ref_heads[i] - self.ref_heads[p])
         return heads
 
-    def pose(self, rotations: NDArray[np.float64], root_positions: NDArray[np.float64]) -> PosedFrames:
+    def pose(
+        self, rotations: NDArray[np.float64], root_positions: NDArray[np.float64]
+    ) -> PosedFrames:
         """Run anny for T frames.
 
         rotations: (T, B, 3, 3) world rotations per bone relative to the reference pose.
@@ -174,8 +184,14 @@ class Body:
         joints = np.empty((T, len(self.bone_labels), 3))
         with torch.no_grad():
             for start in range(0, T, FRAMES_PER_BATCH):
-                chunk = torch.from_numpy(deltas[start : start + FRAMES_PER_BATCH]).to(self.model.dtype)
+                chunk = torch.from_numpy(deltas[start : start + FRAMES_PER_BATCH]).to(
+                    self.model.dtype
+                )
                 out = self.model(pose_parameters=chunk, phenotype_kwargs=self._batch_kwargs)
-                vertices[start : start + len(chunk)] = (out["vertices"].cpu().numpy() + self.offset).astype(np.float32)
-                joints[start : start + len(chunk)] = out["bone_poses"][:, :, :3, 3].cpu().numpy() + self.offset
+                vertices[start : start + len(chunk)] = (
+                    out["vertices"].cpu().numpy() + self.offset
+                ).astype(np.float32)
+                joints[start : start + len(chunk)] = (
+                    out["bone_poses"][:, :, :3, 3].cpu().numpy() + self.offset
+                )
         return PosedFrames(vertices=vertices, joints=joints)

@@ -50,7 +50,9 @@ class Camera:
     def position(self) -> NDArray[np.float64]:
         yaw = np.radians(self.yaw_deg)
         tx, ty = self.target_xy
-        return np.array([tx + self.distance_m * np.sin(yaw), ty - self.distance_m * np.cos(yaw), self.height_m])
+        return np.array(
+            [tx + self.distance_m * np.sin(yaw), ty - self.distance_m * np.cos(yaw), self.height_m]
+        )
 
     @property
     def rotation(self) -> NDArray[np.float64]:
@@ -72,7 +74,10 @@ class Camera:
         cam = self.to_camera(points)
         z = np.maximum(cam[..., 2], 1e-6)
         return np.stack(
-            [self.focal_px * cam[..., 0] / z + self.width / 2.0, self.focal_px * cam[..., 1] / z + self.height / 2.0],
+            [
+                self.focal_px * cam[..., 0] / z + self.width / 2.0,
+                self.focal_px * cam[..., 1] / z + self.height / 2.0,
+            ],
             axis=-1,
         )
 

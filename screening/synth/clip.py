@@ -14,7 +14,13 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from screening.synth.appearance import Look, background, contact_shadow, light_direction, region_colors
+from screening.synth.appearance import (
+    Look,
+    background,
+    contact_shadow,
+    light_direction,
+    region_colors,
+)
 from screening.synth.body import Body, Phenotype
 from screening.synth.camera import Camera
 from screening.synth.faults import Fault
@@ -25,8 +31,8 @@ from screening.synth.truth import landmarks_world, rep_measurements
 from screening.vocabulary import CHECKS_FOR_MOVEMENT, VIEWS_THAT_SEE, Movement, View
 
 FPS = 30.0
-CRF = 27
-"""x264 quality: ~0.3-1 MB for a 10 s 640x480 clip, artefacts not visible at this size."""
+CRF = 23
+"""x264 quality: the flat-shaded renders compress well, ~0.1-0.3 MB for a 10 s 640x480 clip."""
 FIT_MARGIN = 0.06
 """Fraction of the image height kept clear around the body at its widest pose."""
 
@@ -67,18 +73,29 @@ def fit_camera(
     look = float((lo[2] + hi[2]) / 2)
 
     def fits(d: float) -> bool:
-        cam = Camera(yaw_deg=yaw_deg, height_m=height_m, distance_m=d, look_height_m=look, target_xy=target)
+        cam = Camera(
+            yaw_deg=yaw_deg, height_m=height_m, distance_m=d, look_height_m=look, target_xy=target
+        )
         px = cam.project(points)
         m = FIT_MARGIN * cam.height
         return bool(
-            (px[:, 0] > m).all() and (px[:, 0] < cam.width - m).all() and (px[:, 1] > m).all() and (px[:, 1] < cam.height - m).all()
+            (px[:, 0] > m).all()
+            and (px[:, 0] < cam.width - m).all()
+            and (px[:, 1] > m).all()
+            and (px[:, 1] < cam.height - m).all()
         )
 
     near, far = 1.0, 12.0
     for _ in range(30):
         mid = (near + far) / 2
         near, far = (near, mid) if fits(mid) else (mid, far)
-    return Camera(yaw_deg=yaw_deg, height_m=height_m, distance_m=far * float(rng.uniform(1.0, 1.08)), look_height_m=look, target_xy=target)
+    return Camera(
+        yaw_deg=yaw_deg,
+        height_m=height_m,
+        distance_m=far * float(rng.uniform(1.0, 1.08)),
+        look_height_m=look,
+        target_xy=target,
+    )
 
 
 @dataclass
@@ -106,14 +123,22 @@ def simulate(spec: ClipSpec, render: bool | list[int] = True) -> RenderedClip:
     faults = list(spec.faults)
     shoulder_width = float(np.linalg.norm(body.head("upperarm01.L") - body.head("upperarm01.R")))
     if spec.movement is Movement.LUNGE:
-        front = spec.front_leg or str(rng.choice(["left", "right"]))
-        stance = plan_lunge_stance(body, float(rng.uniform(0.06, 0.09)), float(rng.uniform(3, 8)), front)
+        drawn = str(rng.choice(["left", "right"]))
+        # A sided lunge fault (the front knee caving) is on the front leg.
+        sided = [str(f.side) for f in faults if str(f.side) in ("left", "right")]
+        front = spec.front_leg or (sided[0] if sided else drawn)
+        stance = plan_lunge_stance(
+            body, float(rng.uniform(0.06, 0.09)), float(rng.uniform(3, 8)), front
+        )
         states = lunge_states(faults, depth, reps, FPS, front, rng)
     else:
-        stance = Stance(half_width_m=0.5 * shoulder_width * float(rng.uniform(0.95, 1.1)), turn_out_deg=float(rng.uniform(7, 14)))
+        stance = Stance(
+            half_width_m=0.5 * shoulder_width * float(rng.uniform(0.95, 1.1)),
+            turn_out_deg=float(rng.uniform(7, 14)),
+        )
         states = squat_states(spec.movement, faults, depth, reps, rng)
     poser = Poser(body, spec.movement, stance)
-    rotations, roots = zip(*(poser.frame(s) for s in states))
+    rotations, roots = zip(*(poser.frame(s) for s in states), strict=True)
     posed = body.pose(np.array(rotations), np.array(roots))
     world = landmarks_world(body, posed.vertices, posed.joints)
 
@@ -152,27 +177,37 @@ def simulate(spec: ClipSpec, render: bool | list[int] = True) -> RenderedClip:
         "faults": [f.as_dict() for f in faults],
         "clean": not faults,
         "assessable": assessable(spec.movement, spec.view),
-        "body": {**phenotype.as_kwargs(), "height_m": round(body.height_m, 3)},
+        "body": {
+            **{k: round(v, 4) for k, v in phenotype.as_kwargs().items()},
+            "height_m": round(body.height_m, 3),
+        },
         "stance": {
             "half_width_m": round(stance.half_width_m, 4),
             "turn_out_deg": round(stance.turn_out_deg, 2),
             **({"front_leg": stance.front} if spec.movement is Movement.LUNGE else {}),
         },
         "look": look.as_dict(),
-        "measured_at_bottom": [rep_measurements(world, r) for r in reps],
+        "measured_at_bottom": [
+            rep_measurements(world, r, stance.front if spec.movement is Movement.LUNGE else None)
+            for r in reps
+        ],
         "seed": spec.seed,
         "truth": f"{spec.name}.truth.npz",
     }
-    return RenderedClip(frames=frames, image_xy=image_xy, world_xyz=world.astype(np.float32), label=label)
+    return RenderedClip(
+        frames=frames, image_xy=image_xy, world_xyz=world.astype(np.float32), label=label
+    )
 
 
-def write_mp4(path: Path, frames: list[NDArray[np.uint8]], fps: float = FPS, crf: int = CRF) -> None:
+def write_mp4(
+    path: Path, frames: list[NDArray[np.uint8]], fps: float = FPS, crf: int = CRF
+) -> None:
     """Encode BGR frames as H.264 (yuv420p, faststart) with PyAV, single-threaded so the
     bytes are the same on every run."""
     import av
 
     with av.open(str(path), mode="w", options={"movflags": "+faststart"}) as container:
-        stream = container.add_stream("libx264", rate=int(round(fps)))
+        stream = container.add_stream("libx264", rate=round(fps))
         stream.width = frames[0].shape[1]
         stream.height = frames[0].shape[0]
         stream.pix_fmt = "yuv420p"
@@ -195,5 +230,7 @@ def render_clip(spec: ClipSpec, out_dir: Path) -> tuple[dict[str, object], float
     out_dir.mkdir(parents=True, exist_ok=True)
     clip = simulate(spec)
     write_mp4(out_dir / f"{spec.name}.mp4", clip.frames)
-    np.savez_compressed(out_dir / f"{spec.name}.truth.npz", image_xy=clip.image_xy, world_xyz=clip.world_xyz)
+    np.savez_compressed(
+        out_dir / f"{spec.name}.truth.npz", image_xy=clip.image_xy, world_xyz=clip.world_xyz
+    )
     return clip.label, time.perf_counter() - t0

@@ -43,13 +43,13 @@ UNITS: dict[Check, str] = {
 DEFAULT_MAGNITUDE: dict[Check, float] = {
     Check.HEEL_LIFT: 4.0,
     Check.FEET_TURN_OUT: 22.0,
-    Check.FEET_ROLL_OUT: 16.0,
-    Check.KNEE_VALGUS: 12.0,
+    Check.FEET_ROLL_OUT: 18.0,
+    Check.KNEE_VALGUS: 15.0,
     Check.FORWARD_LEAN: 25.0,
     Check.ARMS_FALL_FORWARD: 40.0,
     Check.SHOULDER_ELEVATION: 4.0,
     Check.INSUFFICIENT_DEPTH: 30.0,
-    Check.ASYMMETRIC_SHIFT: 7.0,
+    Check.ASYMMETRIC_SHIFT: 8.0,
     Check.BALANCE_LOSS: 5.0,
 }
 
@@ -71,4 +71,9 @@ class Fault:
         return UNITS[self.code]
 
     def as_dict(self) -> dict[str, object]:
-        return {"code": str(self.code), "side": str(self.side), "magnitude": round(self.size, 3), "units": self.units}
+        return {
+            "code": str(self.code),
+            "side": str(self.side),
+            "magnitude": round(self.size, 3),
+            "units": self.units,
+        }

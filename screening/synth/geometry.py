@@ -61,7 +61,10 @@ def orthonormal_frame(primary: Vec, secondary: Vec) -> Mat:
 def align(ref_primary: Vec, ref_secondary: Vec, new_primary: Vec, new_secondary: Vec) -> Mat:
     """The rotation taking `ref_primary` to `new_primary` and the reference secondary
     direction (e.g. a joint's hinge axis) to the new one; this fixes the twist too."""
-    return orthonormal_frame(new_primary, new_secondary) @ orthonormal_frame(ref_primary, ref_secondary).T
+    return (
+        orthonormal_frame(new_primary, new_secondary)
+        @ orthonormal_frame(ref_primary, ref_secondary).T
+    )
 
 
 def two_bone_ik(root: Vec, target: Vec, len_a: float, len_b: float, pole: Vec) -> Vec:

@@ -31,7 +31,11 @@ class Rep:
     end_frame: int
 
     def as_dict(self) -> dict[str, int]:
-        return {"start_frame": self.start_frame, "bottom_frame": self.bottom_frame, "end_frame": self.end_frame}
+        return {
+            "start_frame": self.start_frame,
+            "bottom_frame": self.bottom_frame,
+            "end_frame": self.end_frame,
+        }
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,9 @@ class Timing:
             stand_start=float(rng.uniform(0.7, 1.0)),
             stand_end=float(rng.uniform(0.7, 1.0)),
             rep_durations=tuple(float(rng.uniform(2.0, 2.5)) for _ in range(n_reps)),
-            pauses=tuple(float(rng.choice([0.0, rng.uniform(0.25, 0.6)])) for _ in range(n_reps - 1)),
+            pauses=tuple(
+                float(rng.choice([0.0, rng.uniform(0.25, 0.6)])) for _ in range(n_reps - 1)
+            ),
         )
 
 
@@ -130,7 +136,7 @@ def depth_profile(timing: Timing, fps: float) -> tuple[NDArray[np.float64], list
             segments.append(("stand", timing.pauses[i]))
     segments.append(("stand", timing.stand_end))
     total = sum(d for _, d in segments)
-    n = int(round(total * fps))
+    n = round(total * fps)
     t = np.arange(n) / fps
     depth = np.zeros(n)
     reps: list[Rep] = []
@@ -146,14 +152,17 @@ def depth_profile(timing: Timing, fps: float) -> tuple[NDArray[np.float64], list
             depth[inside] = np.minimum(desc, asc)[inside]
             start = int(np.floor(t0 * fps))
             end = min(int(np.ceil((t0 + d) * fps)), n - 1)
-            bottom = int(round((t0 + d / 2.0) * fps))
+            bottom = round((t0 + d / 2.0) * fps)
             reps.append(Rep(start, bottom, end))
         t0 += d
     return depth, reps
 
 
 def _lr(fault: Fault, value: float) -> LR:
-    return (value if fault.side.applies_to("left") else 0.0, value if fault.side.applies_to("right") else 0.0)
+    return (
+        value if fault.side.applies_to("left") else 0.0,
+        value if fault.side.applies_to("right") else 0.0,
+    )
 
 
 def _scale_lr(pair: LR, k: float) -> LR:
@@ -192,7 +201,9 @@ def squat_states(
             thigh_deg=shape.thigh * sd,
             trunk_deg=shape.trunk * sd,
             arms="overhead" if movement is Movement.OVERHEAD_SQUAT else "forward",
-            arms_from_vertical_deg=shape.arms_from_vertical if movement is Movement.OVERHEAD_SQUAT else 90.0,
+            arms_from_vertical_deg=shape.arms_from_vertical
+            if movement is Movement.OVERHEAD_SQUAT
+            else 90.0,
         )
         for code, f in by_code.items():
             m = f.size * fk
@@ -211,12 +222,18 @@ def squat_states(
                 st = replace(st, arms_from_vertical_deg=base + (m - base) * float(s) ** 1.2)
             elif code is Check.ASYMMETRIC_SHIFT:
                 sign = 1.0 if f.side is Side.LEFT else -1.0
-                st = replace(st, shift_m=sign * m / 100.0 * float(s) ** 2, trunk_roll_deg=-sign * 3.0 * float(s) ** 2)
+                st = replace(
+                    st,
+                    shift_m=sign * m / 100.0 * float(s) ** 2,
+                    trunk_roll_deg=-sign * 3.0 * float(s) ** 2,
+                )
         states.append(st)
     return states
 
 
 LUNGE_TRUNK_DEG = 4.0
+LUNGE_FRONT_SHIN_DEG = 8.0
+"""At the bottom of the lunge the front shin leans this far forward of vertical."""
 BACK_FOOT_PITCH_DEG = (38.0, 62.0)
 """The lunge's back heel is raised (standing on the ball of the foot): this much foot
 pitch at the top and at the bottom of a rep."""
@@ -244,19 +261,25 @@ def lunge_states(
             depth=sd,
             trunk_deg=LUNGE_TRUNK_DEG * sd,
             arms="hips",
-            back_foot_pitch_deg=BACK_FOOT_PITCH_DEG[0] + (BACK_FOOT_PITCH_DEG[1] - BACK_FOOT_PITCH_DEG[0]) * sd,
+            back_foot_pitch_deg=BACK_FOOT_PITCH_DEG[0]
+            + (BACK_FOOT_PITCH_DEG[1] - BACK_FOOT_PITCH_DEG[0]) * sd,
         )
         if Check.FORWARD_LEAN in by_code:
-            st = replace(st, trunk_deg=LUNGE_TRUNK_DEG * sd + by_code[Check.FORWARD_LEAN].size * float(s) ** 1.2)
+            lean = LUNGE_FRONT_SHIN_DEG + by_code[Check.FORWARD_LEAN].size  # beyond the front shin
+            st = replace(st, trunk_deg=lean * float(sd) ** 1.2)
         if Check.KNEE_VALGUS in by_code:
             f = by_code[Check.KNEE_VALGUS]
             v = f.size * float(s) ** 1.5
-            st = replace(st, valgus_deg=(v if front == "left" else 0.0, v if front == "right" else 0.0))
+            st = replace(
+                st, valgus_deg=(v if front == "left" else 0.0, v if front == "right" else 0.0)
+            )
         if Check.BALANCE_LOSS in by_code:
             f = by_code[Check.BALANCE_LOSS]
             t = i / fps
             amp = f.size / 100.0 * (0.35 + 0.65 * float(s))
-            wobble = np.sin(2 * np.pi * sway_freq * t + sway_phase) + 0.35 * np.sin(2 * np.pi * 2.3 * sway_freq * t)
+            wobble = np.sin(2 * np.pi * sway_freq * t + sway_phase) + 0.35 * np.sin(
+                2 * np.pi * 2.3 * sway_freq * t
+            )
             sway = amp * float(wobble) / 1.2
             st = replace(st, shift_m=sway, trunk_roll_deg=-sway * 120.0)
         states.append(st)

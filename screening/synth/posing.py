@@ -22,8 +22,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from screening.synth.body import Body
-from screening.synth.geometry import FORWARD, UP, align, axis_angle, rot_x, rot_y, rot_z, two_bone_ik, unit
-from screening.synth.motion import BACK_FOOT_PITCH_DEG, FrameState, Stance
+from screening.synth.geometry import (
+    FORWARD,
+    UP,
+    align,
+    axis_angle,
+    rot_x,
+    rot_y,
+    rot_z,
+    two_bone_ik,
+    unit,
+)
+from screening.synth.motion import BACK_FOOT_PITCH_DEG, LUNGE_FRONT_SHIN_DEG, FrameState, Stance
 from screening.vocabulary import Movement
 
 SIDES = ("left", "right")
@@ -44,10 +54,14 @@ class FootPose:
     ankle: NDArray[np.float64]
     flat_rotation: NDArray[np.float64]  # the rotation without heel pitch: the toes lie flat
 
-    def apply(self, p_ref: NDArray[np.float64], ankle_ref: NDArray[np.float64]) -> NDArray[np.float64]:
+    def apply(
+        self, p_ref: NDArray[np.float64], ankle_ref: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
         return self.rotation @ (p_ref - ankle_ref) + self.ankle
 
-    def rotated_about(self, rotation: NDArray[np.float64], pivot: NDArray[np.float64], pitch: bool) -> FootPose:
+    def rotated_about(
+        self, rotation: NDArray[np.float64], pivot: NDArray[np.float64], pitch: bool
+    ) -> FootPose:
         return FootPose(
             rotation=rotation @ self.rotation,
             ankle=rotation @ (self.ankle - pivot) + pivot,
@@ -66,8 +80,12 @@ class Poser:
         self.ankle_ref = {s: h("foot" + SUFFIX[s]) for s in SIDES}
         self.hip_ref = {s: h("upperleg01" + SUFFIX[s]) for s in SIDES}
         self.knee_ref = {s: h("lowerleg01" + SUFFIX[s]) for s in SIDES}
-        self.thigh_len = float(np.mean([np.linalg.norm(self.knee_ref[s] - self.hip_ref[s]) for s in SIDES]))
-        self.shin_len = float(np.mean([np.linalg.norm(self.ankle_ref[s] - self.knee_ref[s]) for s in SIDES]))
+        self.thigh_len = float(
+            np.mean([np.linalg.norm(self.knee_ref[s] - self.hip_ref[s]) for s in SIDES])
+        )
+        self.shin_len = float(
+            np.mean([np.linalg.norm(self.ankle_ref[s] - self.knee_ref[s]) for s in SIDES])
+        )
         self.root_ref = body.ref_heads[0]
         self.shoulder_ref = {s: h("upperarm01" + SUFFIX[s]) for s in SIDES}
         self.elbow_ref = {s: h("lowerarm01" + SUFFIX[s]) for s in SIDES}
@@ -86,9 +104,19 @@ class Poser:
     def _foot_geometry(self) -> None:
         """Contact points of each foot in the reference pose (floor level, z = 0)."""
         b = self.body
-        self.heel_ref, self.ball_ref, self.outer_ref, self.inner_ref, self.foot_dir_ref = {}, {}, {}, {}, {}
+        self.heel_ref, self.ball_ref, self.outer_ref, self.inner_ref, self.foot_dir_ref = (
+            {},
+            {},
+            {},
+            {},
+            {},
+        )
         for s in SIDES:
-            bones = [b.bone_index[x] for x in b.bone_labels if x.endswith(SUFFIX[s]) and x.startswith(("foot", "toe"))]
+            bones = [
+                b.bone_index[x]
+                for x in b.bone_labels
+                if x.endswith(SUFFIX[s]) and x.startswith(("foot", "toe"))
+            ]
             v = b.ref_vertices[np.isin(b.vertex_bone, bones)]
             sole = v[v[:, 2] < 0.015]
             heel = sole[sole[:, 1] > sole[:, 1].max() - 0.04].mean(axis=0)
@@ -119,16 +147,22 @@ class Poser:
             feet[s] = FootPose(rotation=R, ankle=ankle, flat_rotation=R)
         return feet
 
-    def foot_point(self, foot: FootPose, side: str, p_ref: NDArray[np.float64]) -> NDArray[np.float64]:
+    def foot_point(
+        self, foot: FootPose, side: str, p_ref: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
         return foot.apply(p_ref, self.ankle_ref[side])
 
-    def foot_pose(self, side: str, turn_out_deg: float, roll_out_deg: float, heel_lift_m: float) -> FootPose:
+    def foot_pose(
+        self, side: str, turn_out_deg: float, roll_out_deg: float, heel_lift_m: float
+    ) -> FootPose:
         """The standing foot turned out about the heel, rolled onto its outer edge, and
         pitched about the ball of the foot so the heel rises `heel_lift_m`."""
         foot = self.stance_feet[side]
         if turn_out_deg:
             heel = self.foot_point(foot, side, self.heel_ref[side])
-            foot = foot.rotated_about(rot_z(np.radians(turn_out_deg) * SIGN[side]), heel, pitch=False)
+            foot = foot.rotated_about(
+                rot_z(np.radians(turn_out_deg) * SIGN[side]), heel, pitch=False
+            )
         if roll_out_deg:
             outer = self.foot_point(foot, side, self.outer_ref[side])
             axis = foot.rotation @ self.foot_dir_ref[side]
@@ -150,7 +184,9 @@ class Poser:
 
     # ----- legs -------------------------------------------------------------------------
 
-    def hips_world(self, root: NDArray[np.float64], root_rot: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
+    def hips_world(
+        self, root: NDArray[np.float64], root_rot: NDArray[np.float64]
+    ) -> dict[str, NDArray[np.float64]]:
         return {s: root + root_rot @ (self.hip_ref[s] - self.root_ref) for s in SIDES}
 
     def toe_direction(self, side: str) -> NDArray[np.float64]:
@@ -172,7 +208,10 @@ class Poser:
         e1 = unit(toes - np.dot(toes, axis) * axis)
         e2 = np.cross(axis, e1)
         d = float(np.linalg.norm(ankle - hip))
-        d = min(max(d, abs(self.thigh_len - self.shin_len) + 1e-6), self.thigh_len + self.shin_len - 1e-6)
+        d = min(
+            max(d, abs(self.thigh_len - self.shin_len) + 1e-6),
+            self.thigh_len + self.shin_len - 1e-6,
+        )
         along = (self.thigh_len**2 - self.shin_len**2 + d**2) / (2.0 * d)
         height = np.sqrt(max(self.thigh_len**2 - along**2, 0.0))
         bend = e1
@@ -190,13 +229,21 @@ class Poser:
         return bend
 
     def solve_leg(
-        self, side: str, hip: NDArray[np.float64], ankle: NDArray[np.float64], pole: NDArray[np.float64]
+        self,
+        side: str,
+        hip: NDArray[np.float64],
+        ankle: NDArray[np.float64],
+        pole: NDArray[np.float64],
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Knee position and the thigh and shin rotations for one leg."""
         knee = two_bone_ik(hip, ankle, self.thigh_len, self.shin_len, pole)
         axis = unit(ankle - hip)
         points = knee - hip - np.dot(knee - hip, axis) * axis
-        points = unit(points) if np.linalg.norm(points) > 1e-4 else unit(pole - np.dot(pole, axis) * axis)
+        points = (
+            unit(points)
+            if np.linalg.norm(points) > 1e-4
+            else unit(pole - np.dot(pole, axis) * axis)
+        )
         thigh_ref = self.knee_ref[side] - self.hip_ref[side]
         shin_ref = self.ankle_ref[side] - self.knee_ref[side]
         hinge_ref = np.cross(unit(thigh_ref), FORWARD)
@@ -207,7 +254,9 @@ class Poser:
 
     # ----- whole frame ------------------------------------------------------------------
 
-    def trunk_rotations(self, state: FrameState) -> tuple[NDArray[np.float64], list[NDArray[np.float64]]]:
+    def trunk_rotations(
+        self, state: FrameState
+    ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]]]:
         """Root (pelvis) rotation and the five spine bones' world rotations."""
         lean = np.radians(state.trunk_deg)
         roll = np.radians(state.trunk_roll_deg)
@@ -223,6 +272,8 @@ class Poser:
     ) -> NDArray[np.float64]:
         """Pelvis position from the planted ankles and the planned shin and thigh angles."""
         ankle_mid = (feet["left"].ankle + feet["right"].ankle) / 2
+        # Sideways, centre over the stance, not over ankles a roll-out has moved outward.
+        ankle_mid[0] = (self.stance_feet["left"].ankle[0] + self.stance_feet["right"].ankle[0]) / 2
         a, t = np.radians(state.shin_deg), np.radians(state.thigh_deg)
         knee = ankle_mid + self.shin_len * (np.sin(a) * FORWARD + np.cos(a) * UP)
         hip_mid = knee - self.thigh_len * (np.sin(t) * FORWARD - np.cos(t) * UP)
@@ -236,20 +287,28 @@ class Poser:
                 achieved = []
                 for s in SIDES:
                     pole = self.knee_pole(s, hips[s], feet[s].ankle, 0.0)
-                    knee_s = two_bone_ik(hips[s], feet[s].ankle, self.thigh_len, self.shin_len, pole)
+                    knee_s = two_bone_ik(
+                        hips[s], feet[s].ankle, self.thigh_len, self.shin_len, pole
+                    )
                     achieved.append((knee_s[2] - hips[s][2]) / self.thigh_len)
                 want = -np.cos(t)
-                root = root + np.array([0, 0, 0.8 * self.thigh_len * (float(np.mean(achieved)) - want)])
+                root = root + np.array(
+                    [0, 0, 0.8 * self.thigh_len * (float(np.mean(achieved)) - want)]
+                )
         root = root + np.array([state.shift_m, 0.0, 0.0])
         return root
 
-    def lunge_root(self, state: FrameState, feet: dict[str, FootPose], root_rot: NDArray[np.float64]) -> NDArray[np.float64]:
+    def lunge_root(
+        self, state: FrameState, feet: dict[str, FootPose], root_rot: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
         """Pelvis straight above the stance's hip line, lowered with depth."""
         e = self.stance.extras
         z = e["hip_top_z"] + (e["hip_bottom_z"] - e["hip_top_z"]) * state.depth
         hip_mid = np.array([0.0, e["hip_y"], z])
         hip_mid_ref = (self.hip_ref["left"] + self.hip_ref["right"]) / 2
-        return hip_mid - root_rot @ (hip_mid_ref - self.root_ref) + np.array([state.shift_m, 0.0, 0.0])
+        return (
+            hip_mid - root_rot @ (hip_mid_ref - self.root_ref) + np.array([state.shift_m, 0.0, 0.0])
+        )
 
     def frame(self, state: FrameState) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """(B, 3, 3) world rotations and the (3,) root position for one frame.
@@ -266,7 +325,9 @@ class Poser:
             lean += error
         return rotations, root
 
-    def trunk_inclination_deg(self, rotations: NDArray[np.float64], root: NDArray[np.float64]) -> float:
+    def trunk_inclination_deg(
+        self, rotations: NDArray[np.float64], root: NDArray[np.float64]
+    ) -> float:
         """Forward inclination of the hip-centre-to-shoulder-centre line, degrees."""
         j = self.body.joint_positions(rotations, root)
         idx = self.body.bone_index
@@ -275,7 +336,9 @@ class Poser:
         trunk = sh - hip
         return float(np.degrees(np.arctan2(-trunk[1], trunk[2])))
 
-    def _frame(self, state: FrameState, lean_deg: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def _frame(
+        self, state: FrameState, lean_deg: float
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         b = self.body
         state = replace(state, trunk_deg=lean_deg)
         rot: dict[str, NDArray[np.float64]] = {}
@@ -378,7 +441,7 @@ def plan_lunge_stance(body: Body, half_width_m: float, turn_out_deg: float, fron
     extras = {"front_y": -0.35, "back_y": 0.0, "hip_y": 0.0, "hip_top_z": 0.0, "hip_bottom_z": 0.0}
     p = Poser(body, Movement.LUNGE, Stance(half_width_m, turn_out_deg, front, dict(extras)))
     back = "right" if front == "left" else "left"
-    front_shin = np.radians(8.0)
+    front_shin = np.radians(LUNGE_FRONT_SHIN_DEG)
     ankle_f = p.stance_feet[front].ankle
     knee_f = ankle_f + p.shin_len * np.array([0.0, -np.sin(front_shin), np.cos(front_shin)])
     hip_f_x = SIGN[front] * abs(p.hip_ref[front][0])
@@ -389,7 +452,9 @@ def plan_lunge_stance(body: Body, half_width_m: float, turn_out_deg: float, fron
 
     def back_foot(back_y: float, pitch_deg: float) -> FootPose:
         flat = p.stance_feet[back]
-        p.stance_feet[back] = FootPose(flat.rotation, np.array([flat.ankle[0], back_y, flat.ankle[2]]), flat.flat_rotation)
+        p.stance_feet[back] = FootPose(
+            flat.rotation, np.array([flat.ankle[0], back_y, flat.ankle[2]]), flat.flat_rotation
+        )
         return p.foot_pose(back, 0.0, 0.0, lever * np.sin(np.radians(pitch_deg)))
 
     # Walk the back foot backwards from under the hip until the back knee is low enough.
@@ -399,7 +464,9 @@ def plan_lunge_stance(body: Body, half_width_m: float, turn_out_deg: float, fron
     best_y, best_z = hip_y, np.inf
     for back_y in np.arange(hip_y - 0.1, hip_y + 0.8, 0.002):
         ankle_b = back_foot(float(back_y), BACK_FOOT_PITCH_DEG[1]).ankle
-        knee_z = two_bone_ik(hip_b, ankle_b, p.thigh_len, p.shin_len, p.knee_pole(back, hip_b, ankle_b, 0.0))[2]
+        knee_z = two_bone_ik(
+            hip_b, ankle_b, p.thigh_len, p.shin_len, p.knee_pole(back, hip_b, ankle_b, 0.0)
+        )[2]
         if knee_z < best_z:
             best_y, best_z = float(back_y), float(knee_z)
         if knee_z <= BACK_KNEE_HEIGHT_M:

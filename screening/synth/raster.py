@@ -62,19 +62,23 @@ def render_mesh(
     facing = np.einsum("fi,fi->f", normals, to_camera) > 0.0
     faces, normals, centres = faces[facing], normals[facing], centres[facing]
     view_toward = to_camera[facing] / np.linalg.norm(to_camera[facing], axis=1, keepdims=True)
-    colors = np.clip(shade(face_colors[facing], normals, light_toward, view_toward, ambient), 0, 255)
+    colors = np.clip(
+        shade(face_colors[facing], normals, light_toward, view_toward, ambient), 0, 255
+    )
 
     depth = camera.to_camera(centres)[:, 2]
     order = np.argsort(-depth, kind="stable")
     pixels = camera.project(vertices)
     pts = np.round(pixels[faces[order]] * (1 << SUBPIXEL_BITS)).astype(np.int32)
     color_list = colors[order].astype(np.int32).tolist()
-    for tri, color in zip(pts, color_list):
+    for tri, color in zip(pts, color_list, strict=True):
         cv2.fillConvexPoly(image, tri, color, lineType=cv2.LINE_8, shift=SUBPIXEL_BITS)
     return image
 
 
-def body_mask(vertices: NDArray[np.floating], faces: NDArray[np.integer], camera: Camera) -> NDArray[np.bool_]:
+def body_mask(
+    vertices: NDArray[np.floating], faces: NDArray[np.integer], camera: Camera
+) -> NDArray[np.bool_]:
     """Pixels covered by the mesh (no shading, no sorting): for tests and shadows."""
     mask = np.zeros((camera.height, camera.width), dtype=np.uint8)
     pts = np.round(camera.project(vertices)[faces] * (1 << SUBPIXEL_BITS)).astype(np.int32)
@@ -83,7 +87,9 @@ def body_mask(vertices: NDArray[np.floating], faces: NDArray[np.integer], camera
     return mask > 0
 
 
-def finish(image: NDArray[np.uint8], rng: np.random.Generator, noise_sigma: float, blur_sigma: float = 0.6) -> NDArray[np.uint8]:
+def finish(
+    image: NDArray[np.uint8], rng: np.random.Generator, noise_sigma: float, blur_sigma: float = 0.6
+) -> NDArray[np.uint8]:
     """Camera-like finishing: a slight optical blur (hides stair-stepped edges) and mild
     Gaussian sensor noise."""
     out = cv2.GaussianBlur(image, (0, 0), blur_sigma).astype(np.float32)

@@ -76,7 +76,9 @@ BONE_LANDMARKS: dict[Landmark, str] = {
 assert len(VERTEX_LANDMARKS) + len(BONE_LANDMARKS) == NUM_LANDMARKS
 
 
-def landmarks_world(body: Body, vertices: NDArray[np.floating], joints: NDArray[np.floating]) -> NDArray[np.float64]:
+def landmarks_world(
+    body: Body, vertices: NDArray[np.floating], joints: NDArray[np.floating]
+) -> NDArray[np.float64]:
     """(T, 33, 3) world positions (metres) of the MediaPipe landmarks, indexed by `Landmark`.
 
     vertices: (T, V, 3) posed mesh; joints: (T, B, 3) posed bone heads (from `Body.pose`).
@@ -98,7 +100,9 @@ def _from_vertical(v: NDArray[np.float64]) -> float:
     return _deg(np.arccos(np.clip(v[2] / np.linalg.norm(v), -1, 1)))
 
 
-def rep_measurements(world: NDArray[np.float64], rep: Rep) -> dict[str, float]:
+def rep_measurements(
+    world: NDArray[np.float64], rep: Rep, front_leg: str | None = None
+) -> dict[str, float]:
     """What the body did at the bottom of `rep`, measured on the truth landmarks.
 
     thigh_below_horizontal_deg: mean femur angle below horizontal (negative = above).
@@ -108,20 +112,25 @@ def rep_measurements(world: NDArray[np.float64], rep: Rep) -> dict[str, float]:
     knee separation over ankle separation (x, frontal plane). shoulder_to_ear_change_cm_*:
     change of the vertical ear-shoulder gap (negative = shrug). pelvis_shift_cm: hip centre
     x change (+ = toward the person's left). arms_forward_of_vertical_deg: mean shoulder-to-wrist
-    angle forward of vertical in the sagittal plane (about 90 for arms reaching forward). foot_turn_out_change_deg_*: heel-to-toe yaw change, outward positive.
+    angle forward of vertical in the sagittal plane (about 90 for arms reaching forward).
+    foot_turn_out_change_deg_*: heel-to-toe yaw change, outward positive.
     """
     b, s = world[rep.bottom_frame], world[rep.start_frame]
     out: dict[str, float] = {}
     thighs = [b[k] - b[h] for h, k in ((L.LEFT_HIP, L.LEFT_KNEE), (L.RIGHT_HIP, L.RIGHT_KNEE))]
-    out["thigh_below_horizontal_deg"] = _deg(np.mean([np.arcsin(t[2] / np.linalg.norm(t)) for t in thighs]))
+    out["thigh_below_horizontal_deg"] = _deg(
+        np.mean([np.arcsin(t[2] / np.linalg.norm(t)) for t in thighs])
+    )
     shins = [b[k] - b[a] for a, k in ((L.LEFT_ANKLE, L.LEFT_KNEE), (L.RIGHT_ANKLE, L.RIGHT_KNEE))]
     out["shin_from_vertical_deg"] = round(float(np.mean([_from_vertical(v) for v in shins])), 2)
     trunk = (b[L.LEFT_SHOULDER] + b[L.RIGHT_SHOULDER]) / 2 - (b[L.LEFT_HIP] + b[L.RIGHT_HIP]) / 2
     out["trunk_from_vertical_deg"] = _from_vertical(trunk)
-    out["trunk_minus_shin_deg"] = round(out["trunk_from_vertical_deg"] - out["shin_from_vertical_deg"], 2)
-    for side, heel, sh, ear, ank, toe in (
-        ("left", L.LEFT_HEEL, L.LEFT_SHOULDER, L.LEFT_EAR, L.LEFT_ANKLE, L.LEFT_FOOT_INDEX),
-        ("right", L.RIGHT_HEEL, L.RIGHT_SHOULDER, L.RIGHT_EAR, L.RIGHT_ANKLE, L.RIGHT_FOOT_INDEX),
+    out["trunk_minus_shin_deg"] = round(
+        out["trunk_from_vertical_deg"] - out["shin_from_vertical_deg"], 2
+    )
+    for side, heel, sh, ear, toe in (
+        ("left", L.LEFT_HEEL, L.LEFT_SHOULDER, L.LEFT_EAR, L.LEFT_FOOT_INDEX),
+        ("right", L.RIGHT_HEEL, L.RIGHT_SHOULDER, L.RIGHT_EAR, L.RIGHT_FOOT_INDEX),
     ):
         out[f"heel_rise_cm_{side}"] = round(float(100 * (b[heel][2] - s[heel][2])), 2)
         gap_b, gap_s = b[ear][2] - b[sh][2], s[ear][2] - s[sh][2]
@@ -136,6 +145,28 @@ def rep_measurements(world: NDArray[np.float64], rep: Rep) -> dict[str, float]:
     hip_b = (b[L.LEFT_HIP] + b[L.RIGHT_HIP]) / 2
     hip_s = (s[L.LEFT_HIP] + s[L.RIGHT_HIP]) / 2
     out["pelvis_shift_cm"] = round(float(100 * (hip_b[0] - hip_s[0])), 2)
-    arms = [b[w] - b[sh] for sh, w in ((L.LEFT_SHOULDER, L.LEFT_WRIST), (L.RIGHT_SHOULDER, L.RIGHT_WRIST))]
+    hips = (
+        world[rep.start_frame : rep.end_frame + 1, L.LEFT_HIP]
+        + world[rep.start_frame : rep.end_frame + 1, L.RIGHT_HIP]
+    ) / 2
+    out["pelvis_lateral_range_cm"] = round(float(100 * np.ptp(hips[:, 0])), 2)
+    if front_leg is not None:
+        hip_i, knee_i, ankle_i = (
+            (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE)
+            if front_leg == "left"
+            else (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)
+        )
+        out["front_shin_from_vertical_deg"] = _from_vertical(b[knee_i] - b[ankle_i])
+        out["trunk_minus_front_shin_deg"] = round(
+            out["trunk_from_vertical_deg"] - out["front_shin_from_vertical_deg"], 2
+        )
+        t_frac = (b[knee_i][2] - b[hip_i][2]) / (b[ankle_i][2] - b[hip_i][2])
+        line_x = b[hip_i][0] + t_frac * (b[ankle_i][0] - b[hip_i][0])
+        medial = -1.0 if front_leg == "left" else 1.0
+        out["front_knee_medial_cm"] = round(float(100 * medial * (b[knee_i][0] - line_x)), 2)
+    arms = [
+        b[w] - b[sh]
+        for sh, w in ((L.LEFT_SHOULDER, L.LEFT_WRIST), (L.RIGHT_SHOULDER, L.RIGHT_WRIST))
+    ]
     out["arms_forward_of_vertical_deg"] = _deg(np.mean([np.arctan2(-a[1], a[2]) for a in arms]))
     return out

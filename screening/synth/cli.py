@@ -1,0 +1,106 @@
+"""Command line: `python -m screening.synth sample-set | clip | still`.
+
+sample-set  regenerate the committed sample set (fixed seed, both cores).
+clip        render one clip with chosen movement, view, faults and seed.
+still       save PNGs of a clip's first frame and first rep's bottom (for looking at).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from screening.synth.faults import Fault, Side
+from screening.vocabulary import Check, Movement, View
+
+
+def parse_fault(text: str) -> Fault:
+    """CODE[:SIDE[:MAGNITUDE]], e.g. heel_lift:both:4 or knee_valgus:left."""
+    parts = text.split(":")
+    try:
+        code = Check(parts[0])
+        side = Side(parts[1]) if len(parts) > 1 and parts[1] else Side.BOTH
+        magnitude = float(parts[2]) if len(parts) > 2 else None
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"bad fault {text!r}: {exc}") from None
+    return Fault(code, side, magnitude)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m screening.synth",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sample-set", help="regenerate sample_videos/ (fixed seed)")
+    s.add_argument("--out", type=Path, default=Path("sample_videos"))
+    s.add_argument("--workers", type=int, default=2)
+    s.add_argument("--seed", type=int, default=None, help="default: sample_set.SAMPLE_SEED")
+    s.add_argument("--only", nargs="*", help="clip names (file stems) to re-render")
+    for name, helptext in (("clip", "render one clip"), ("still", "PNG stills of one clip")):
+        c = sub.add_parser(name, help=helptext)
+        c.add_argument("--movement", type=Movement, choices=list(Movement), required=True)
+        c.add_argument("--view", type=View, choices=list(View), required=True)
+        c.add_argument(
+            "--fault",
+            type=parse_fault,
+            action="append",
+            default=[],
+            help="CODE[:SIDE[:MAG]], repeatable",
+        )
+        c.add_argument("--seed", type=int, default=0)
+        c.add_argument("--reps", type=int, choices=[2, 3], default=None)
+        c.add_argument("--name", default=None, help="file stem (default: movement__view__faults)")
+        c.add_argument("--out", type=Path, default=Path("."))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "sample-set":
+        from screening.synth.sample_set import SAMPLE_SEED, regenerate
+
+        regenerate(
+            args.out,
+            workers=args.workers,
+            seed=SAMPLE_SEED if args.seed is None else args.seed,
+            only=args.only,
+        )
+        return 0
+
+    from screening.synth.clip import ClipSpec, render_clip, simulate
+    from screening.synth.sample_set import clip_name
+
+    faults = tuple(args.fault)
+    name = args.name or clip_name(args.movement, args.view, faults)
+    spec = ClipSpec(
+        name=name,
+        movement=args.movement,
+        view=args.view,
+        faults=faults,
+        seed=args.seed,
+        n_reps=args.reps,
+    )
+    if args.command == "clip":
+        label, seconds = render_clip(spec, args.out)
+        (args.out / f"{name}.json").write_text(json.dumps(label, indent=1) + "\n")
+        print(
+            f"{args.out / (name + '.mp4')}: {label['frames']} frames in {seconds:.0f} s",
+            file=sys.stderr,
+        )
+        return 0
+    import cv2
+
+    truth_only = simulate(spec, render=False)
+    reps = truth_only.label["reps"]
+    frames = [0, reps[0]["bottom_frame"]]  # type: ignore[index]
+    clip = simulate(spec, render=frames)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for i, img in zip(frames, clip.frames, strict=True):
+        path = args.out / f"{name}__frame{i:04d}.png"
+        cv2.imwrite(str(path), img)
+        print(path)
+    return 0

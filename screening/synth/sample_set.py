@@ -1,0 +1,177 @@
+"""The committed sample set (`sample_videos/`): which clips, and how to regenerate them.
+
+Why a fixed list: the sample clips are test fixtures and evaluation data; they must be
+reproducible from one command. Every clip's seed is SAMPLE_SEED + its position in the list,
+so adding a clip at the end changes no other clip.
+
+Coverage: all three movements and all four views; every fault at least once, each filmed
+from a view that can see it (vocabulary.VIEWS_THAT_SEE); the faults that matter most
+(heel_lift, feet_roll_out, shoulder_elevation, knee_valgus) twice; three clean clips.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from screening.synth.clip import CRF, FPS, ClipSpec, render_clip
+from screening.synth.faults import UNITS, Fault, Side
+from screening.synth.truth import BONE_LANDMARKS, VERTEX_LANDMARKS
+from screening.vocabulary import Check, Movement, View
+
+SAMPLE_SEED = 20261121
+LABELS_FILE = "labels.json"
+
+M, V, C, S = Movement, View, Check, Side
+
+_CLIPS: list[tuple[Movement, View, tuple[Fault, ...]]] = [
+    (M.DEEP_SQUAT, V.SIDE_LEFT, ()),
+    (M.OVERHEAD_SQUAT, V.FRONT, ()),
+    (M.LUNGE, V.FRONT, ()),
+    (M.DEEP_SQUAT, V.SIDE_RIGHT, (Fault(C.HEEL_LIFT, S.BOTH, 4.0),)),
+    (M.OVERHEAD_SQUAT, V.OBLIQUE, (Fault(C.HEEL_LIFT, S.BOTH, 3.5),)),
+    (M.DEEP_SQUAT, V.FRONT, (Fault(C.FEET_ROLL_OUT, S.BOTH, 18.0),)),
+    (M.OVERHEAD_SQUAT, V.FRONT, (Fault(C.FEET_ROLL_OUT, S.RIGHT, 20.0),)),
+    (M.OVERHEAD_SQUAT, V.FRONT, (Fault(C.SHOULDER_ELEVATION, S.BOTH, 4.0),)),
+    (M.DEEP_SQUAT, V.FRONT, (Fault(C.SHOULDER_ELEVATION, S.LEFT, 4.5),)),
+    (M.DEEP_SQUAT, V.FRONT, (Fault(C.KNEE_VALGUS, S.BOTH, 15.0),)),
+    (M.LUNGE, V.FRONT, (Fault(C.KNEE_VALGUS, S.LEFT, 16.0),)),
+    (M.DEEP_SQUAT, V.FRONT, (Fault(C.FEET_TURN_OUT, S.BOTH, 22.0),)),
+    (M.DEEP_SQUAT, V.SIDE_RIGHT, (Fault(C.FORWARD_LEAN, S.NONE, 25.0),)),
+    (M.OVERHEAD_SQUAT, V.SIDE_RIGHT, (Fault(C.ARMS_FALL_FORWARD, S.BOTH, 40.0),)),
+    (M.DEEP_SQUAT, V.OBLIQUE, (Fault(C.INSUFFICIENT_DEPTH, S.NONE, 30.0),)),
+    (M.OVERHEAD_SQUAT, V.FRONT, (Fault(C.ASYMMETRIC_SHIFT, S.RIGHT, 8.0),)),
+    (M.LUNGE, V.FRONT, (Fault(C.BALANCE_LOSS, S.NONE, 5.0),)),
+    (M.LUNGE, V.SIDE_LEFT, (Fault(C.FORWARD_LEAN, S.NONE, 25.0),)),
+]
+
+
+def clip_name(movement: Movement, view: View, faults: tuple[Fault, ...]) -> str:
+    """File stem saying what the clip holds: movement__view__fault (or clean)."""
+    what = "__".join(str(f.code) for f in faults) or "clean"
+    return f"{movement}__{view}__{what}"
+
+
+def sample_specs(seed: int = SAMPLE_SEED) -> list[ClipSpec]:
+    """The sample set, in a fixed order."""
+    return [
+        ClipSpec(name=clip_name(m, v, f), movement=m, view=v, faults=f, seed=seed + i)
+        for i, (m, v, f) in enumerate(_CLIPS)
+    ]
+
+
+def generator_info(seed: int) -> dict[str, object]:
+    """The labels file's "generator" block: how the clips were made and what the fields mean."""
+    import importlib.metadata as md
+
+    def version(pkg: str) -> str:
+        try:
+            return md.version(pkg)
+        except md.PackageNotFoundError:
+            return "unknown"
+
+    return {
+        "name": "screening.synth",
+        "command": "python tools/make_sample_videos.py",
+        "seed": seed,
+        "clip_seed": "seed + index of the clip in screening.synth.sample_set",
+        "body_model": f"anny {version('anny')} (Apache-2.0, MakeHuman based)",
+        "torch": version("torch"),
+        "encoder": f"libx264 via PyAV {version('av')}, yuv420p, crf {CRF}",
+        "fps": FPS,
+        "world_frame": (
+            "metres; x = the person's left, y = backwards (the person faces -y), z = up; "
+            "floor z = 0"
+        ),
+        "yaw_deg": (
+            "camera angle around the person from the front toward the person's left: "
+            "0 front, +90 side_left, -90 side_right"
+        ),
+        "truth_npz": (
+            "image_xy (T,33,2) float32 pixels (x right, y down, origin top-left corner); "
+            "world_xyz (T,33,3) float32 world metres; landmark order = screening.landmarks.Landmark"
+        ),
+        "landmark_sources": {
+            **{lm.name: f"vertex {v}" for lm, v in VERTEX_LANDMARKS.items()},
+            **{lm.name: f"bone head {b}" for lm, b in BONE_LANDMARKS.items()},
+        },
+        "fault_units": {str(c): u for c, u in UNITS.items()},
+        "fault_magnitude": (
+            "size at the bottom of each rep (each rep varies by -8..+5 %); "
+            "the fault grows during the descent"
+        ),
+        "reps": (
+            "start_frame = last standing frame before the rep, bottom_frame = middle of the "
+            "bottom hold, end_frame = first standing frame after"
+        ),
+        "measured_at_bottom": (
+            "per rep, measured on the truth landmarks (screening.synth.truth.rep_measurements)"
+        ),
+    }
+
+
+def _render_one(spec: ClipSpec, out_dir: str) -> tuple[str, dict[str, object], float]:
+    label, seconds = render_clip(spec, Path(out_dir))
+    return spec.name, label, seconds
+
+
+def _warm_model_cache() -> None:
+    from screening.synth.body import load_model
+
+    load_model()
+
+
+def regenerate(
+    out_dir: Path, workers: int = 2, seed: int = SAMPLE_SEED, only: list[str] | None = None
+) -> dict[str, object]:
+    """Render the sample set into `out_dir` (one clip per process) and write labels.json.
+
+    With `only`, just those clips are re-rendered and their entries replaced in an
+    existing labels.json.
+    """
+    specs = sample_specs(seed)
+    if only:
+        unknown = set(only) - {s.name for s in specs}
+        if unknown:
+            raise SystemExit(f"unknown clip(s): {', '.join(sorted(unknown))}")
+        specs = [s for s in specs if s.name in only]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    ctx = multiprocessing.get_context("spawn")
+    clips: dict[str, object] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        # Build anny's on-disk cache once (about two minutes the first time on a machine)
+        # rather than in every worker at once.
+        pool.submit(_warm_model_cache).result()
+        futures = [pool.submit(_render_one, s, str(out_dir)) for s in specs]
+        for n, fut in enumerate(as_completed(futures), start=1):
+            name, label, seconds = fut.result()
+            clips[f"{name}.mp4"] = label
+            size = (out_dir / f"{name}.mp4").stat().st_size / 1e6
+            print(
+                f"[{n:2d}/{len(specs)}] {name}.mp4  {label['frames']} frames  "
+                f"{size:.2f} MB  {seconds:.0f} s",
+                flush=True,
+            )
+    labels_path = out_dir / LABELS_FILE
+    if only and labels_path.exists():
+        existing = json.loads(labels_path.read_text())
+        merged = dict(existing.get("clips", {}))
+        merged.update(clips)
+        clips = merged
+    order = [f"{s.name}.mp4" for s in sample_specs(seed)]
+    ordered = {k: clips[k] for k in order if k in clips}
+    ordered.update({k: v for k, v in clips.items() if k not in ordered})
+    labels = {"generator": generator_info(seed), "clips": ordered}
+    labels_path.write_text(json.dumps(labels, indent=1) + "\n")
+    total = sum(p.stat().st_size for p in out_dir.iterdir() if p.is_file()) / 1e6
+    print(
+        f"wrote {len(ordered)} clips + {LABELS_FILE} to {out_dir} ({total:.1f} MB) "
+        f"in {time.perf_counter() - t0:.0f} s",
+        file=sys.stderr,
+    )
+    return labels
