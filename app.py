@@ -11,9 +11,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from screening.app_results import show_result
 from screening.errors import ScreeningError
 from screening.model import ModelInfo, resolve_model
-from screening.pipeline import score_video
+from screening.pipeline import screen_clips
 from screening.settings import Settings, load_settings
 from screening.vocabulary import Movement, View
 
@@ -31,7 +32,8 @@ def _settings() -> Settings:
     return load_settings()
 
 
-def _score_upload(data: bytes, suffix: str, movement: str | None, view: str | None) -> None:
+def _score_upload(data: bytes, suffix: str, movement: str | None, view: str | None,
+                  pain: dict[str, float]) -> None:
     """Score an uploaded video and show the result; the upload is deleted afterwards."""
     with tempfile.TemporaryDirectory(prefix="screening-") as tmp:
         # The file name is ours, never the uploader's: no path is built from user text.
@@ -43,21 +45,10 @@ def _score_upload(data: bytes, suffix: str, movement: str | None, view: str | No
             if total and done % 10 == 0:
                 bar.progress(min(done / total, 1.0), text=f"Frame {done} of {total}")
 
-        record = score_video(video, _model(), _settings(), movement=movement, view=view,
-                             annotate_dir=tmp, progress=progress)
+        record, analyses = screen_clips([video], _model(), _settings(), movement=movement,
+                                        view=view, pain=pain, progress=progress)
         bar.empty()
-        if not record.ok:
-            st.error(f"This video could not be screened: {record.error}")
-            return
-        st.success(f"{len(record.reps)} rep(s) found; a pose was found in "
-                   f"{record.pose_detected_fraction:.0%} of {record.frames} frames.")
-        annotated = Path(tmp) / "upload.annotated.mp4"
-        if annotated.exists():
-            st.video(annotated.read_bytes(), format="video/mp4")
-        if record.reps:
-            st.dataframe([{"rep": r.index + 1, "start frame": r.start_frame,
-                           "bottom frame": r.bottom_frame, "end frame": r.end_frame,
-                           **r.metrics} for r in record.reps], hide_index=True)
+        show_result(record, analyses, [video])
         with st.expander("Full result (JSON)"):
             st.json(record.to_dict())
 
@@ -79,6 +70,8 @@ def main() -> None:
     st.subheader("Upload a recorded squat or lunge")
     st.write("Film the whole body, head to feet, from the front or the side; "
              "stand still for a second, then do 2-3 slow reps.")
+    pain_now = st.slider("Does anything hurt when you squat or lunge? (0 = no pain, "
+                         "10 = worst imaginable)", 0, 10, 0)
     upload = st.file_uploader("Video file", type=VIDEO_TYPES)
     if upload is None:
         return
@@ -89,7 +82,7 @@ def main() -> None:
     if suffix.lstrip(".") not in VIDEO_TYPES:
         suffix = ".mp4"
     _score_upload(upload.getvalue(), suffix, None if movement == "auto" else movement,
-                  None if view == "auto" else view)
+                  None if view == "auto" else view, {"movement": float(pain_now)})
 
 
 main()

@@ -159,7 +159,21 @@ def score_assessment(paths: list[str | Path], model: ModelInfo, settings: Settin
     With several clips (e.g. front and side), each check uses the view that sees it best
     and the reps, timing and score come from the first clip.
     """
+    record, _ = screen_clips(paths, model, settings, movement=movement, view=view, pain=pain,
+                             retakes=retakes, annotate_dir=annotate_dir, progress=progress)
+    return record
+
+
+def screen_clips(paths: list[str | Path], model: ModelInfo, settings: Settings, *,
+                 movement: str | None = None, view: str | None = None,
+                 pain: dict[str, float] | None = None,
+                 retakes: dict[str, str | Path] | None = None,
+                 annotate_dir: str | Path | None = None,
+                 progress: ProgressCallback | None = None
+                 ) -> tuple[ScreeningRecord, list[Analysis]]:
+    """As `score_assessment`, also returning the analyses (for pictures of the result)."""
     record = ScreeningRecord(source="+".join(str(p) for p in paths), model=model.as_record())
+    analyses: list[Analysis] = []
     try:
         analyses = [analyse(paths[0], model, settings, movement=movement, view=view,
                             progress=progress)]
@@ -168,14 +182,14 @@ def score_assessment(paths: list[str | Path], model: ModelInfo, settings: Settin
                      for p in paths[1:]]
     except ScreeningError as exc:
         record.error = str(exc)
-        return record
+        return record, analyses
     retake_checks = {}
     for kind, file in (retakes or {}).items():
         try:
             retake_checks[kind] = analyse(file, model, settings, movement=chosen).checks
         except ScreeningError as exc:
             record.error = f"retake {kind} ({Path(file).name}): {exc}"
-            return record
+            return record, analyses
     checks = combine_views(analyses) if len(analyses) > 1 else analyses[0].checks
     fill_record(record, analyses[0], checks, pain or {}, retake_checks)
     if len(analyses) > 1:
@@ -185,7 +199,7 @@ def score_assessment(paths: list[str | Path], model: ModelInfo, settings: Settin
     if annotate_dir is not None:
         for analysis in analyses:
             annotate(analysis, annotate_dir)
-    return record
+    return record, analyses
 
 
 def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckResult],
