@@ -98,16 +98,20 @@ class Look:
         skin = pick(SKIN_TONES)
         shirt = far_from(SHIRTS, skin)
         pants = far_from(PANTS, skin, shirt)
+        wall = pick(WALLS)
+        floor = far_from(FLOORS, pants)
+        # Shoes must stand out from the trousers and the floor, or a rolling foot is lost.
+        shoes = far_from(SHOES, pants, floor, skin)
         return cls(
             skin=skin,
             hair=pick(HAIR),
             shirt=shirt,
             pants=pants,
-            shoes=pick(SHOES),
+            shoes=shoes,
             sleeves=str(rng.choice(["short", "long"])),
             legs=str(rng.choice(["long", "long", "shorts"])),
-            wall=pick(WALLS),
-            floor=pick(FLOORS),
+            wall=wall,
+            floor=floor,
             wall_distance_m=float(rng.uniform(1.2, 2.8)),
             light_yaw_deg=float(rng.uniform(-60, 60)),
             light_elevation_deg=float(rng.uniform(30, 65)),
