@@ -91,6 +91,7 @@ class Pose:
 
 SHANK, THIGH, TRUNK, NECK = 0.42, 0.44, 0.52, 0.14
 HALF_HIP, HALF_SHOULDER, HALF_STANCE = 0.10, 0.19, 0.14
+FOOT = 0.31 * (SHANK + THIGH)  # the anthropometric foot length the turn-out check assumes
 
 
 def body_points(p: Pose) -> np.ndarray:
@@ -105,7 +106,7 @@ def body_points(p: Pose) -> np.ndarray:
         foot_x = sx * HALF_STANCE
         toe_out = np.radians(p.toe_out_deg)
         heel = np.array([foot_x, p.heel_lift_m, -0.05])
-        toe = heel + 0.22 * np.array([sx * np.sin(toe_out), 0, np.cos(toe_out)])
+        toe = heel + FOOT * np.array([sx * np.sin(toe_out), 0, np.cos(toe_out)])
         toe[1] = 0.0
         ankle = np.array([foot_x + sx * p.ankle_out_m, 0.08 + p.heel_lift_m * 0.8, 0.0])
         knee = ankle + SHANK * np.array([0, np.cos(sh), np.sin(sh)])

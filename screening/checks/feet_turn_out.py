@@ -1,7 +1,10 @@
 """Feet turning out during the descent (tight calves / lateral hamstring, NASM).
 
 Measure: the outward angle of the foot axis (heel -> toes) seen from the front, from the
-toes' sideways offset over the foot's true length, minus the same at standing. Only the
+toes' sideways offset over the foot's length, minus the same at standing. The foot's length
+is taken as FOOT_PER_LEG of the standing leg (anthropometric tables put the foot at 0.152
+and the hip-to-ankle leg at about 0.49 of body height): MediaPipe's own 3-D foot is short
+and would inflate the angle. Only the
 change counts: some people stand with the feet a little turned out, and that is their
 set-up, not a compensation.
 """
@@ -21,12 +24,13 @@ from screening.checks.base import (
     usable_sides,
     values_at_bottoms,
 )
-from screening.context import Context
-from screening.kinematics import distance, nanmedian, point
+from screening.context import Context, leg_length_m
+from screening.kinematics import point
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
 from screening.vocabulary import Check
 
+FOOT_PER_LEG = 0.31
 CODE = Check.FEET_TURN_OUT
 UNITS = "deg"
 PARTS = ("HEEL", "FOOT_INDEX")
@@ -38,12 +42,11 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         return not_assessable(CODE, UNITS, "the feet are not clearly visible")
     scale = px_per_m_series(ctx, len(seq))
     stand = np.flatnonzero(ctx.standing)
+    foot_m = FOOT_PER_LEG * leg_length_m(seq, stand)
     per_side, at_bottom = {}, {}
     for s in sides:
         heel = point(seq.image, side_landmark(s, "HEEL"))
         toe = point(seq.image, side_landmark(s, "FOOT_INDEX"))
-        foot_m = float(nanmedian(distance(point(seq.world, side_landmark(s, "HEEL")),
-                                          point(seq.world, side_landmark(s, "FOOT_INDEX")))))
         outward_px = outward_sign(seq, s, stand) * (toe[:, 0] - heel[:, 0])
         angle = np.degrees(np.arcsin(np.clip(outward_px / (foot_m * scale), -1.0, 1.0)))
         per_side[s] = relative_series(ctx, angle)

@@ -1,9 +1,11 @@
-"""Knees caving in: at the bottom the knee moves inward, no longer over the foot.
+"""Knees caving in: at the bottom the knee is no longer over the foot but inside it.
 
-Measure: the knee's inward (toward the midline) shift relative to the ankle, as an angle
-over the standing shin length, minus the same at standing. Using the standing shin length
-rather than the current one keeps the forward tilt of the shin (toward a front camera)
-from inflating the angle. In a lunge only the front knee is judged. Seen from the front.
+FMS and NASM ask for the knees to track over the feet (the second toe). Measure: how far
+the knee sits inside (toward the midline of) the toes at the bottom, as an angle over the
+standing shin length. A knee that travels out over turned-out toes reads about 0; one that
+stays over the ankle while the toes point out, or collapses inward, reads positive. Using
+the standing shin length keeps the shin's tilt toward a front camera from inflating the
+angle. In a lunge only the front knee is judged. Seen from the front.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from screening.checks.base import (
     baseline_value,
     not_assessable,
     outward_sign,
-    relative_series,
     rep_findings,
     side_landmark,
     usable_sides,
@@ -29,16 +30,17 @@ from screening.vocabulary import Check
 
 CODE = Check.KNEE_VALGUS
 UNITS = "deg"
-PARTS = ("HIP", "KNEE", "ANKLE")
+PARTS = ("HIP", "KNEE", "ANKLE", "FOOT_INDEX")
 
 
 def inward_knee_deg(seq: PoseSequence, ctx: Context, side: str) -> np.ndarray:
-    """(T,) angle of the knee's inward shift over the ankle, per the standing shin length."""
+    """(T,) angle of the knee's position inside the toes, per the standing shin length."""
     knee = point(seq.image, side_landmark(side, "KNEE"))
     ankle = point(seq.image, side_landmark(side, "ANKLE"))
+    toes = point(seq.image, side_landmark(side, "FOOT_INDEX"))
     stand = np.flatnonzero(ctx.standing)
     shin_px = baseline_value(distance(knee[:, :2], ankle[:, :2]), stand)
-    inward = -outward_sign(seq, side, stand) * (knee[:, 0] - ankle[:, 0])
+    inward = -outward_sign(seq, side, stand) * (knee[:, 0] - toes[:, 0])
     return np.degrees(np.arcsin(np.clip(inward / shin_px, -1.0, 1.0)))
 
 
@@ -51,7 +53,7 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     per_side, at_bottom = {}, {}
     for s in sides:
         angle = inward_knee_deg(seq, ctx, s)
-        per_side[s] = relative_series(ctx, angle)
-        at_bottom[s] = values_at_bottoms(seq, ctx, angle)
+        per_side[s] = angle
+        at_bottom[s] = values_at_bottoms(seq, ctx, angle, baseline_relative=False)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)
