@@ -85,3 +85,11 @@ def truncated_copy(src: Path, dst: Path, keep: float = 0.4) -> Path:
     data = src.read_bytes()
     dst.write_bytes(data[: int(len(data) * keep)])
     return dst
+
+
+def fault_clip(code: str) -> tuple[Path, dict]:
+    """The first sample clip whose truth has fault `code`, with its label."""
+    for name, label in sorted(sample_labels().items()):
+        if any(f["code"] == code for f in label["faults"]):
+            return SAMPLES / name, label
+    raise LookupError(f"no sample clip with fault {code}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from .builders import ROOT
-from .media import sample_clip
+from .media import fault_clip, sample_clip
 
 
 def test_start_page_offers_upload_and_pain_question():
@@ -31,7 +31,7 @@ def _results_script(clip: str, pain: float) -> None:
 
 
 def test_results_page_shows_route_findings_and_program():
-    clip, label = sample_clip(movement="deep_squat", view="side_right", clean=False)
+    clip, label = fault_clip("heel_lift")
     at = AppTest.from_function(_results_script, args=(str(clip), 0.0), default_timeout=120)
     at.run()
     assert not at.exception
