@@ -93,3 +93,21 @@ def fault_clip(code: str) -> tuple[Path, dict]:
         if any(f["code"] == code for f in label["faults"]):
             return SAMPLES / name, label
     raise LookupError(f"no sample clip with fault {code}")
+
+
+def rotated_copy(src: Path, dst: Path) -> Path:
+    """The same MP4 with a 90-degree display rotation in its track header, as phones write.
+
+    The pixels stay landscape; only the container says "show me turned", which is exactly
+    what a reader that ignores rotation metadata gets wrong.
+    """
+    import struct
+
+    data = bytearray(src.read_bytes())
+    tag = data.find(b"tkhd")
+    version = data[tag + 4]
+    matrix_at = tag - 4 + (48 if version == 0 else 60)
+    rotate_90 = (0, 0x10000, 0, -0x10000 & 0xFFFFFFFF, 0, 0, 0, 0, 0x40000000)
+    data[matrix_at:matrix_at + 36] = struct.pack(">9I", *rotate_90)
+    dst.write_bytes(bytes(data))
+    return dst

@@ -75,3 +75,20 @@ def test_frames_are_streamed_not_kept(settings):
         tracemalloc.stop()
     assert len(seq) > 100
     assert peak < 10 * frame_bytes  # a whole clip of frames would be > 100 frames' worth
+
+
+def test_rotation_metadata_is_honoured(tmp_path, settings):
+    from .media import rotated_copy
+
+    clip, label = sample_clip(movement="lunge", view="front", clean=True)
+    turned = rotated_copy(clip, tmp_path / "phone.mp4")
+    info, seq = extract_pose(turned, resolve_model(), settings)
+    assert info.rotation_deg == 90
+    assert (info.width, info.height) == (label["height"], label["width"])  # portrait now
+    assert seq.detected_fraction > 0.9
+    # Shown the right way up the person is... lying on their side: the hips are beside the
+    # ankles in x, not above them in y, which proves the frames were really turned.
+    hips = seq.image[:, [23, 24], :2].mean(axis=1)
+    ankles = seq.image[:, [27, 28], :2].mean(axis=1)
+    d = np.nanmedian(np.abs(hips - ankles), axis=0)
+    assert d[0] > 2 * d[1]
