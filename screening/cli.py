@@ -47,7 +47,8 @@ def _score_one(path: Path, model: ModelInfo, settings: Settings, args: argparse.
             if total and bar.total != total:
                 bar.reset(total=total)
             bar.n = done
-            bar.refresh() if done % 15 == 0 else None
+            if done % 15 == 0:
+                bar.refresh()
 
     return score_video(path, model, settings, movement=args.movement, view=args.view,
                        pain=args.pain, retakes=args.retake, annotate_dir=args.annotate,

@@ -97,8 +97,7 @@ def explain(finding: Finding, library: Library) -> str:
     side_text = {"left": "left", "right": "right", "both": "", "none": ""}[finding.side]
     text = library.finding_why[finding.code].format(
         value=f"{abs(finding.value):.0f}", units=finding.units.replace("deg", "degrees"),
-        rep=(finding.rep or 0) + 1, side=finding.side, side_text=side_text,
-        where="")
+        rep=(finding.rep or 0) + 1, side=finding.side, side_text=side_text)
     return "Because " + " ".join(text.split())
 
 

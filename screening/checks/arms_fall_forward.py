@@ -7,13 +7,15 @@ Seen from the side.
 
 from __future__ import annotations
 
+import numpy as np
+
 from screening.checks.base import (
     CheckResult,
+    measure_sides,
     not_assessable,
     rep_findings,
     side_landmark,
     usable_sides,
-    values_at_bottoms,
 )
 from screening.checks.forward_lean import forward_angle_deg
 from screening.context import Context
@@ -31,11 +33,12 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     sides = usable_sides(seq, ctx, PARTS, cfg.min_visibility)
     if not sides:
         return not_assessable(CODE, UNITS, "the arms are not clearly visible")
-    per_side, at_bottom = {}, {}
-    for s in sides:
-        arm = forward_angle_deg(point(seq.image, side_landmark(s, "SHOULDER")),
-                                point(seq.image, side_landmark(s, "WRIST")), ctx.facing_sign)
-        per_side[s] = arm
-        at_bottom[s] = values_at_bottoms(seq, ctx, arm, baseline_relative=False)
+
+    def arm_forward_deg(s: str) -> np.ndarray:
+        return forward_angle_deg(point(seq.image, side_landmark(s, "SHOULDER")),
+                                 point(seq.image, side_landmark(s, "WRIST")), ctx.facing_sign)
+
+    per_side, at_bottom = measure_sides(seq, ctx, sides, arm_forward_deg,
+                                        baseline_relative=False)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

@@ -9,12 +9,12 @@ does not label a person.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from screening.context import Context
+from screening.context import Baseline, Context
 from screening.kinematics import nanmean, nanmedian
 from screening.landmarks import Landmark
 from screening.reps import Rep, hip_drop_fraction
@@ -98,7 +98,7 @@ def visibility(seq: PoseSequence, landmarks: Sequence[Landmark], frames: np.ndar
     return float(v) if np.isfinite(v) else 0.0
 
 
-def view_confidence(code: Check, view: View) -> float:
+def view_confidence(view: View) -> float:
     """Side and front views see their checks squarely; an oblique view less so."""
     return 0.75 if view is View.OBLIQUE else 1.0
 
@@ -130,7 +130,7 @@ def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
         shown = [int(seq.frame_indices[t]) for t in window
                  if any(np.nan_to_num(per_side[s][t] * series_units_factor) >= cfg.mild
                         for s in over)]
-        conf = min(1.0, visibility(seq, landmarks, window)) * view_confidence(code, ctx.view)
+        conf = min(1.0, visibility(seq, landmarks, window)) * view_confidence(ctx.view)
         flagged.append(Finding(code=code.value, side=side, severity=severity(worst, cfg) or "",
                                confidence=round(conf, 3), value=round(worst, 2), units=units,
                                rep=rep.index,
@@ -191,20 +191,40 @@ def values_at_bottoms(seq: PoseSequence, ctx: Context, series: np.ndarray,
     return out
 
 
+def rep_segments(ctx: Context, length: int) -> list[tuple[slice, Baseline]]:
+    """Split the clip into one stretch per rep (from the previous rep's end), with its
+    baseline, so every frame is judged against the standing frames just before its rep."""
+    bounds = [0] + [r.end + 1 for r in ctx.reps[:-1]] + [length]
+    return [(slice(bounds[k], bounds[k + 1]), base) for k, base in enumerate(ctx.baselines)]
+
+
 def relative_series(ctx: Context, series: np.ndarray) -> np.ndarray:
     """A measure relative to the standing baseline of the rep each frame belongs to."""
     out = np.full_like(series, np.nan)
-    bounds = [0] + [r.end + 1 for r in ctx.reps[:-1]] + [len(series)]
-    for k, base in enumerate(ctx.baselines):
-        out[bounds[k]:bounds[k + 1]] = series[bounds[k]:bounds[k + 1]] - \
-            baseline_value(series, base.frames)
+    for part, base in rep_segments(ctx, len(series)):
+        out[part] = series[part] - baseline_value(series, base.frames)
     return out
 
 
 def px_per_m_series(ctx: Context, length: int) -> np.ndarray:
     """(T,) image scale of the rep each frame belongs to (pixels per metre at the body)."""
     out = np.full(length, np.nan)
-    bounds = [0] + [r.end + 1 for r in ctx.reps[:-1]] + [length]
-    for k, base in enumerate(ctx.baselines):
-        out[bounds[k]:bounds[k + 1]] = base.px_per_m
+    for part, base in rep_segments(ctx, length):
+        out[part] = base.px_per_m
     return out
+
+
+def measure_sides(seq: PoseSequence, ctx: Context, sides: Sequence[str],
+                  measure: Callable[[str], np.ndarray], baseline_relative: bool = True
+                  ) -> tuple[dict[str, np.ndarray], dict[str, list[float]]]:
+    """Apply a per-side measure and read it at each rep's bottom.
+
+    Returns (series for charts, value per rep) per side; with `baseline_relative` both are
+    relative to the standing frames before the rep.
+    """
+    per_side, at_bottom = {}, {}
+    for s in sides:
+        series = measure(s)
+        per_side[s] = relative_series(ctx, series) if baseline_relative else series
+        at_bottom[s] = values_at_bottoms(seq, ctx, series, baseline_relative)
+    return per_side, at_bottom

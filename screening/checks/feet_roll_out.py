@@ -12,14 +12,13 @@ import numpy as np
 
 from screening.checks.base import (
     CheckResult,
+    measure_sides,
     not_assessable,
     outward_sign,
     px_per_m_series,
-    relative_series,
     rep_findings,
     side_landmark,
     usable_sides,
-    values_at_bottoms,
 )
 from screening.context import Context
 from screening.kinematics import distance, nanmedian, point
@@ -38,8 +37,8 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         return not_assessable(CODE, UNITS, "the feet are not clearly visible")
     scale = px_per_m_series(ctx, len(seq))
     stand = np.flatnonzero(ctx.standing)
-    per_side, at_bottom = {}, {}
-    for s in sides:
+
+    def roll_deg(s: str) -> np.ndarray:
         img, w = seq.image, seq.world
         ankle = point(img, side_landmark(s, "ANKLE"))
         sole = (point(img, side_landmark(s, "HEEL"))
@@ -47,11 +46,9 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         lever_m = float(nanmedian(distance(point(w, side_landmark(s, "ANKLE")),
                                            point(w, side_landmark(s, "HEEL")))))
         outward_m = outward_sign(seq, s, stand) * (ankle[:, 0] - sole[:, 0]) / scale
-        standing_m = float(nanmedian(outward_m[stand]))
-        # Angle of the ankle about the sole, relative to its standing angle.
-        angle = np.degrees(np.arcsin(np.clip(outward_m / lever_m, -1, 1))) - \
-            np.degrees(np.arcsin(np.clip(standing_m / lever_m, -1, 1)))
-        per_side[s] = relative_series(ctx, angle)
-        at_bottom[s] = values_at_bottoms(seq, ctx, angle)
+        # Angle of the ankle about the sole; measure_sides makes it relative to standing.
+        return np.degrees(np.arcsin(np.clip(outward_m / lever_m, -1, 1)))
+
+    per_side, at_bottom = measure_sides(seq, ctx, sides, roll_deg)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

@@ -15,14 +15,13 @@ import numpy as np
 
 from screening.checks.base import (
     CheckResult,
+    measure_sides,
     not_assessable,
     outward_sign,
     px_per_m_series,
-    relative_series,
     rep_findings,
     side_landmark,
     usable_sides,
-    values_at_bottoms,
 )
 from screening.context import Context, leg_length_m
 from screening.kinematics import point
@@ -43,13 +42,13 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     scale = px_per_m_series(ctx, len(seq))
     stand = np.flatnonzero(ctx.standing)
     foot_m = FOOT_PER_LEG * leg_length_m(seq, stand)
-    per_side, at_bottom = {}, {}
-    for s in sides:
+
+    def toe_out_deg(s: str) -> np.ndarray:
         heel = point(seq.image, side_landmark(s, "HEEL"))
         toe = point(seq.image, side_landmark(s, "FOOT_INDEX"))
         outward_px = outward_sign(seq, s, stand) * (toe[:, 0] - heel[:, 0])
-        angle = np.degrees(np.arcsin(np.clip(outward_px / (foot_m * scale), -1.0, 1.0)))
-        per_side[s] = relative_series(ctx, angle)
-        at_bottom[s] = values_at_bottoms(seq, ctx, angle)
+        return np.degrees(np.arcsin(np.clip(outward_px / (foot_m * scale), -1.0, 1.0)))
+
+    per_side, at_bottom = measure_sides(seq, ctx, sides, toe_out_deg)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

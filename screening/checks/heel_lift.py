@@ -10,15 +10,16 @@ the heel hides behind the foot.
 
 from __future__ import annotations
 
+import numpy as np
+
 from screening.checks.base import (
     CheckResult,
+    measure_sides,
     not_assessable,
     px_per_m_series,
-    relative_series,
     rep_findings,
     side_landmark,
     usable_sides,
-    values_at_bottoms,
 )
 from screening.context import Context
 from screening.sequence import PoseSequence
@@ -35,11 +36,10 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     if not sides:
         return not_assessable(CODE, UNITS, "the feet are not clearly visible")
     scale = px_per_m_series(ctx, len(seq))
-    per_side, at_bottom = {}, {}
-    for s in sides:
-        heel_y = seq.image[:, side_landmark(s, "HEEL"), 1]
-        rise_cm = -heel_y / scale * 100.0  # image y grows downward
-        per_side[s] = relative_series(ctx, rise_cm)
-        at_bottom[s] = values_at_bottoms(seq, ctx, rise_cm)
+
+    def height_cm(s: str) -> np.ndarray:
+        return -seq.image[:, side_landmark(s, "HEEL"), 1] / scale * 100.0  # image y is down
+
+    per_side, at_bottom = measure_sides(seq, ctx, sides, height_cm)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

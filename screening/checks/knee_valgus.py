@@ -15,12 +15,12 @@ import numpy as np
 from screening.checks.base import (
     CheckResult,
     baseline_value,
+    measure_sides,
     not_assessable,
     outward_sign,
     rep_findings,
     side_landmark,
     usable_sides,
-    values_at_bottoms,
 )
 from screening.context import Context
 from screening.kinematics import distance, point
@@ -50,10 +50,7 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         sides = [s for s in sides if s == ctx.lead_side]
     if not sides:
         return not_assessable(CODE, UNITS, "the legs are not clearly visible")
-    per_side, at_bottom = {}, {}
-    for s in sides:
-        angle = inward_knee_deg(seq, ctx, s)
-        per_side[s] = angle
-        at_bottom[s] = values_at_bottoms(seq, ctx, angle, baseline_relative=False)
+    per_side, at_bottom = measure_sides(seq, ctx, sides, lambda s: inward_knee_deg(seq, ctx, s),
+                                        baseline_relative=False)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

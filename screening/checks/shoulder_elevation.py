@@ -8,14 +8,15 @@ shrug. Seen from the front, where both shoulders and ears are visible.
 
 from __future__ import annotations
 
+import numpy as np
+
 from screening.checks.base import (
     CheckResult,
+    measure_sides,
     not_assessable,
-    relative_series,
     rep_findings,
     side_landmark,
     usable_sides,
-    values_at_bottoms,
 )
 from screening.context import Context
 from screening.kinematics import distance, point
@@ -32,11 +33,12 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     sides = usable_sides(seq, ctx, PARTS, cfg.min_visibility)
     if not sides:
         return not_assessable(CODE, UNITS, "the head and shoulders are not clearly visible")
-    per_side, at_bottom = {}, {}
-    for s in sides:
-        gap_cm = distance(point(seq.world, side_landmark(s, "EAR")),
-                          point(seq.world, side_landmark(s, "SHOULDER"))) * 100.0
-        per_side[s] = -relative_series(ctx, gap_cm)
-        at_bottom[s] = [-v for v in values_at_bottoms(seq, ctx, gap_cm)]
+
+    def closing_gap_cm(s: str) -> np.ndarray:
+        """Minus the ear-shoulder distance: grows as the shoulder rises toward the ear."""
+        return -distance(point(seq.world, side_landmark(s, "EAR")),
+                         point(seq.world, side_landmark(s, "SHOULDER"))) * 100.0
+
+    per_side, at_bottom = measure_sides(seq, ctx, sides, closing_gap_cm)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)
