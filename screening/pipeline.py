@@ -81,6 +81,16 @@ def analyse(path: str | Path, model: ModelInfo, settings: Settings, *,
             progress: ProgressCallback | None = None) -> Analysis:
     """Decode, estimate, validate, clean, work out the context and run the checks."""
     info, raw = extract_pose(path, model, settings, progress)
+    return analyse_pose(info, raw, settings, movement=movement, view=view)
+
+
+def analyse_pose(info: VideoInfo, raw: PoseSequence, settings: Settings, *,
+                 movement: str | None = None, view: str | None = None) -> Analysis:
+    """Validate, clean, work out the context and run the checks on landmarks already found.
+
+    The one analysis step shared by recorded videos, cached landmarks and the live webcam
+    stream, so all three give the same answer for the same landmarks.
+    """
     validate(info, raw, settings)
     clean = smooth_recorded(raw, settings.filter)
     ctx = build_context(clean, settings.reps, settings.context, movement, view)
@@ -172,33 +182,56 @@ def screen_clips(paths: list[str | Path], model: ModelInfo, settings: Settings, 
                  progress: ProgressCallback | None = None
                  ) -> tuple[ScreeningRecord, list[Analysis]]:
     """As `score_assessment`, also returning the analyses (for pictures of the result)."""
-    record = ScreeningRecord(source="+".join(str(p) for p in paths), model=model.as_record())
+    def analyse_path(p: str | Path, movement: str | None, view: str | None) -> Analysis:
+        return analyse(p, model, settings, movement=movement, view=view, progress=progress)
+
+    record, analyses = screen_sources([str(p) for p in paths], analyse_path, model,
+                                      movement=movement, view=view, pain=pain,
+                                      retakes={k: str(v) for k, v in (retakes or {}).items()})
+    if record.ok and annotate_dir is not None:
+        for analysis in analyses:
+            annotate(analysis, annotate_dir)
+    return record, analyses
+
+
+Analyser = Callable[[str, str | None, str | None], Analysis]
+"""(source, movement or None, view or None) -> Analysis; raises ScreeningError."""
+
+
+def screen_sources(sources: list[str], analyser: Analyser, model: ModelInfo, *,
+                   movement: str | None = None, view: str | None = None,
+                   pain: dict[str, float] | None = None,
+                   retakes: dict[str, str] | None = None
+                   ) -> tuple[ScreeningRecord, list[Analysis]]:
+    """One person's assessment from named sources, however their landmarks are obtained.
+
+    `analyser` turns a source name into an Analysis: a video file decoded now, landmarks
+    from a cache, or a stream captured live in the browser. The first source fixes the
+    movement for the others and for the retakes; with several sources each check is
+    judged from the view that sees it (`combine_views`).
+    """
+    record = ScreeningRecord(source="+".join(sources), model=model.as_record())
     analyses: list[Analysis] = []
     try:
-        analyses = [analyse(paths[0], model, settings, movement=movement, view=view,
-                            progress=progress)]
+        analyses = [analyser(sources[0], movement, view)]
         chosen = analyses[0].context.movement.value
-        analyses += [analyse(p, model, settings, movement=chosen, progress=progress)
-                     for p in paths[1:]]
+        analyses += [analyser(s, chosen, None) for s in sources[1:]]
     except ScreeningError as exc:
         record.error = str(exc)
         return record, analyses
     retake_checks = {}
-    for kind, file in (retakes or {}).items():
+    for kind, source in (retakes or {}).items():
         try:
-            retake_checks[kind] = analyse(file, model, settings, movement=chosen).checks
+            retake_checks[kind] = analyser(source, chosen, None).checks
         except ScreeningError as exc:
-            record.error = f"retake {kind} ({Path(file).name}): {exc}"
+            record.error = f"retake {kind} ({Path(source).name}): {exc}"
             return record, analyses
     checks = combine_views(analyses) if len(analyses) > 1 else analyses[0].checks
     fill_record(record, analyses[0], checks, pain or {}, retake_checks)
     if len(analyses) > 1:
         record.view = "+".join(a.context.view.value for a in analyses)
-        record.sources = {str(p): a.context.view.value for p, a in zip(paths, analyses,
-                                                                          strict=True)}
-    if annotate_dir is not None:
-        for analysis in analyses:
-            annotate(analysis, annotate_dir)
+        record.sources = {s: a.context.view.value for s, a in zip(sources, analyses,
+                                                                   strict=True)}
     return record, analyses
 
 
