@@ -16,22 +16,8 @@ from screening.checks.base import Finding
 from screening.pipeline import Analysis
 from screening.record import ScreeningRecord
 from screening.visuals import key_frames, measure_table
-
-ROUTE_WORDS = {
-    "pain": ("Pain comes first", "error"),
-    "mobility": ("Work on mobility", "warning"),
-    "stability": ("Work on stability", "warning"),
-    "conditioning": ("Keep conditioning", "success"),
-}
-RED_FLAGS = ("Stop and see a clinician if you have pain that is sharp, growing or wakes you "
-             "at night, numbness or tingling, swelling, giving way of a joint, or pain after "
-             "a recent fall, injury or surgery.")
-DISCLAIMER = ("This is a screen, not a diagnosis. It looks at how you move, not at why; a "
-              "physiotherapist can tell you more.")
-
-
-def _name(code: str) -> str:
-    return code.replace("_", " ").capitalize()
+from screening.words import DISCLAIMER, RED_FLAGS, ROUTE_WORDS, retake_advice
+from screening.words import check_name as _name
 
 
 def show_result(record: ScreeningRecord, analyses: list[Analysis], videos: list[Path]) -> None:
@@ -51,10 +37,7 @@ def show_result(record: ScreeningRecord, analyses: list[Analysis], videos: list[
     for reason in record.route_reasons:
         st.write(f"- {reason}")
     if record.suggested_retakes:
-        st.info("To sharpen this result, film the same squat again "
-                + " and ".join({"heels_elevated": "with your heels raised on a 2-3 cm board",
-                                "hands_on_hips": "with your hands on your hips"}[k]
-                               for k in record.suggested_retakes) + ".")
+        st.info(retake_advice(record.suggested_retakes))
     _findings(record, analyses, videos)
     _not_assessable(record)
     _program(record)

@@ -1,0 +1,53 @@
+"""The plain words a person reads in a result, shared by the web app and the reports.
+
+One place for them, so the results page, the PDF and the HTML report say the same thing in
+the same words. Only fixed text lives here; numbers come from the record.
+"""
+
+from __future__ import annotations
+
+ROUTE_WORDS: dict[str, tuple[str, str]] = {
+    "pain": ("Pain comes first", "error"),
+    "mobility": ("Work on mobility", "warning"),
+    "stability": ("Work on stability", "warning"),
+    "conditioning": ("Keep conditioning", "success"),
+}
+"""Route -> (headline, tone). The tone is Streamlit's alert kind; reports map it to a colour."""
+
+RED_FLAGS = ("Stop and see a clinician if you have pain that is sharp, growing or wakes you "
+             "at night, numbness or tingling, swelling, giving way of a joint, or pain after "
+             "a recent fall, injury or surgery.")
+DISCLAIMER = ("This is a screen, not a diagnosis. It looks at how you move, not at why; a "
+              "physiotherapist can tell you more.")
+
+RETAKE_WORDS: dict[str, str] = {
+    "heels_elevated": "with your heels raised on a 2-3 cm board",
+    "hands_on_hips": "with your hands on your hips",
+}
+"""Retake kind -> how to film it, completing "film the same squat again ..."."""
+
+FILMING_TIPS = ("Film the whole body, head to feet, in good light, one person in the frame. "
+                "Stand still for a second, then do 2-3 slow reps.")
+
+CRITERIA_WORDS: dict[str, str] = {
+    "torso_parallel_to_tibia_or_upright": "Trunk parallel to the shins or more upright",
+    "femur_below_horizontal": "Thighs below horizontal",
+    "knees_over_feet": "Knees over the feet",
+    "arms_over_feet": "Arms over the feet",
+    "heels_down": "Heels stay down",
+    "torso_upright": "Trunk upright",
+    "knee_in_line": "Front knee in line with the foot",
+    "balance_kept": "Balance kept",
+}
+"""The FMS criteria of screening/scoring.py in plain words."""
+
+
+def check_name(code: str) -> str:
+    """A check code or other snake_case name as words: 'heel_lift' -> 'Heel lift'."""
+    return code.replace("_", " ").capitalize()
+
+
+def retake_advice(kinds: list[str]) -> str:
+    """The sentence asking for the retakes that would sharpen a result."""
+    return ("To sharpen this result, film the same squat again "
+            + " and ".join(RETAKE_WORDS[k] for k in kinds) + ".")
