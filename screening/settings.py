@@ -66,6 +66,25 @@ class ContextSettings:
 
 
 @dataclass(frozen=True)
+class LiveSettings:
+    """The live webcam screen: guidance before recording, countdown, rep counter, frames kept."""
+
+    min_brightness: float = _range(0.0, 255.0)
+    min_visibility: float = _range(0.0, 1.0)
+    edge_margin_fraction: float = _range(0.0, 0.3)
+    min_body_fraction: float = _range(0.0, 1.0)
+    ready_hold_s: float = _range(0.0, 10.0)
+    countdown_s: float = _range(0.0, 10.0)
+    rep_down_fraction: float = _range(0.01, 1.0)
+    rep_up_fraction: float = _range(0.0, 1.0)
+    target_reps: int = _range(1, 20)
+    settle_s: float = _range(0.0, 10.0)
+    max_record_s: float = _range(1.0, 600.0)
+    keep_frame_max_side_px: int = _range(64, 4096)
+    keep_frame_jpeg_quality: int = _range(10, 100)
+
+
+@dataclass(frozen=True)
 class CheckSettings:
     """Cut-offs of one check, in the check's own units (see the comments in the TOML)."""
 
@@ -91,6 +110,7 @@ class Settings:
     filter: FilterSettings
     reps: RepSettings
     context: ContextSettings
+    live: LiveSettings
     checks: dict[str, CheckSettings]
 
 
