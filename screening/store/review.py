@@ -1,0 +1,103 @@
+"""A therapist's review beside the machine's result: the findings each way, the route.
+
+Pure functions over a stored result and its latest review. The machine record is never
+changed; what the therapist decided is applied on top of it here, so every page and export
+shows the same reviewed result and can show the original beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from screening.store.models import Result, Review
+
+SEVERITY_ORDER = ("mild", "moderate", "severe")
+
+
+@dataclass(frozen=True)
+class FindingSummary:
+    """One compensation on one side, over all reps: what a therapist confirms or removes."""
+
+    code: str
+    side: str
+    severity: str | None
+    reps: int
+    """Reps that showed it (0 for a finding the therapist added)."""
+    value: float | None
+    """The largest measure over those reps, in `units`."""
+    units: str
+    decision: str = "machine"
+    """machine (not reviewed yet), confirmed, removed or added."""
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.code, self.side)
+
+    @property
+    def label(self) -> str:
+        name = self.code.replace("_", " ").capitalize()
+        return name if self.side in ("none", "both", "") else f"{name} ({self.side})"
+
+
+def machine_findings(record: dict[str, Any]) -> list[FindingSummary]:
+    """The record's per-rep findings grouped by (code, side), worst severity and measure."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in record.get("findings", []):
+        groups.setdefault((f["code"], f["side"]), []).append(f)
+    out = []
+    for (code, side), items in groups.items():
+        values = [abs(f["value"]) for f in items if f.get("value") is not None]
+        worst = max((f["severity"] for f in items), key=SEVERITY_ORDER.index)
+        out.append(FindingSummary(code=code, side=side, severity=worst, reps=len(items),
+                                  value=max(values) if values else None,
+                                  units=items[0].get("units", "")))
+    return out
+
+
+@dataclass(frozen=True)
+class ReviewedResult:
+    """The machine's findings and route, and the therapist's, side by side."""
+
+    machine_route: str | None
+    route: str | None
+    """The route that counts: the therapist's when reviewed, else the machine's."""
+    findings: list[FindingSummary]
+    """Machine findings with the therapist's decision, then the ones the therapist added."""
+    reviewed: bool
+    reviewer: str = ""
+    notes: str = ""
+
+    @property
+    def kept(self) -> list[FindingSummary]:
+        """The findings that stand: confirmed, added, or machine ones not yet reviewed."""
+        return [f for f in self.findings if f.decision != "removed"]
+
+    @property
+    def route_changed(self) -> bool:
+        return self.reviewed and self.route != self.machine_route
+
+
+def apply_review(record: dict[str, Any], review: Review | None) -> ReviewedResult:
+    """Lay a review over a machine record (no review: the machine's result as it is)."""
+    machine = machine_findings(record)
+    if review is None:
+        return ReviewedResult(machine_route=record.get("route"), route=record.get("route"),
+                              findings=machine, reviewed=False)
+    decided = {(d.code, d.side): d for d in review.findings}
+    findings = []
+    for f in machine:
+        d = decided.get(f.key)
+        findings.append(replace(f, decision=d.decision, note=d.note) if d else f)
+    findings += [FindingSummary(code=d.code, side=d.side, severity=d.severity, reps=0,
+                                value=None, units="", decision="added", note=d.note)
+                 for d in review.findings if d.decision == "added"]
+    return ReviewedResult(machine_route=record.get("route"), route=review.route,
+                          findings=findings, reviewed=True, reviewer=review.reviewer,
+                          notes=review.notes)
+
+
+def reviewed_result(result: Result) -> ReviewedResult:
+    """A stored result with its latest review applied."""
+    return apply_review(result.record, result.latest_review)
