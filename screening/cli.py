@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from tqdm import tqdm
@@ -38,48 +37,46 @@ def _expand(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _score_one(path: Path, model: ModelInfo, settings: Settings, args: argparse.Namespace,
-               bar: tqdm | None) -> ScreeningRecord:
-    from screening.pipeline import score_video  # imports mediapipe: only when scoring
-
-    def progress(done: int, total: int) -> None:
-        if bar is not None:
-            if total and bar.total != total:
-                bar.reset(total=total)
-            bar.n = done
-            if done % 15 == 0:
-                bar.refresh()
-
-    return score_video(path, model, settings, movement=args.movement, view=args.view,
-                       pain=args.pain, retakes=args.retake, annotate_dir=args.annotate,
-                       progress=progress)
-
-
-def _worker(path: Path, model: ModelInfo, settings: Settings,
-            args: argparse.Namespace) -> ScreeningRecord:
-    return _score_one(path, model, settings, args, None)
-
-
 def _records(paths: list[Path], model: ModelInfo, settings: Settings,
              args: argparse.Namespace) -> Iterator[ScreeningRecord]:
-    """Score videos one after another, or in worker processes, yielding as each finishes."""
+    """Score videos here, in worker processes or on a Dask cluster, yielding as each ends.
+
+    With --resume, the videos whose content already has a record in --out are left out
+    (worked out now, before the output file is opened for appending).
+    """
+    from screening import batch
+
+    options = batch.ScoreOptions(model=model, settings=settings, movement=args.movement,
+                                 view=args.view, pain=args.pain, retakes=args.retake,
+                                 annotate_dir=args.annotate, cache_dir=args.cache)
+    jobs = batch.hash_jobs(paths)
+    if args.resume:
+        todo = batch.still_to_do(jobs, batch.recorded(Path(args.out)))
+        if len(todo) < len(jobs):
+            print(f"resuming: {len(jobs) - len(todo)} of {len(jobs)} videos already have a "
+                  f"record in {args.out}", file=sys.stderr, flush=True)
+        jobs = todo
     show = (not args.quiet and sys.stderr.isatty()) or args.progress
-    if args.workers <= 1 or len(paths) <= 1:
-        overall = tqdm(total=len(paths), unit="video", disable=not show or len(paths) < 2,
-                       position=0)
-        for path in paths:
-            with tqdm(total=0, unit="frame", desc=path.name[:30], leave=False,
-                      disable=not show, position=1) as bar:
-                yield _score_one(path, model, settings, args, bar)
-            overall.update()
-        overall.close()
-        return
-    with ProcessPoolExecutor(max_workers=args.workers) as pool, \
-            tqdm(total=len(paths), unit="video", disable=not show) as overall:
-        futures = {pool.submit(_worker, p, model, settings, args): p for p in paths}
-        for future in as_completed(futures):
-            overall.update()
-            yield future.result()
+    progress = batch.BatchProgress(len(jobs), show and len(jobs) > 0)
+
+    def run(unique: list[batch.Job]) -> Iterator[ScreeningRecord]:
+        if args.cluster:
+            from screening.cluster import run_cluster
+
+            return run_cluster(unique, options, args.cluster)
+        if args.workers > 1 and len(unique) > 1:
+            return batch.run_pool(unique, options, args.workers)
+        return batch.run_here(unique, options, progress.frames)
+
+    def stream() -> Iterator[ScreeningRecord]:
+        try:
+            for record in batch.score_unique(jobs, run):
+                progress.finished(record)
+                yield record
+        finally:
+            progress.close()
+
+    return stream()
 
 
 def _key_values(items: list[str], what: str) -> dict[str, str]:
@@ -136,6 +133,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     paths = _expand(args.paths)
     if not paths:
         raise ScreeningError("no videos found in the given folder(s)")
+    if args.resume and not args.out:
+        raise UsageError("--resume continues an --out file: give --out FILE as well")
+    if args.same_person and (args.resume or args.cache or args.cluster):
+        raise UsageError("--resume, --cache and --cluster are for batches of separate "
+                         "videos, not for --same-person")
     if args.retake and len(paths) > 1 and not args.same_person:
         raise UsageError("--retake belongs to one person's video: score one PATH with it, "
                          "or several views of the same person with --same-person")
@@ -144,9 +146,10 @@ def cmd_score(args: argparse.Namespace) -> int:
             raise UsageError("--same-person combines several views: give two or more PATHs")
         return _score_same_person(paths, model, settings, args)
     failed = 0
-    writer = RecordWriter(args.out) if args.out else None
+    records = _records(paths, model, settings, args)
+    writer = RecordWriter(args.out, append=args.resume) if args.out else None
     try:
-        for record in _records(paths, model, settings, args):
+        for record in records:
             if writer:
                 writer.write(record)
             if record.ok:
@@ -209,7 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("paths", nargs="+", metavar="PATH", help="video files or folders")
     score.add_argument("--out", metavar="FILE", help="write records to FILE.jsonl or FILE.csv")
     score.add_argument("--workers", type=int, default=1, metavar="N",
-                       help="score N videos at once in separate processes (default 1)")
+                       help="score N videos at once in separate processes, one pose model "
+                            "each (default 1; the number of CPU cores is usually fastest)")
+    score.add_argument("--resume", action="store_true",
+                       help="continue an interrupted batch: keep the records already in "
+                            "--out and score only the videos that have none (matched by "
+                            "the video's content, so renamed files are not scored twice)")
+    score.add_argument("--cache", metavar="DIR",
+                       help="keep each video's landmarks in DIR (one Parquet file per video) "
+                            "and reuse them next time, so re-scoring with new thresholds "
+                            "skips the pose model; entries follow the video's content, the "
+                            "model and the [pose] settings")
+    score.add_argument("--cluster", metavar="ADDRESS",
+                       help="score on an existing Dask cluster whose scheduler is at ADDRESS "
+                            "(e.g. tcp://10.0.0.5:8786) instead of local processes; workers "
+                            "need this package and the videos at the same paths")
     score.add_argument("--movement", choices=[m.value for m in Movement],
                        help="the movement in the videos, when you know it")
     score.add_argument("--view", choices=[v.value for v in View],

@@ -30,6 +30,10 @@ from screening.video import VideoFileSource, VideoInfo
 ProgressCallback = Callable[[int, int], None]
 """Called as (frames done, frames expected or 0) while a video is decoded."""
 
+Extractor = Callable[[str | Path, ModelInfo, Settings, ProgressCallback | None],
+                     tuple[VideoInfo, PoseSequence]]
+"""(video, model, settings, progress) -> landmarks: `extract_pose`, or a cache in front of it."""
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -44,14 +48,21 @@ class Analysis:
 
 def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
                  progress: ProgressCallback | None = None) -> tuple[VideoInfo, PoseSequence]:
-    """Decode a video and run the pose model on every frame."""
+    """Decode a video and run the pose model on every frame (or every `frame_step`-th).
+
+    Every frame is decoded either way (a video can only be decoded in order); skipped
+    frames just never reach the model, and the sequence's rate drops to match.
+    """
+    step = settings.pose.frame_step
     with VideoFileSource(path) as source, PoseEstimator(model, settings.pose) as estimator:
-        builder = SequenceBuilder(fps=source.info.fps)
+        builder = SequenceBuilder(fps=source.info.fps / step)
         for frame in source:
+            if frame.index % step:
+                continue
             builder.add(frame.index, frame.timestamp_s,
                         estimator.estimate(frame.rgb, frame.timestamp_s))
             if progress:
-                progress(len(builder), source.info.declared_frames)
+                progress(frame.index + 1, source.info.declared_frames)
         info = source.info  # the first frame may have corrected the size
     return info, builder.build(width=info.width, height=info.height)
 
@@ -61,9 +72,10 @@ def validate(info: VideoInfo, seq: PoseSequence, settings: Settings) -> None:
     s = settings.input
     if len(seq) == 0:
         raise InputError("no frame could be decoded (corrupt or unsupported video)")
-    if info.declared_frames > s.min_frames and len(seq) < s.min_decoded_fraction * (
+    decoded = int(seq.frame_indices[-1]) + 1  # with frame_step > 1, more than len(seq)
+    if info.declared_frames > s.min_frames and decoded < s.min_decoded_fraction * (
             info.declared_frames - 1):
-        raise InputError(f"video is truncated or damaged (decoded {len(seq)} of "
+        raise InputError(f"video is truncated or damaged (decoded {decoded} of "
                          f"{info.declared_frames} frames)")
     duration = float(seq.timestamps_s[-1] - seq.timestamps_s[0]) if len(seq) > 1 else 0.0
     if len(seq) < s.min_frames or duration < s.min_duration_s:
@@ -78,9 +90,10 @@ def validate(info: VideoInfo, seq: PoseSequence, settings: Settings) -> None:
 
 def analyse(path: str | Path, model: ModelInfo, settings: Settings, *,
             movement: str | None = None, view: str | None = None,
-            progress: ProgressCallback | None = None) -> Analysis:
+            progress: ProgressCallback | None = None,
+            extract: Extractor = extract_pose) -> Analysis:
     """Decode, estimate, validate, clean, work out the context and run the checks."""
-    info, raw = extract_pose(path, model, settings, progress)
+    info, raw = extract(path, model, settings, progress)
     return analyse_pose(info, raw, settings, movement=movement, view=view)
 
 
@@ -134,14 +147,17 @@ def score_video(path: str | Path, model: ModelInfo, settings: Settings, *,
                 pain: dict[str, float] | None = None,
                 retakes: dict[str, str | Path] | None = None,
                 annotate_dir: str | Path | None = None,
-                progress: ProgressCallback | None = None) -> ScreeningRecord:
+                progress: ProgressCallback | None = None,
+                extract: Extractor = extract_pose) -> ScreeningRecord:
     """Score one video into a record; expected failures become `ok: false` with the reason.
 
     retakes: optional {"heels_elevated": file, "hands_on_hips": file} of the same person;
-    they refine the score and the route (SPEC section 6).
+    they refine the score and the route (SPEC section 6). extract: where landmarks come
+    from (the model, or a landmark cache in front of it).
     """
     return score_assessment([path], model, settings, movement=movement, view=view, pain=pain,
-                            retakes=retakes, annotate_dir=annotate_dir, progress=progress)
+                            retakes=retakes, annotate_dir=annotate_dir, progress=progress,
+                            extract=extract)
 
 
 def combine_views(analyses: list[Analysis]) -> list[CheckResult]:
@@ -163,14 +179,16 @@ def score_assessment(paths: list[str | Path], model: ModelInfo, settings: Settin
                      pain: dict[str, float] | None = None,
                      retakes: dict[str, str | Path] | None = None,
                      annotate_dir: str | Path | None = None,
-                     progress: ProgressCallback | None = None) -> ScreeningRecord:
+                     progress: ProgressCallback | None = None,
+                     extract: Extractor = extract_pose) -> ScreeningRecord:
     """Score one person's assessment: one clip, or several views of the same movement.
 
     With several clips (e.g. front and side), each check uses the view that sees it best
     and the reps, timing and score come from the first clip.
     """
     record, _ = screen_clips(paths, model, settings, movement=movement, view=view, pain=pain,
-                             retakes=retakes, annotate_dir=annotate_dir, progress=progress)
+                             retakes=retakes, annotate_dir=annotate_dir, progress=progress,
+                             extract=extract)
     return record
 
 
@@ -179,11 +197,13 @@ def screen_clips(paths: list[str | Path], model: ModelInfo, settings: Settings, 
                  pain: dict[str, float] | None = None,
                  retakes: dict[str, str | Path] | None = None,
                  annotate_dir: str | Path | None = None,
-                 progress: ProgressCallback | None = None
+                 progress: ProgressCallback | None = None,
+                 extract: Extractor = extract_pose
                  ) -> tuple[ScreeningRecord, list[Analysis]]:
     """As `score_assessment`, also returning the analyses (for pictures of the result)."""
     def analyse_path(p: str | Path, movement: str | None, view: str | None) -> Analysis:
-        return analyse(p, model, settings, movement=movement, view=view, progress=progress)
+        return analyse(p, model, settings, movement=movement, view=view, progress=progress,
+                       extract=extract)
 
     record, analyses = screen_sources([str(p) for p in paths], analyse_path, model,
                                       movement=movement, view=view, pain=pain,

@@ -70,6 +70,8 @@ class ScreeningRecord:
     context: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     """For a combined assessment: each clip and the view it was filmed from."""
+    video_sha256: str = ""
+    """SHA-256 of the video file's bytes (batch scoring): `--resume` matches on it."""
 
     def to_dict(self) -> dict[str, Any]:
         return _finite(asdict(self))
@@ -106,7 +108,8 @@ def _finite(value: Any) -> Any:
 
 CSV_COLUMNS = ("source", "ok", "error", "movement", "view", "fps", "frames",
                "pose_detected_fraction", "duration_s", "reps", "findings", "not_assessable",
-               "fms", "route", "program", "model_file", "model_sha256", "version")
+               "fms", "route", "program", "model_file", "model_sha256", "version",
+               "video_sha256")
 
 
 def csv_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -126,22 +129,27 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
         "model_file": record["model"].get("file", ""),
         "model_sha256": record["model"].get("sha256", ""),
         "version": record["version"],
+        "video_sha256": record.get("video_sha256", ""),
     }
 
 
 class RecordWriter:
-    """Append records to a .jsonl or .csv file, one per video, flushed as each arrives."""
+    """Write records to a .jsonl or .csv file, one per video, flushed as each arrives.
 
-    def __init__(self, path: str | Path) -> None:
+    append=True adds to an existing file (a resumed batch) instead of starting it afresh.
+    """
+
+    def __init__(self, path: str | Path, append: bool = False) -> None:
         self.path = Path(path)
         suffix = self.path.suffix.lower()
         if suffix not in (".jsonl", ".json", ".csv"):
             raise UsageError(f"--out must end in .jsonl or .csv, not {suffix or 'nothing'}")
         self._csv = suffix == ".csv"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh: IO[str] = self.path.open("w", encoding="utf-8", newline="")
+        fresh = not (append and self.path.exists() and self.path.stat().st_size > 0)
+        self._fh: IO[str] = self.path.open("w" if fresh else "a", encoding="utf-8", newline="")
         self._writer = csv.DictWriter(self._fh, fieldnames=CSV_COLUMNS) if self._csv else None
-        if self._writer:
+        if self._writer and fresh:
             self._writer.writeheader()
 
     def write(self, record: ScreeningRecord) -> None:

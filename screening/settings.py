@@ -27,6 +27,7 @@ class PoseSettings:
     min_presence_confidence: float = _range(0.0, 1.0)
     min_tracking_confidence: float = _range(0.0, 1.0)
     max_input_side_px: int = _range(0, 8192)
+    frame_step: int = _range(1, 10)
 
 
 @dataclass(frozen=True)
