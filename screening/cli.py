@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -17,7 +18,11 @@ from screening.errors import ScreeningError, UsageError
 from screening.model import MODEL_ENV_VAR, ModelInfo, resolve_model
 from screening.record import RecordWriter, ScreeningRecord
 from screening.settings import Settings, load_settings
+from screening.store.location import DB_URL_ENV_VAR
 from screening.vocabulary import Movement, View
+
+if TYPE_CHECKING:
+    from screening.store.saver import ClientSaver
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif",
                   ".y4m"}
@@ -111,8 +116,19 @@ def _retakes(items: list[str]) -> dict[str, str]:
     return out
 
 
+def _client_saver(args: argparse.Namespace) -> ClientSaver | None:
+    """--client NAME [--db URL]: also save each result in the clinic store."""
+    if args.db and not args.client:
+        raise UsageError("--db is the clinic database for --client NAME: give --client too")
+    if not args.client:
+        return None
+    from screening.store.saver import ClientSaver
+
+    return ClientSaver(args.db, args.client, args.retake)
+
+
 def _score_same_person(paths: list[Path], model: ModelInfo, settings: Settings,
-                       args: argparse.Namespace) -> int:
+                       args: argparse.Namespace, saver: ClientSaver | None) -> int:
     """Several views of one person's movement -> one combined record."""
     from screening.pipeline import score_assessment
 
@@ -121,6 +137,8 @@ def _score_same_person(paths: list[Path], model: ModelInfo, settings: Settings,
     if args.out:
         with RecordWriter(args.out) as writer:
             writer.write(record)
+    if saver:
+        saver.save(record)
     print(record.summary_line(), file=sys.stdout if record.ok else sys.stderr, flush=True)
     return 0 if record.ok else 1
 
@@ -141,10 +159,21 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.retake and len(paths) > 1 and not args.same_person:
         raise UsageError("--retake belongs to one person's video: score one PATH with it, "
                          "or several views of the same person with --same-person")
+    if args.same_person and len(paths) < 2:
+        raise UsageError("--same-person combines several views: give two or more PATHs")
+    saver = _client_saver(args)
+    try:
+        return _score_paths(paths, model, settings, args, saver)
+    finally:
+        if saver:
+            print(saver.summary_line(), file=sys.stderr, flush=True)
+            saver.close()
+
+
+def _score_paths(paths: list[Path], model: ModelInfo, settings: Settings,
+                 args: argparse.Namespace, saver: ClientSaver | None) -> int:
     if args.same_person:
-        if len(paths) < 2:
-            raise UsageError("--same-person combines several views: give two or more PATHs")
-        return _score_same_person(paths, model, settings, args)
+        return _score_same_person(paths, model, settings, args, saver)
     failed = 0
     records = _records(paths, model, settings, args)
     writer = RecordWriter(args.out, append=args.resume) if args.out else None
@@ -152,6 +181,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         for record in records:
             if writer:
                 writer.write(record)
+            if saver:
+                saver.save(record)
             if record.ok:
                 print(record.summary_line(), flush=True)
             else:
@@ -241,6 +272,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the PATHs are views (e.g. front and side) of one person's "
                             "movement: combine them into one result, each check judged from "
                             "the view that sees it")
+    score.add_argument("--client", metavar="NAME",
+                       help="also save each result as an assessment of this client in the "
+                            "clinic database (the client is created if new)")
+    score.add_argument("--db", metavar="URL",
+                       help=f"the clinic database for --client, as a URL such as "
+                            f"sqlite:///clinic.sqlite3 (default: ${DB_URL_ENV_VAR}, or a "
+                            f"private file in your user data folder)")
     score.add_argument("--annotate", metavar="DIR",
                        help="also write each video with the skeleton drawn, to DIR")
     score.add_argument("--model", metavar="FILE",
