@@ -1,19 +1,24 @@
 """Pictures of a result: the key frame of each finding and the measure over time.
 
-Shared by the web app and reports, so both show the same evidence.
+Shared by the web app and reports, so both show the same evidence. Key frames come from the
+video file, or, for a live take whose video is not stored, from the frames kept in memory
+(`FrameStore`).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from screening.annotate import draw_label, draw_pose
 from screening.checks.base import CheckResult, Finding
 from screening.pipeline import Analysis
-from screening.video import VideoFileSource
+from screening.video import Frame, VideoFileSource
 
 
 @dataclass(frozen=True)
@@ -28,20 +33,94 @@ def key_frame_index(finding: Finding) -> int:
     return finding.frames[len(finding.frames) // 2]
 
 
-def key_frames(video: str | Path, analysis: Analysis, findings: list[Finding],
+class FrameStore:
+    """Frames of one take kept in memory as JPEG, by frame index; never written to disk.
+
+    A live screen stores no video unless the person asks, yet the result should show the
+    frame that shows each finding: this holds the frames compactly (about 30 kB each at
+    640x480) for as long as the session keeps the result. `scale` is stored size over
+    original size, to map landmark pixels onto the stored frames.
+    """
+
+    def __init__(self, max_side_px: int = 640, jpeg_quality: int = 80) -> None:
+        self.max_side_px = max_side_px
+        self.jpeg_quality = jpeg_quality
+        self.scale = 1.0
+        self._jpeg: dict[int, bytes] = {}
+        self._timestamps: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def add(self, index: int, rgb: np.ndarray, timestamp_s: float = 0.0) -> None:
+        """Keep one frame (RGB, any size: frames larger than max_side_px are shrunk)."""
+        small = _shrink(rgb, self.max_side_px)
+        ok, data = cv2.imencode(".jpg", cv2.cvtColor(small, cv2.COLOR_RGB2BGR),
+                                [cv2.IMWRITE_JPEG_QUALITY, self.jpeg_quality])
+        if not ok:
+            return
+        with self._lock:
+            self.scale = small.shape[1] / rgb.shape[1]
+            self._jpeg[index] = data.tobytes()
+            self._timestamps[index] = timestamp_s
+
+    def get(self, index: int) -> np.ndarray | None:
+        """The RGB frame with this index, or None when it was not kept."""
+        with self._lock:
+            data = self._jpeg.get(index)
+        if data is None:
+            return None
+        bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._jpeg)
+
+    def nbytes(self) -> int:
+        with self._lock:
+            return sum(len(b) for b in self._jpeg.values())
+
+    def frames(self) -> Iterator[Frame]:
+        """All kept frames in index order (to write a copy of the take as a video)."""
+        with self._lock:
+            order = sorted(self._jpeg)
+            times = dict(self._timestamps)
+        for i in order:
+            rgb = self.get(i)
+            if rgb is not None:
+                yield Frame(index=i, timestamp_s=times[i], rgb=rgb)
+
+
+FrameSource = str | Path | FrameStore
+"""Where key frames come from: a video file, or the frames a live take kept in memory."""
+
+
+def _frames_wanted(source: FrameSource, wanted: set[int]) -> dict[int, tuple[np.ndarray, float]]:
+    """The wanted frames as (RGB, scale of the frame vs the landmark pixels)."""
+    if isinstance(source, FrameStore):
+        found = {i: source.get(i) for i in wanted}
+        return {i: (rgb, source.scale) for i, rgb in found.items() if rgb is not None}
+    out: dict[int, tuple[np.ndarray, float]] = {}
+    with VideoFileSource(source) as frames:
+        for frame in frames:
+            if frame.index in wanted:
+                out[frame.index] = (frame.rgb, 1.0)
+            if len(out) == len(wanted):
+                break
+    return out
+
+
+def key_frames(video: FrameSource, analysis: Analysis, findings: list[Finding],
                max_side: int = 480) -> list[KeyFrame]:
     """One annotated frame per finding (decoding the video once)."""
-    wanted = {key_frame_index(f) for f in findings}
     seq = analysis.clean
     position = {int(fi): i for i, fi in enumerate(seq.frame_indices)}
+    wanted = {key_frame_index(f) for f in findings} & set(position)
     images: dict[int, np.ndarray] = {}
-    with VideoFileSource(video) as source:
-        for frame in source:
-            if frame.index in wanted and frame.index in position:
-                i = position[frame.index]
-                images[frame.index] = draw_pose(frame.rgb, seq.image[i], seq.visibility[i])
-            if len(images) == len(wanted):
-                break
+    for index, (rgb, scale) in _frames_wanted(video, wanted).items():
+        i = position[index]
+        points = seq.image[i].copy()
+        points[:, :2] *= scale
+        images[index] = draw_pose(rgb, points, seq.visibility[i])
     out = []
     for f in findings:
         idx = key_frame_index(f)
@@ -54,8 +133,6 @@ def key_frames(video: str | Path, analysis: Analysis, findings: list[Finding],
 
 
 def _shrink(rgb: np.ndarray, max_side: int) -> np.ndarray:
-    import cv2
-
     h, w = rgb.shape[:2]
     scale = max_side / max(h, w)
     if scale >= 1:

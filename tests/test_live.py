@@ -1,0 +1,204 @@
+"""The live screen without a browser: guidance, rep counter, the take, dropping frames.
+
+The pose model runs for real on frames of the sample clips; only the frame-dropping test
+uses a stand-in model, because it needs a model that is busy for exactly as long as the
+test says.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from screening.live import (
+    FEET_OUT,
+    HEAD_OUT,
+    NOBODY,
+    SIDE_VIEWS,
+    TOO_DARK,
+    TWO_PEOPLE,
+    VIEW_ADVICE,
+    LiveCapture,
+    Phase,
+    RepCounter,
+    capture_file,
+    frame_brightness,
+    guidance_problems,
+    replay,
+    screen_captures,
+)
+from screening.model import resolve_model
+from screening.pose import PoseEstimator
+from screening.sequence import FramePose
+from screening.settings import load_settings
+from screening.visuals import FrameStore, key_frames
+from screening.vocabulary import View
+
+from .media import fault_clip, read_frames
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def model():
+    return resolve_model()
+
+
+@pytest.fixture(scope="module")
+def heel_clip() -> tuple[Path, dict]:
+    return fault_clip("heel_lift")
+
+
+@pytest.fixture(scope="module")
+def quick_settings(tmp_path_factory):
+    """Defaults with a short hold and countdown, so a 9-second clip holds a whole take."""
+    path = tmp_path_factory.mktemp("settings") / "quick.toml"
+    path.write_text("[live]\nready_hold_s = 0.3\ncountdown_s = 0.5\n")
+    return load_settings(path)
+
+
+def _poses(model, frames: list[np.ndarray], num_poses: int = 2) -> list[FramePose | None]:
+    with PoseEstimator(model, load_settings().pose, num_poses=num_poses) as estimator:
+        return [estimator.estimate(f, i / 30) for i, f in enumerate(frames)]
+
+
+def _problems(model, settings, rgb: np.ndarray, views=SIDE_VIEWS) -> list[str]:
+    # A few repeats let the tracker settle, as on a live stream.
+    pose = _poses(model, [rgb] * 3)[-1]
+    h, w = rgb.shape[:2]
+    return guidance_problems(pose, frame_brightness(rgb), w, h, views, settings)
+
+
+def test_guidance_accepts_a_good_start_and_names_each_problem(model, settings, heel_clip):
+    standing = read_frames(heel_clip[0], limit=1)[0]  # side view, standing, head to feet
+    assert heel_clip[1]["view"] == "side_right"
+    assert _problems(model, settings, standing) == []
+    assert _problems(model, settings, standing, frozenset({View.FRONT})) == [
+        VIEW_ADVICE[frozenset({View.FRONT})]]
+    assert TOO_DARK in _problems(model, settings, (standing * 0.12).astype(np.uint8))
+    # The camera tilted down or up: the head or the feet are outside the picture.
+    assert HEAD_OUT in _problems(model, settings, np.ascontiguousarray(standing[110:]))
+    assert FEET_OUT in _problems(model, settings, np.ascontiguousarray(standing[:380]))
+    assert _problems(model, settings, np.full_like(standing, 128)) == [NOBODY]
+    half = standing[:, 160:480]
+    assert TWO_PEOPLE in _problems(model, settings, np.concatenate([half, half], axis=1))
+
+
+def test_rep_counter_counts_the_reps_of_a_clip(model, settings, heel_clip):
+    clip, label = heel_clip
+    poses = _poses(model, read_frames(clip), num_poses=1)
+    counter = RepCounter(settings.live.rep_down_fraction, settings.live.rep_up_fraction)
+    counts = [counter.update(p, i / 30) for i, p in enumerate(poses)]
+    assert counts[-1] == len(label["reps"]) == 3
+    # Each rep is counted once the hips are back up, between its bottom and the next start.
+    for k, rep in enumerate(label["reps"]):
+        done_at = counts.index(k + 1)
+        assert rep["bottom_frame"] < done_at <= rep["end_frame"] + 10
+
+
+def test_live_take_is_guided_counted_and_screened_like_a_file(model, quick_settings,
+                                                              heel_clip):
+    clip, label = heel_clip
+    frames = read_frames(clip)
+    capture = LiveCapture(model, quick_settings, views=SIDE_VIEWS, target_reps=2,
+                          threaded=False)
+    phases = []
+    for i, rgb in enumerate(frames):
+        shown = capture.on_frame(rgb, i / 30)
+        phase = capture.status().phase
+        if not phases or phases[-1] != phase:
+            phases.append(phase)
+    capture.stop()
+    assert phases == [Phase.SETUP, Phase.COUNTDOWN, Phase.RECORDING, Phase.DONE]
+    assert capture.status().stop_reason == "2 reps recorded"
+    assert shown.shape == frames[-1].shape and not np.array_equal(shown, frames[-1])
+    take = capture.take()
+    assert len(take.raw) == len(capture.frames) > 100
+    record, analyses = screen_captures({take.label: take}, model, quick_settings)
+    assert record.ok, record.error
+    assert record.view == label["view"] and record.movement == label["movement"]
+    assert len(record.reps) == 2
+    assert {f.code for f in record.findings} == {"heel_lift"}
+    assert record.route == "mobility"
+    # The key frame comes from the frames kept in memory: no video was stored.
+    heel = next(c for c in analyses[0].checks if c.code.value == "heel_lift")
+    shots = key_frames(take.frames, analyses[0], heel.findings[:1])
+    assert len(shots) == 1 and shots[0].image.shape[2] == 3
+
+
+def test_front_and_side_takes_from_files_combine(model, settings):
+    front, _ = fault_clip("knee_valgus")
+    side, _ = fault_clip("heel_lift")
+    takes = {name: capture_file(path, name, model, settings)
+             for name, path in (("front clip", front), ("side clip", side))}
+    record, analyses = screen_captures(takes, model, settings, pain={"knees": 0.0})
+    assert record.ok, record.error
+    assert record.sources == {"front clip": "front", "side clip": "side_right"}
+    assert {"knee_valgus", "heel_lift"} <= {f.code for f in record.findings}
+    assert len(analyses) == 2
+    painful, _ = screen_captures(takes, model, settings, pain={"knees": 3.0})
+    assert painful.route == "pain" and painful.score["fms"] == 0
+
+
+class _BusyModel:
+    """Stands in for the pose model: each call waits until the test lets it finish."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.started = threading.Event()
+        self.seen: list[float] = []
+
+    def estimate(self, rgb: np.ndarray, timestamp_s: float) -> None:
+        self.seen.append(timestamp_s)
+        self.started.set()
+        self.release.wait(10)
+
+    def close(self) -> None:
+        self.release.set()
+
+
+def test_a_busy_model_drops_frames_instead_of_queueing_them(settings):
+    busy = _BusyModel()
+    capture = LiveCapture(None, settings, estimator_factory=lambda n: busy)  # type: ignore[arg-type]
+    frame = np.zeros((48, 64, 3), np.uint8)
+    capture.on_frame(frame, 0.0)
+    assert busy.started.wait(10)
+    for k in range(1, 6):  # the model is still busy with frame 0: each waits its turn alone
+        out = capture.on_frame(frame, k / 30)
+        assert out.shape == frame.shape
+    assert capture.dropped == 4  # frames 1-4 were replaced by newer ones before their turn
+    busy.release.set()
+    for _ in range(1000):
+        if capture.status().processed == 2:
+            break
+        time.sleep(0.01)
+    capture.stop()
+    assert busy.seen == [0.0, 5 / 30]  # only the newest waiting frame was processed
+    assert capture.status().phase is Phase.DONE
+
+
+def test_stop_button_ends_a_take_with_nothing_recorded(model, settings):
+    capture = LiveCapture(model, settings, threaded=True)
+    latencies = replay(capture, [np.full((120, 160, 3), 128, np.uint8)] * 5, fps=30)
+    assert len(latencies) == 5
+    capture.stop("stopped by you")
+    status = capture.status()
+    assert status.phase is Phase.DONE and status.stop_reason == "stopped by you"
+    assert len(capture.take().raw) == 0
+
+
+def test_frame_store_keeps_frames_small_and_faithful():
+    rng = np.random.default_rng(1)
+    big = (rng.random((960, 1280, 3)) * 40 + 100).astype(np.uint8)
+    store = FrameStore(max_side_px=640, jpeg_quality=80)
+    store.add(7, big, 0.25)
+    back = store.get(7)
+    assert back.shape == (480, 640, 3) and store.scale == 0.5
+    assert abs(float(back.mean()) - float(big.mean())) < 2
+    assert store.get(8) is None
+    assert [(f.index, f.timestamp_s) for f in store.frames()] == [(7, 0.25)]
+    assert store.nbytes() < big.nbytes / 10
