@@ -1,0 +1,227 @@
+"""The PDF and HTML report, built from a real clip scored by the real pose model.
+
+The clip is the side-view heel-lift squat: one finding (heel lift), the mobility route and
+its six-exercise program, so every assertion below has a known answer. It is scored once
+for the module; each test then only builds and reads reports.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import stat
+from html.parser import HTMLParser
+
+import pytest
+from markupsafe import escape
+from pypdf import PdfReader
+
+from screening.errors import ScreeningError
+from screening.model import resolve_model
+from screening.record import ScreeningRecord
+from screening.report import build_report, report_stem
+from screening.report_pdf import REPLACEMENT, pdf_text
+
+from .builders import SAMPLES
+from .media import sample_labels
+
+UNICODE_NAME = "Zoë Łukasiewicz"
+NOTES = 'Said "it pinches" when deep.\nLeft knee <script>alert(1)</script> & more 😀🏋漢\x00!'
+
+
+@pytest.fixture(scope="module")
+def scored():
+    from screening.pipeline import screen_clips
+    from screening.settings import load_settings
+
+    clip = SAMPLES / "deep_squat__side_right__heel_lift.mp4"
+    assert [f["code"] for f in sample_labels()[clip.name]["faults"]] == ["heel_lift"]
+    record, analyses = screen_clips([clip], resolve_model(), load_settings())
+    assert record.ok and record.route == "mobility"
+    assert {f.code for f in record.findings} == {"heel_lift"}
+    return record, analyses, clip
+
+
+@pytest.fixture(scope="module")
+def full(scored):
+    record, analyses, clip = scored
+    return build_report(record, analyses, [clip], clinic_name=UNICODE_NAME + " Physio",
+                        client_name=UNICODE_NAME, therapist_notes=NOTES)
+
+
+@pytest.fixture(scope="module")
+def full_pdf(full):
+    return full.pdf_bytes()
+
+
+def pdf_words(data: bytes) -> tuple[str, PdfReader]:
+    """All text of a PDF with whitespace collapsed (lines wrap anywhere)."""
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return " ".join(text.split()), reader
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.sources.append(dict(attrs)["src"] or "")
+        if tag == "script":
+            self.scripts += 1
+
+
+def test_pdf_shows_route_score_finding_program_and_key_frame(full_pdf, scored):
+    record = scored[0]
+    data = full_pdf
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    text, reader = pdf_words(data)
+    assert "Work on mobility." in text
+    assert "Movement score (FMS 0-3) 1 (provisional)" in text
+    assert "Heels stay down not met" in text
+    assert "Heel lift" in text and "on the right, in 3 of 3 reps" in text
+    for ex in record.program["exercises"]:
+        assert words(ex["name"]) in text
+        assert words(ex["cues"][0]) in text
+    assert "Not judged from this view" in text and "Knee valgus" in text
+    assert "see a clinician" in text
+    images = [img for page in reader.pages for img in page.images]
+    # The key frame (a 480x360 JPEG from the 640x480 clip) and the chart of heel height.
+    assert len(images) == 2
+    sizes = sorted(img.image.size for img in images)
+    assert (480, 360) in sizes
+    key_frame = next(img for img in images if img.image.size == (480, 360))
+    assert key_frame.name.endswith(".jpg")
+
+
+def test_html_is_one_file_with_the_same_content_and_no_fetches(full, scored):
+    record = scored[0]
+    html = full.html()
+    assert "Work on mobility." in html and "Heel lift" in html
+    for ex in record.program["exercises"]:
+        assert str(escape(ex["name"])) in html
+    parser = _Images()
+    parser.feed(html)
+    assert len(parser.sources) == 2
+    assert all(src.startswith(("data:image/jpeg;base64,", "data:image/png;base64,"))
+               for src in parser.sources)
+    assert "http://" not in html and "https://" not in html
+    assert "default-src 'none'" in html
+
+
+def test_user_text_is_escaped_in_html_and_printed_in_pdf(full, full_pdf):
+    html = full.html()
+    parser = _Images()
+    parser.feed(html)
+    assert parser.scripts == 0
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    assert "Said &#34;it pinches&#34; when deep.\nLeft knee" in html
+    assert UNICODE_NAME in html and f"{UNICODE_NAME} Physio" in html
+    text, _ = pdf_words(full_pdf)
+    assert f"{UNICODE_NAME} Physio" in text
+    assert f"Movement screen report {UNICODE_NAME}" in text
+    assert 'Said "it pinches" when deep.' in text
+    assert "Left knee <script>alert(1)</script> & more" in text
+
+
+def test_pdf_text_keeps_what_the_font_has_and_marks_what_it_lacks():
+    assert pdf_text(UNICODE_NAME) == UNICODE_NAME
+    assert pdf_text("a\x00b\tc\r\nd") == "ab    c\nd"
+    assert pdf_text("Zoe\u0308") == "Zoë"  # composed, not a loose combining mark
+    assert pdf_text("lift 🏋 漢") == f"lift {REPLACEMENT} {REPLACEMENT}"
+    assert pdf_text("in\u2066visible\u2069") == "invisible"  # isolates the font lacks
+
+
+def test_failed_record_gives_a_short_report_saying_why():
+    record = ScreeningRecord(source="/private/folder/clip.mp4",
+                             error="no person found (a pose in 0 of 90 frames); film the "
+                                   "whole body, head to feet, in good light")
+    report = build_report(record)
+    text, reader = pdf_words(report.pdf_bytes())
+    assert len(reader.pages) == 1
+    assert "This video could not be screened." in text
+    assert "Why: no person found (a pose in 0 of 90 frames)" in text
+    assert "clip.mp4" in text and "/private/folder" not in text
+    assert "What we saw" not in text and "see a clinician" in text
+    html = report.html()
+    assert "This video could not be screened" in html and "no person found" in html
+    assert "What we saw" not in html
+
+
+def test_stored_record_without_video_has_per_rep_charts_and_no_key_frames(scored):
+    stored = json.loads(json.dumps(scored[0].to_dict()))  # as from a JSONL file or database
+    report = build_report(stored)
+    (section,) = report.findings
+    assert section.key_frame is None
+    assert section.chart is not None and section.chart.mime == "image/png"
+    assert "at the bottom of each rep" in section.chart.caption
+    text, reader = pdf_words(report.pdf_bytes())
+    assert "Heel lift" in text and "Work on mobility." in text
+    assert sum(len(page.images) for page in reader.pages) == 1
+
+
+def test_missing_video_file_leaves_out_the_key_frame_only(scored, tmp_path):
+    record, analyses, _ = scored
+    report = build_report(record, analyses, [tmp_path / "gone.mp4"])
+    (section,) = report.findings
+    assert section.key_frame is None
+    assert "over time" in section.chart.caption
+
+
+def test_reviewed_result_is_shown_with_the_machine_original_beside_it(scored):
+    machine = scored[0].to_dict()
+    reviewed = json.loads(json.dumps(machine))
+    reviewed["route"] = "stability"
+    reviewed["findings"] = [{"code": "knee_valgus", "side": "left", "severity": "moderate",
+                             "confidence": 1.0, "value": None, "units": "deg", "rep": None,
+                             "frames": []}]
+    report = build_report(scored[0], reviewed=reviewed, therapist_notes="Knee caves on the left.")
+    assert report.headline == "Work on stability"
+    assert report.review == (
+        ("Route", "Work on mobility", "Work on stability"),
+        ("Movement score (FMS 0-3)", "1 (provisional)", "1 (provisional)"),
+        ("Heel lift", "Seen (moderate)", "Removed"),
+        ("Knee valgus", "Not seen", "Added"),
+    )
+    (section,) = report.findings
+    assert (section.name, section.review) == ("Knee valgus", "added by the therapist")
+    assert section.summary == "Moderate on the left"
+    text, _ = pdf_words(report.pdf_bytes())
+    assert "Therapist's review What The screen said After review" in text
+    assert "Heel lift Seen (moderate) Removed" in text
+    assert "Knee valgus Not seen Added" in text
+    assert "Knee caves on the left." in text
+    html = report.html()
+    assert "Therapist's review" in html and "added by the therapist" in html
+
+
+def test_reports_are_written_owner_only_and_all_or_nothing(scored, tmp_path, monkeypatch):
+    report = build_report(scored[0])
+    out, stem = tmp_path / "reports", report_stem(scored[0])
+    pdf, html = report.write(out, stem)
+    assert pdf.name == "deep_squat__side_right__heel_lift.report.pdf"
+    assert html.name == "deep_squat__side_right__heel_lift.report.html"
+    for path in (pdf, html):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    before = pdf.read_bytes()
+
+    def full_disk(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(ScreeningError, match="No space left on device"):
+        build_report(ScreeningRecord(source="other.mp4", error="x")).write(out, stem)
+    assert pdf.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [html.name, pdf.name]
+
