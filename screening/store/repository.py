@@ -174,14 +174,14 @@ def save_assessment(store: Store, client_id: int, record: dict[str, Any], *,
 
 def _loaded_assessments() -> Any:
     return select(Assessment).options(
-        selectinload(Assessment.clips),
+        selectinload(Assessment.client), selectinload(Assessment.clips),
         selectinload(Assessment.results).selectinload(Result.clips),
         selectinload(Assessment.results).selectinload(Result.reviews)
         .selectinload(Review.findings))
 
 
 def client_assessments(store: Store, client_id: int) -> list[Assessment]:
-    """A client's assessments, oldest first, with clips, results and reviews loaded."""
+    """A client's assessments, oldest first, with everything they hold loaded."""
     with store.reading() as session:
         return list(session.scalars(_loaded_assessments()
                                     .where(Assessment.client_id == client_id)
@@ -192,15 +192,14 @@ def all_assessments(store: Store) -> list[Assessment]:
     """Every assessment of every client, by client then date, with everything loaded."""
     with store.reading() as session:
         return list(session.scalars(_loaded_assessments()
-                                    .options(selectinload(Assessment.client))
                                     .order_by(Assessment.client_id, Assessment.performed_on,
                                               Assessment.id)))
 
 
 def get_assessment(store: Store, assessment_id: int) -> Assessment:
     with store.reading() as session:
-        found = session.scalars(_loaded_assessments().options(
-            selectinload(Assessment.client)).where(Assessment.id == assessment_id)).first()
+        found = session.scalars(_loaded_assessments()
+                                .where(Assessment.id == assessment_id)).first()
     if found is None:
         raise StoreError(f"there is no assessment number {assessment_id}")
     return found

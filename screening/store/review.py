@@ -101,3 +101,28 @@ def apply_review(record: dict[str, Any], review: Review | None) -> ReviewedResul
 def reviewed_result(result: Result) -> ReviewedResult:
     """A stored result with its latest review applied."""
     return apply_review(result.record, result.latest_review)
+
+
+def reviewed_record(record: dict[str, Any], review: Review | None) -> dict[str, Any]:
+    """The machine record as the therapist reviewed it: for reports and exports.
+
+    Removed findings are dropped, added ones appended (with no measure: the therapist saw
+    them, the machine did not), the route replaced and its program rebuilt from the findings
+    that stand. Without a review, the record itself.
+    """
+    if review is None:
+        return record
+    from screening.checks.base import Finding
+    from screening.programs import build_program
+
+    removed = {(d.code, d.side) for d in review.findings if d.decision == "removed"}
+    findings = [f for f in record.get("findings", []) if (f["code"], f["side"]) not in removed]
+    measured = [Finding(**{**f, "value": f["value"] if f["value"] is not None else 0.0})
+                for f in findings]
+    findings += [{"code": d.code, "side": d.side, "severity": d.severity or "mild",
+                  "confidence": None, "value": None, "units": "", "rep": None, "frames": []}
+                 for d in review.findings if d.decision == "added"]
+    program = build_program(review.route, measured) if record.get("ok") else None
+    return {**record, "findings": findings, "route": review.route, "program": program,
+            "route_reasons": [f"reviewed by {review.reviewer or 'the therapist'}"
+                              + (f": {review.notes}" if review.notes else "")]}
