@@ -20,6 +20,15 @@ navigation = st.navigation({
     "Screen": [
         st.Page(PAGES / "screen.py", title="Start a screen", icon=":material/videocam:",
                 default=True),
+        st.Page(PAGES / "results.py", title="Your result", icon=":material/assignment:"),
+    ],
+    "Clinic": [
+        st.Page(PAGES / "clinic_clients.py", title="Clients", icon=":material/group:"),
+        st.Page(PAGES / "clinic_client.py", title="Client history", icon=":material/person:"),
+        st.Page(PAGES / "clinic_assessment.py", title="New assessment",
+                icon=":material/add_a_photo:"),
+        st.Page(PAGES / "clinic_review.py", title="Review", icon=":material/rate_review:"),
+        st.Page(PAGES / "clinic_progress.py", title="Progress", icon=":material/show_chart:"),
     ],
 })
 navigation.run()

@@ -1,52 +1,38 @@
-"""Start a screen: pain questions, then a recorded video, then the result."""
+"""Start a screen: pain questions, the movement and the camera, then a live or uploaded take.
+
+The guided path for someone at home: answer two questions, choose a movement, and either
+let the webcam guide a take or upload videos (front and side together if you have both).
+The result opens on the results page.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
-from screening.app_results import show_result
+from screening.app_capture import (
+    MOVEMENTS,
+    VIEWS,
+    Assessment,
+    app_model,
+    live_capture,
+    pain_questions,
+    upload_capture,
+)
 from screening.errors import ScreeningError
-from screening.model import ModelInfo, resolve_model
-from screening.pipeline import screen_clips
-from screening.settings import Settings, load_settings
-from screening.vocabulary import Movement, View
+from screening.live import Capture
+from screening.vocabulary import View
 
-MAX_UPLOAD_MB = 200
-VIDEO_TYPES = ["mp4", "mov", "avi", "mkv", "webm", "m4v"]
+RESULTS_PAGE = "app_pages/results.py"
 
 
-@st.cache_resource
-def _model() -> ModelInfo:
-    return resolve_model()
-
-
-@st.cache_resource
-def _settings() -> Settings:
-    return load_settings()
-
-
-def _score_upload(data: bytes, suffix: str, movement: str | None, view: str | None,
-                  pain: dict[str, float]) -> None:
-    """Score an uploaded video and show the result; the upload is deleted afterwards."""
-    with tempfile.TemporaryDirectory(prefix="screening-") as tmp:
-        # The file name is ours, never the uploader's: no path is built from user text.
-        video = Path(tmp) / f"upload{suffix}"
-        video.write_bytes(data)
-        bar = st.progress(0.0, text="Finding the pose in every frame...")
-
-        def progress(done: int, total: int) -> None:
-            if total and done % 10 == 0:
-                bar.progress(min(done / total, 1.0), text=f"Frame {done} of {total}")
-
-        record, analyses = screen_clips([video], _model(), _settings(), movement=movement,
-                                        view=view, pain=pain, progress=progress)
-        bar.empty()
-        show_result(record, analyses, [video])
-        with st.expander("Full result (JSON)"):
-            st.json(record.to_dict())
+def _start(takes: dict[str, Capture], movement: str, views: frozenset[View] | None,
+           pain: dict[str, float], keep_video: bool) -> None:
+    """Score the takes and open the results page."""
+    st.session_state["assessment"] = found = Assessment(
+        movement=movement, views=views, pain=pain, takes=takes, keep_video=keep_video)
+    with st.spinner("Analysing your movement..."):
+        found.screen()
+    st.switch_page(RESULTS_PAGE)
 
 
 def main() -> None:
@@ -54,30 +40,45 @@ def main() -> None:
     st.caption("Everything runs on this computer; your video never leaves it. "
                "This is a screen, not a diagnosis: if a movement hurts, see a clinician.")
     try:
-        model = _model()
+        model = app_model()
     except ScreeningError as exc:
         st.error(str(exc))
         st.stop()
     with st.sidebar:
-        movement = st.selectbox("Movement", ["auto", *[m.value for m in Movement]])
-        view = st.selectbox("Camera view", ["auto", *[v.value for v in View]])
         st.caption(f"Pose model: {model.path.name} ({model.sha256[:12]}...)")
-    st.subheader("Upload a recorded squat or lunge")
-    st.write("Film the whole body, head to feet, from the front or the side; "
-             "stand still for a second, then do 2-3 slow reps.")
-    pain_now = st.slider("Does anything hurt when you squat or lunge? (0 = no pain, "
-                         "10 = worst imaginable)", 0, 10, 0)
-    upload = st.file_uploader("Video file", type=VIDEO_TYPES)
-    if upload is None:
-        return
-    if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-        st.error(f"That file is {upload.size / 1e6:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
-        return
-    suffix = Path(upload.name).suffix.lower()
-    if suffix.lstrip(".") not in VIDEO_TYPES:
-        suffix = ".mp4"
-    _score_upload(upload.getvalue(), suffix, None if movement == "auto" else movement,
-                  None if view == "auto" else view, {"movement": float(pain_now)})
+
+    st.subheader("1. Before you move")
+    pain = pain_questions()
+
+    st.subheader("2. Choose the movement")
+    movement = st.selectbox("Movement", list(MOVEMENTS), format_func=lambda m: MOVEMENTS[m][0])
+    st.write(MOVEMENTS[movement][1])
+    view_name = st.radio("How will you stand to the camera?", list(VIEWS), horizontal=True,
+                         help="From the side the screen sees heels, depth and trunk; from "
+                              "the front, knees, feet and shoulders.")
+    views = VIEWS[view_name]
+
+    st.subheader("3. Film it")
+    live_tab, upload_tab = st.tabs(["Live with your webcam", "Upload videos"])
+    with upload_tab:
+        st.write("Film the whole body, head to feet, in good light, alone in the picture. "
+                 "Stand still for a second, then do 2-3 slow reps. A front and a side video "
+                 "of the same movement together give the fullest result.")
+        front = upload_capture("upload.front", "front video", "Video from the front")
+        side = upload_capture("upload.side", "side video", "Video from the side (optional)")
+        takes = {t.label: t for t in (front, side) if t is not None}
+        if st.button("Screen my videos", type="primary", disabled=not takes):
+            _start(takes, movement, None, pain, keep_video=False)
+    with live_tab:
+        keep = st.checkbox("Keep a copy of my video to download",
+                           help="Off: no video is stored. The frames shown in your result "
+                                "stay in this computer's memory until you close the tab.")
+        st.write("Stand so the camera sees you from head to feet, in good light, alone in "
+                 "the picture. The picture tells you what to change; when all is well a "
+                 "countdown starts. Then do the reps slowly: recording stops by itself.")
+        take = live_capture("live.main", "webcam", views)
+        if take is not None:
+            _start({take.label: take}, movement, views, pain, keep_video=keep)
 
 
 main()

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 
@@ -523,6 +524,23 @@ class LiveCapture:
         info = VideoInfo(path=self.label, fps=fps, declared_frames=len(raw), width=width,
                          height=height, rotation_deg=0)
         return Capture(self.label, info, raw, self.frames, self.session.stop_reason)
+
+
+def frame_callback(capture: LiveCapture) -> Callable[[av.VideoFrame], av.VideoFrame]:
+    """The function streamlit-webrtc calls with each webcam frame (in its own thread).
+
+    Thin on purpose: convert, hand the frame to the capture, return it with the overlay.
+    The frame's own time stamp (from the browser) is the clock, so a late frame is judged
+    by when it was filmed, not when it arrived.
+    """
+    def on_video_frame(frame: av.VideoFrame) -> av.VideoFrame:
+        timestamp = frame.time if frame.time is not None else time.monotonic()
+        out = capture.on_frame(frame.to_ndarray(format="rgb24"), float(timestamp))
+        shown = av.VideoFrame.from_ndarray(out, format="rgb24")
+        shown.pts, shown.time_base = frame.pts, frame.time_base
+        return shown
+
+    return on_video_frame
 
 
 def replay(capture: LiveCapture, frames: list[np.ndarray], fps: float,

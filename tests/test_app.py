@@ -1,20 +1,91 @@
-"""The web app in Streamlit's AppTest: the start page and the results page of a real clip."""
+"""The web app in Streamlit's AppTest: the start page, the upload flow, the results page.
+
+The live webcam flow needs a browser and is tested in tests/test_browser.py; its engine
+(guidance, rep counter, the take) in tests/test_live.py.
+"""
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from screening import app_capture
 
 from .builders import ROOT
 from .media import fault_clip, sample_clip
 
+APP = str(ROOT / "app.py")
 
-def test_start_page_offers_upload_and_pain_question():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=180)
+
+
+def test_start_page_asks_about_pain_then_offers_live_and_upload():
+    at = _app().run()
     assert not at.exception
     assert at.title[0].value == "Movement screen"
     assert "never leaves it" in at.caption[0].value
-    assert at.slider[0].value == 0
-    assert [s.label for s in at.sidebar.selectbox] == ["Movement", "Camera view"]
+    assert at.radio[0].value == "No"  # pain: none until the person says so
+    assert at.selectbox[0].label == "Movement"
+    assert at.selectbox[0].options == ["Deep squat", "Overhead squat", "Lunge"]
+    assert at.radio[1].options == ["From the side", "From the front", "At 45 degrees"]
+    assert [t.label for t in at.tabs] == ["Live with your webcam", "Upload videos"]
+    assert [u.label for u in at.get("file_uploader")] == [
+        "Video from the front", "Video from the side (optional)"]
+    screen = next(b for b in at.button if b.label == "Screen my videos")
+    assert screen.disabled  # nothing to screen yet
+    at.radio[0].set_value("Yes").run()
+    assert [s.label for s in at.slider] == ["Knees", "Hips", "Lower back", "Ankles or feet",
+                                            "Shoulders"]
+    assert any("Move a slider" in w.value for w in at.warning)
+
+
+def _upload(at: AppTest, label: str, name: str, data: bytes) -> AppTest:
+    uploader = next(u for u in at.get("file_uploader") if u.label == label)
+    uploader.set_value((name, data, "video/mp4"))
+    return at.run()
+
+
+@pytest.mark.slow
+def test_upload_flow_gives_the_result_asks_for_the_retake_and_pain_after():
+    clip, label = fault_clip("heel_lift")
+    at = _app().run()
+    # A hostile file name: the upload is saved under a name of the app's own.
+    at = _upload(at, "Video from the side (optional)", "../../../etc/passwd.mp4",
+                 clip.read_bytes())
+    assert not at.exception and not at.error
+    next(b for b in at.button if b.label == "Screen my videos").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Your result"
+    assert "Work on mobility" in at.warning[0].value
+    fault = label["faults"][0]["code"].replace("_", " ").capitalize()
+    assert any(fault in e.label for e in at.expander), [e.label for e in at.expander]
+    assert len(at.get("vega_lite_chart")) == 1  # the measure against its threshold
+    assert len(at.get("image")) == 1  # the key frame, from the frames kept in memory
+    text = " ".join(m.value for m in at.markdown)
+    assert "Ball roll under the sole of the foot" in text
+    assert any("screen, not a diagnosis" in c.value for c in at.caption)
+    # The route asks for a heels-raised retake, offered as the next step.
+    assert any("heels raised" in h.value for h in at.subheader)
+    at = _upload(at, "The retake video", "retake.mp4", clip.read_bytes())
+    assert not at.exception
+    assert any("Retakes used" in c.value for c in at.caption)
+    assert not any("Next step" in h.value for h in at.subheader)
+    # Pain felt during the movement routes to pain, like pain before it.
+    at.radio(key="after.any").set_value("Yes").run()
+    assert "Pain comes first" in at.error[0].value
+
+
+def test_upload_errors_are_one_clear_line(monkeypatch):
+    at = _app().run()
+    at = _upload(at, "Video from the front", "notes.mp4", b"just some text, not a video\n")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "This video could not be used: not a video (it looks like a text file)"]
+    monkeypatch.setattr(app_capture, "max_upload_mb", lambda: 0)
+    at = _upload(at, "Video from the side (optional)", "big.mp4", b"0" * 2_000_000)
+    assert any("the limit is 0 MB" in e.value for e in at.error)
 
 
 def _results_script(clip: str, pain: float) -> None:
@@ -30,22 +101,18 @@ def _results_script(clip: str, pain: float) -> None:
     show_result(record, analyses, [Path(clip)])
 
 
-def test_results_page_shows_route_findings_and_program():
-    clip, label = fault_clip("heel_lift")
-    at = AppTest.from_function(_results_script, args=(str(clip), 0.0), default_timeout=120)
-    at.run()
-    assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
-    fault = label["faults"][0]["code"].replace("_", " ").capitalize()
-    assert any(fault in e.label for e in at.expander), [e.label for e in at.expander]
-    assert "Work on mobility" in at.warning[0].value
-    assert "Ball roll under the sole of the foot" in text
-    assert any("screen, not a diagnosis" in c.value for c in at.caption)
-
-
+@pytest.mark.slow
 def test_pain_routes_to_pain_on_the_results_page():
     clip, _ = sample_clip(movement="deep_squat", view="side_left", clean=True)
     at = AppTest.from_function(_results_script, args=(str(clip), 4.0), default_timeout=120)
     at.run()
     assert not at.exception
     assert "Pain comes first" in at.error[0].value
+
+
+def test_results_page_without_a_screen_points_to_the_start():
+    at = _app().run()
+    at.switch_page("app_pages/results.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Your result"
+    assert "no result yet" in at.info[0].value

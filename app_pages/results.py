@@ -1,0 +1,78 @@
+"""Your result: pain after the movement, the result, the retakes it asks for, downloads."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from screening.app_capture import assessment, new_assessment, retake_step, video_copy
+from screening.app_results import show_result
+from screening.visuals import FrameStore
+from screening.words import RETAKE_WORDS
+
+SCREEN_PAGE = "app_pages/screen.py"
+AFTER = "during the movement"
+
+
+def _pain_after() -> None:
+    """Did the movement hurt? Pain felt while moving routes to pain, as pain before does."""
+    found = assessment()
+    hurt = st.radio("Did the movement hurt?", ["No", "Yes"], horizontal=True, key="after.any")
+    nrs = (float(st.slider("How much? (0 = no pain, 10 = worst imaginable)", 0, 10, 3,
+                           key="after.nrs")) if hurt == "Yes" else 0.0)
+    if nrs != found.pain.get(AFTER, 0.0):
+        found.pain = {k: v for k, v in found.pain.items() if k != AFTER}
+        if nrs > 0:
+            found.pain[AFTER] = nrs
+        found.screen()
+
+
+def _retakes() -> None:
+    found = assessment()
+    record = found.record
+    wanted = [k for k in record.suggested_retakes if k not in found.retakes]
+    for kind in wanted:
+        st.subheader(f"Next step: film it {RETAKE_WORDS[kind]}")
+        take = retake_step(kind, found.views, found.movement)
+        if take is not None:
+            found.retakes[kind] = take
+            with st.spinner("Analysing your retake..."):
+                found.screen()
+            st.rerun()
+    if found.retakes:
+        st.caption("Retakes used: " + ", ".join(RETAKE_WORDS[k] for k in found.retakes))
+
+
+def _downloads() -> None:
+    found = assessment()
+    stores = [t for t in found.takes.values() if isinstance(t.frames, FrameStore)]
+    if found.keep_video and stores:
+        take = stores[0]
+        st.download_button("Download my video (MP4)", data=video_copy(take.frames,
+                                                                         take.info.fps),
+                           file_name="movement-screen.mp4", mime="video/mp4")
+    st.download_button("Download the result (JSON)",
+                       data=json.dumps(found.record.to_dict(), indent=2),
+                       file_name="movement-screen.json", mime="application/json")
+
+
+def main() -> None:
+    st.title("Your result")
+    found = assessment()
+    if found.record is None:
+        st.info("There is no result yet.")
+        st.page_link(SCREEN_PAGE, label="Start a screen", icon=":material/videocam:")
+        return
+    if found.record.ok:
+        _pain_after()
+    show_result(found.record, found.analyses, found.frame_sources())
+    if found.record.ok:
+        _retakes()
+        _downloads()
+    if st.button("Start a new screen"):
+        new_assessment()
+        st.switch_page(SCREEN_PAGE)
+
+
+main()

@@ -1,0 +1,298 @@
+"""The capture widgets of the web app: pain questions, live webcam take, uploads, retakes.
+
+Pages (the home screen, and the clinic pages) call these. Each capture widget returns a
+`Capture` (screening/live.py) once a take is ready, else None; the analysis of a take is
+the CLI's own. The person's answers and takes live in an `Assessment` in the session.
+
+Privacy: nothing here writes a video to disk except an upload, to a private temporary
+file with a name of our own, deleted as soon as its pose has been found. Frames are kept
+in memory only, to show key frames, until the session ends.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime import Runtime
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+from screening.annotate import H264Writer
+from screening.errors import ScreeningError
+from screening.live import (
+    SIDE_VIEWS,
+    Capture,
+    LiveCapture,
+    Phase,
+    capture_file,
+    frame_callback,
+    screen_captures,
+)
+from screening.model import ModelInfo, resolve_model
+from screening.pipeline import Analysis
+from screening.record import ScreeningRecord
+from screening.settings import Settings, load_settings
+from screening.visuals import FrameStore
+from screening.vocabulary import Movement, View
+from screening.words import RETAKE_WORDS
+
+VIDEO_TYPES = ("mp4", "mov", "avi", "mkv", "webm", "m4v")
+"""File types the upload accepts (what FFmpeg decodes and phones and cameras write)."""
+
+PAIN_REGIONS = ("knees", "hips", "lower back", "ankles or feet", "shoulders")
+
+MOVEMENTS = {
+    Movement.DEEP_SQUAT.value: ("Deep squat", "Feet shoulder-width apart, arms straight out in "
+                                "front. Squat as deep as is comfortable, then stand tall."),
+    Movement.OVERHEAD_SQUAT.value: ("Overhead squat", "Feet shoulder-width apart, arms "
+                                    "straight up beside your ears. Squat as deep as is "
+                                    "comfortable, arms staying up, then stand tall."),
+    Movement.LUNGE.value: ("Lunge", "One long step forward, then lower the back knee toward "
+                           "the floor and come back up, keeping the feet where they are."),
+}
+
+VIEWS = {
+    "From the side": SIDE_VIEWS,
+    "From the front": frozenset({View.FRONT}),
+    "At 45 degrees": frozenset({View.OBLIQUE}),
+}
+"""How the person can stand to the camera, and the views each choice accepts."""
+
+RTC_CONFIGURATION = {"iceServers": []}
+"""No STUN/TURN servers: the browser and the app are on this machine, and no request may
+leave it (streamlit-webrtc would otherwise ask a public STUN server)."""
+
+WEBCAM = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480},
+                    "frameRate": {"ideal": 30}}, "audio": False}
+
+
+@st.cache_resource
+def app_model() -> ModelInfo:
+    """The pose model, checked once per server (a clear error if missing or altered)."""
+    return resolve_model()
+
+
+@st.cache_resource
+def app_settings() -> Settings:
+    return load_settings()
+
+
+def max_upload_mb() -> int:
+    """The upload limit; set once, as server.maxUploadSize in .streamlit/config.toml."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+@dataclass
+class Assessment:
+    """One person's screen in this session: answers, takes, retakes and the result."""
+
+    movement: str | None = None
+    views: frozenset[View] | None = None
+    pain: dict[str, float] = field(default_factory=dict)
+    takes: dict[str, Capture] = field(default_factory=dict)
+    retakes: dict[str, Capture] = field(default_factory=dict)
+    keep_video: bool = False
+    record: ScreeningRecord | None = None
+    analyses: list[Analysis] = field(default_factory=list)
+
+    def screen(self) -> ScreeningRecord:
+        """(Re)score everything with the CLI's engine: cheap, the poses are already found."""
+        self.record, self.analyses = screen_captures(
+            self.takes, app_model(), app_settings(), movement=self.movement,
+            pain=self.pain, retakes=self.retakes)
+        return self.record
+
+    def frame_sources(self) -> list[FrameStore | None]:
+        """The frames of each analysed take, in the order of `analyses`."""
+        return [take.frames if isinstance(take.frames, FrameStore) else None
+                for take in self.takes.values()][:len(self.analyses)]
+
+
+def assessment() -> Assessment:
+    """The session's assessment (a new one on first use)."""
+    if "assessment" not in st.session_state:
+        st.session_state["assessment"] = Assessment()
+    return st.session_state["assessment"]
+
+
+def new_assessment() -> Assessment:
+    st.session_state["assessment"] = Assessment()
+    return st.session_state["assessment"]
+
+
+def pain_questions(key: str = "pain") -> dict[str, float]:
+    """Ask about pain before the movement: 0-10 per region (any pain routes to pain)."""
+    answer = st.radio("Do you have pain anywhere right now, or when you squat or lunge?",
+                      ["No", "Yes"], horizontal=True, key=f"{key}.any")
+    if answer == "No":
+        return {}
+    st.caption("How bad is it? 0 = no pain, 10 = the worst pain you can imagine.")
+    pain = {region: float(st.slider(region.capitalize(), 0, 10, 0, key=f"{key}.{region}"))
+            for region in PAIN_REGIONS}
+    if not any(pain.values()):
+        st.warning("Move a slider to where it hurts, or answer No.")
+    else:
+        st.warning("With pain, the screen will point you to easing it first. If the "
+                   "movement hurts, do not do it: see a physiotherapist or doctor.")
+    return {region: nrs for region, nrs in pain.items() if nrs > 0}
+
+
+def _live(key: str) -> LiveCapture | None:
+    return st.session_state.get(f"{key}.live")
+
+
+def live_camera_available() -> bool:
+    """True inside Streamlit's real server, where WebRTC has browser sessions to stream.
+
+    Streamlit's AppTest simulates the server with a stand-in that has no sessions, and
+    streamlit-webrtc cannot run there; the page then says how to get the live camera.
+    """
+    return Runtime.exists() and type(Runtime.instance()) is Runtime
+
+
+def live_capture(key: str, label: str, views: frozenset[View] | None,
+                 target_reps: int | None = None) -> Capture | None:
+    """The guided webcam take. Returns the take once it is done, else None.
+
+    The page reruns while the stream plays; the LiveCapture sits in the session state so
+    every rerun talks to the same take (the callback thread holds it too).
+    """
+    if not live_camera_available():
+        st.info("The live camera works when the app runs in a browser: start it with "
+                "`./run.sh app`.")
+        return None
+    capture = _live(key)
+    if capture is None:
+        capture = LiveCapture(app_model(), app_settings(), label=label, views=views,
+                              target_reps=target_reps)
+        st.session_state[f"{key}.live"] = capture
+    ctx = webrtc_streamer(
+        key=key, mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
+        media_stream_constraints=WEBCAM, video_frame_callback=frame_callback(capture),
+        async_processing=True, on_video_ended=lambda: capture.stop("the camera was stopped"),
+        translations={"start": "Start the camera", "stop": "Stop the camera",
+                      "select_device": "Choose a camera"})
+    status_box, progress_box = st.empty(), st.empty()
+    stop = st.button("Stop and analyse now", key=f"{key}.stop",
+                     help="Stop recording and look at what was recorded so far.")
+    if stop:
+        capture.stop("stopped by you")
+    while ctx.state.playing and capture.status().phase is not Phase.DONE:
+        _show_status(capture, status_box, progress_box)
+        time.sleep(0.25)
+    status = capture.status()
+    if status.phase is not Phase.DONE:
+        _show_status(capture, status_box, progress_box)
+        return None
+    take = capture.take()
+    if len(take.raw) == 0:
+        status_box.warning("Nothing was recorded: start the camera and follow the "
+                           "instructions on the picture.")
+        del st.session_state[f"{key}.live"]
+        return None
+    del st.session_state[f"{key}.live"]  # the next take starts afresh
+    return take
+
+
+def _show_status(capture: LiveCapture, status_box: DeltaGenerator,
+                 progress_box: DeltaGenerator) -> None:
+    """The instruction of the moment under the picture (it is on the picture too)."""
+    s = capture.status()
+    if s.phase is Phase.SETUP:
+        if s.received == 0:
+            status_box.info("Press **Start the camera** and allow the browser to use it.")
+        else:
+            status_box.warning(s.message)
+    elif s.phase is Phase.COUNTDOWN:
+        status_box.info(f"Get ready: recording starts in {max(1, round(s.countdown_s))} s.")
+    elif s.phase is Phase.RECORDING:
+        status_box.success(f"Recording. Reps: {s.reps} of {s.target_reps}.")
+        progress_box.progress(min(s.reps / max(s.target_reps, 1), 1.0))
+    else:
+        status_box.success(f"Done ({s.stop_reason}). Analysing...")
+
+
+def upload_capture(key: str, label: str, prompt: str) -> Capture | None:
+    """A recorded video as a take; its pose is found now and the file deleted after.
+
+    Returns None until a file is chosen; a file that cannot be used shows one clear line.
+    """
+    limit = max_upload_mb()
+    upload = st.file_uploader(prompt, type=list(VIDEO_TYPES), key=f"{key}.file",
+                              help=f"Up to {limit} MB: {', '.join(VIDEO_TYPES)}.")
+    if upload is None:
+        return None
+    cached = st.session_state.get(f"{key}.take")
+    if cached is not None and cached[0] == upload.file_id:
+        return cached[1]
+    if upload.size > limit * 1024 * 1024:
+        st.error(f"That file is {upload.size / 1e6:.0f} MB; the limit is {limit} MB.")
+        return None
+    suffix = Path(upload.name).suffix.lower().lstrip(".")
+    if suffix not in VIDEO_TYPES:
+        st.error(f"That is not a video file this screen can read ({', '.join(VIDEO_TYPES)}).")
+        return None
+    bar = st.progress(0.0, text="Finding the pose in every frame...")
+
+    def progress(done: int, total: int) -> None:
+        if total and done % 10 == 0:
+            bar.progress(min(done / total, 1.0), text=f"Frame {done} of {total}")
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="screening-") as tmp:
+            # The file name is ours, never the uploader's: no path is built from user text.
+            video = Path(tmp) / f"upload.{suffix}"
+            video.write_bytes(upload.getvalue())
+            take = capture_file(video, label, app_model(), app_settings(), progress)
+    except ScreeningError as exc:
+        bar.empty()
+        st.error(f"This video could not be used: {exc}")
+        return None
+    bar.empty()
+    st.session_state[f"{key}.take"] = (upload.file_id, take)
+    return take
+
+
+def capture_step(key: str, label: str, views: frozenset[View] | None,
+                 movement: str | None, upload_prompt: str) -> Capture | None:
+    """Live or upload, the person's choice: one take of one movement."""
+    if movement in MOVEMENTS:
+        title, how = MOVEMENTS[movement]
+        st.write(f"**{title}.** {how}")
+    live_tab, upload_tab = st.tabs(["Live with your webcam", "Upload a video"])
+    with upload_tab:
+        uploaded = upload_capture(f"{key}.upload", label, upload_prompt)
+    with live_tab:
+        st.caption("Stand so the camera sees you from head to feet, in good light, alone in "
+                   "the picture. The picture tells you what to change; when all is well a "
+                   "countdown starts. Then do the reps slowly: recording stops by itself.")
+        live = live_capture(f"{key}.live", label, views)
+    return live or uploaded
+
+
+def retake_step(kind: str, views: frozenset[View] | None, movement: str | None
+                ) -> Capture | None:
+    """One of the retakes the route asks for, as a guided step."""
+    st.write(f"Do the same movement again {RETAKE_WORDS[kind]}, filmed the same way.")
+    if kind == "heels_elevated":
+        st.caption("A book or a 2-3 cm board under both heels, toes on the floor.")
+    return capture_step(f"retake.{kind}", f"retake {kind.replace('_', ' ')}", views,
+                        None, "The retake video")
+
+
+def video_copy(store: FrameStore, fps: float) -> bytes:
+    """The take as an MP4 to download, made only when the person asks for a copy."""
+    frames = list(store.frames())
+    if not frames:
+        return b""
+    h, w = frames[0].rgb.shape[:2]
+    with tempfile.TemporaryDirectory(prefix="screening-") as tmp:
+        out = Path(tmp) / "take.mp4"
+        with H264Writer(out, fps, w, h) as writer:
+            for frame in frames:
+                writer.write(frame.rgb)
+        return out.read_bytes()
