@@ -270,9 +270,10 @@ def test_review_rejects_unknown_route_decision_or_finding(store):
 def test_delete_client_erases_everything_of_theirs_and_only_theirs(store, tmp_path: Path):
     keep = repo.create_client(store, "Kept Person")
     gone = repo.create_client(store, "Zebedee Quarrington", reference="ZQ-42")
-    video = tmp_path / "own.mp4"
+    video = tmp_path / "own.mp4"  # a file of the user's that the store refers to
     video.write_bytes(b"video bytes")
-    kept = repo.keep_clip(store, gone, video)
+    kept = repo.keep_clip(store, gone, b"kept video bytes")
+    assert Path(kept).read_bytes() == b"kept video bytes"
     assert Path(kept).stat().st_mode & 0o777 == 0o600
     assert Path(kept).parent.parent.stat().st_mode & 0o777 == 0o700
     repo.save_assessment(store, keep, make_record())

@@ -8,7 +8,6 @@ take and return plain ids and loaded objects, so a page or the CLI never holds a
 from __future__ import annotations
 
 import contextlib
-import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from screening import __version__
 from screening.programs import ROUTES
 from screening.store.engine import Store, StoreError, ensure_clips_dir
-from screening.store.files import PRIVATE_FILE_MODE
+from screening.store.files import private_dir, write_private_atomic
 from screening.store.models import (
     CLIP_KINDS,
     DECISIONS,
@@ -33,6 +32,7 @@ from screening.store.models import (
     Review,
     ReviewFinding,
 )
+from screening.store.review import FindingDecision
 from screening.vocabulary import Check
 
 MAX_NAME = 200
@@ -57,18 +57,6 @@ class ClientSummary:
     notes: str
     assessments: int
     last_assessed: date | None
-
-
-@dataclass(frozen=True)
-class FindingDecision:
-    """A therapist's decision on one finding (code and side)."""
-
-    code: str
-    side: str
-    decision: str
-    """confirmed, removed or added."""
-    severity: str | None = None
-    note: str = ""
 
 
 def _clean_name(name: str, what: str = "client name") -> str:
@@ -233,19 +221,14 @@ def save_review(store: Store, result_id: int, *, route: str,
         return review.id
 
 
-def keep_clip(store: Store, client_id: int, video: str | Path) -> str:
-    """Copy a video into the store's private clips folder; returns the file reference.
+def keep_clip(store: Store, client_id: int, video: bytes, suffix: str = ".mp4") -> str:
+    """Keep a video in the store's private clips folder (0600); returns the file reference.
 
-    Copy before saving the assessment that refers to it; if that save fails, pass the
+    Keep before saving the assessment that refers to it; if that save fails, pass the
     reference to `discard_clip`.
     """
-    video = Path(video)
-    folder = ensure_clips_dir(store) / str(client_id)
-    folder.mkdir(mode=0o700, exist_ok=True)
-    target = folder / f"{uuid.uuid4().hex}{video.suffix.lower()}"
-    shutil.copyfile(video, target)
-    target.chmod(PRIVATE_FILE_MODE)
-    return str(target)
+    folder = private_dir(ensure_clips_dir(store) / str(client_id))
+    return str(write_private_atomic(folder / f"{uuid.uuid4().hex}{suffix}", video))
 
 
 def _kept(store: Store, file_ref: str | None) -> Path | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from screening.store.models import Result, Review
+from screening.words import check_name
 
 SEVERITY_ORDER = ("mild", "moderate", "severe")
 
@@ -37,7 +38,7 @@ class FindingSummary:
 
     @property
     def label(self) -> str:
-        name = self.code.replace("_", " ").capitalize()
+        name = check_name(self.code)
         return name if self.side in ("none", "both", "") else f"{name} ({self.side})"
 
 
@@ -96,6 +97,35 @@ def apply_review(record: dict[str, Any], review: Review | None) -> ReviewedResul
     return ReviewedResult(machine_route=record.get("route"), route=review.route,
                           findings=findings, reviewed=True, reviewer=review.reviewer,
                           notes=review.notes)
+
+
+@dataclass(frozen=True)
+class FindingDecision:
+    """A therapist's decision on one finding (code and side), as saved in a review."""
+
+    code: str
+    side: str
+    decision: str
+    """confirmed, removed or added."""
+    severity: str | None = None
+    note: str = ""
+
+
+def review_decisions(machine: list[FindingSummary], removed: set[tuple[str, str]],
+                     added: list[tuple[str, str, str]]) -> list[FindingDecision]:
+    """A therapist's choices on the review page as the decisions to save.
+
+    Every machine finding is confirmed unless removed; `added` are (code, side, severity)
+    of findings the machine did not report (one already reported is not added twice).
+    """
+    rows = [FindingDecision(f.code, f.side, "removed" if f.key in removed else "confirmed")
+            for f in machine]
+    seen = {f.key for f in machine}
+    for code, side, severity in added:
+        if (code, side) not in seen:
+            rows.append(FindingDecision(code, side, "added", severity))
+            seen.add((code, side))
+    return rows
 
 
 def reviewed_result(result: Result) -> ReviewedResult:
