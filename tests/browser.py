@@ -1,0 +1,161 @@
+"""Browser-test helpers: the app as a real server, Debian's Chromium with a fake webcam.
+
+Reusable by any page's browser test (the clinic pages use them too):
+
+    from .browser import app_server, chromium_page, webcam_y4m
+
+    def test_x(tmp_path):
+        clip = webcam_y4m(SAMPLES / "deep_squat__side_right__heel_lift.mp4", tmp_path)
+        with app_server() as url, chromium_page(tmp_path, fake_webcam=clip) as page:
+            page.goto(url)
+
+Playwright never downloads a browser here: it drives /usr/bin/chromium (apt). When that
+is missing the tests skip, saying how to install it; `./run.sh test` installs it as root.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import pytest
+
+from .builders import ROOT
+from .media import read_frames
+
+ARTIFACTS = Path(os.environ.get("SCREENING_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+"""Where browser tests leave screenshots (ignored by git; CI can upload the folder)."""
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, or skip the test with the way to get it."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.skip("Chromium is not installed (as root: apt-get install chromium, or run "
+                    "./run.sh test)")
+    pytest.importorskip("playwright", reason="playwright is in the test extra: "
+                                             "pip install -e '.[test]'")
+    return found
+
+
+def webcam_y4m(clip: Path, out_dir: Path, width: int = 640, height: int = 480,
+               fps: int = 30) -> Path:
+    """A video clip as the raw YUV4MPEG file Chromium's fake webcam plays (in a loop).
+
+    Frames are scaled to the size the app asks the camera for: Chromium crops a fake camera
+    of another shape instead of scaling it.
+    """
+    out = out_dir / f"{clip.stem}.y4m"
+    with out.open("wb") as fh:
+        fh.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for rgb in read_frames(clip):
+            if rgb.shape[:2] != (height, width):
+                rgb = cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)
+            fh.write(b"FRAME\n")
+            fh.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420).tobytes())
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def app_server(app: Path = ROOT / "app.py", timeout_s: float = 90.0,
+               env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free localhost port; yields its URL."""
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+    log = (ARTIFACTS / f"streamlit-{port}.log")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, **(env or {})})
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"the app server exited; see {log}")
+                with contextlib.suppress(OSError), \
+                        urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the app server did not start in {timeout_s:.0f} s")
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
+def chromium_page(profile_dir: Path, fake_webcam: Path | None = None,
+                  viewport: tuple[int, int] = (1280, 1600)) -> Iterator[object]:
+    """A Playwright page in a fresh headless Chromium profile, optionally with a fake webcam
+    playing `fake_webcam` (a .y4m from `webcam_y4m`) and camera access granted."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    args = list(CHROMIUM_FLAGS)
+    if fake_webcam is not None:
+        args += ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                 f"--use-file-for-fake-video-capture={fake_webcam}"]
+    profile = profile_dir / "chromium-profile"
+    profile.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=executable, headless=True, args=args,
+            viewport={"width": viewport[0], "height": viewport[1]})
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            yield page
+        finally:
+            context.close()
+
+
+def frame_with_button(page: object, name: str, timeout_s: float = 60.0) -> object:
+    """The frame (page or component iframe) holding a button called `name`.
+
+    Streamlit components such as the WebRTC player live in iframes; their buttons are not
+    in the page's own document.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:  # type: ignore[attr-defined]
+            button = frame.get_by_role("button", name=name)
+            with contextlib.suppress(Exception):
+                if button.count() > 0 and button.first.is_visible():
+                    return frame
+        time.sleep(0.5)
+    raise AssertionError(f"no button called {name!r} appeared in {timeout_s:.0f} s")
+
+
+def screenshot(page: object, name: str) -> Path:
+    """Save a full-page screenshot under ARTIFACTS and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path

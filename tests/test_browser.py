@@ -1,0 +1,54 @@
+"""The app in a real browser: Debian's Chromium, driven by Playwright, a clip as the webcam.
+
+A live screen end to end: start the app, start the camera (a sample clip played by
+Chromium's fake webcam), let the guidance, countdown and rep counter run, and check that
+the results page shows the route and the findings of that clip. And an upload screen.
+Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .browser import app_server, chromium_page, frame_with_button, screenshot, webcam_y4m
+from .media import fault_clip
+
+pytestmark = pytest.mark.slow
+
+
+def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
+    clip, label = fault_clip("heel_lift")
+    assert label["view"] == "side_right" and label["movement"] == "deep_squat"
+    webcam = webcam_y4m(clip, tmp_path)
+    with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
+        page.goto(url)
+        page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
+        # Defaults: no pain, deep squat, filmed from the side; the live tab is open.
+        player = frame_with_button(page, "Start the camera")
+        player.get_by_role("button", name="Start the camera").first.click()
+        try:
+            page.get_by_role("heading", name="Your result").wait_for(timeout=180_000)
+        finally:
+            screenshot(page, "browser_live_screen")
+        page.get_by_text("Work on mobility").first.wait_for(timeout=30_000)
+        fault = label["faults"][0]["code"].replace("_", " ").capitalize()
+        assert page.get_by_text(fault).count() > 0
+        assert page.get_by_text("Reps found").count() > 0
+        screenshot(page, "browser_live_result")
+
+
+def test_upload_screen_in_the_browser(tmp_path):
+    clip, label = fault_clip("knee_valgus")
+    assert label["view"] == "front"
+    with app_server() as url, chromium_page(tmp_path) as page:
+        page.goto(url)
+        page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
+        page.get_by_role("tab", name="Upload videos").click()
+        page.locator("input[type=file]").first.set_input_files(str(clip))
+        screen = page.get_by_role("button", name="Screen my videos")
+        screen.and_(page.locator(":enabled")).wait_for(timeout=120_000)
+        screen.click()
+        page.get_by_role("heading", name="Your result").wait_for(timeout=120_000)
+        page.get_by_text("Work on stability").first.wait_for(timeout=30_000)
+        assert page.get_by_text("Knee valgus").count() > 0
+        screenshot(page, "browser_upload_result")
