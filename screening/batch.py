@@ -64,6 +64,7 @@ class ScoreOptions:
     retakes: dict[str, str] = field(default_factory=dict)
     annotate_dir: str | None = None
     cache_dir: str | None = None
+    report_dir: str | None = None
 
 
 Work = Callable[[Job, ScoreOptions], ScreeningRecord]
@@ -87,7 +88,7 @@ def hash_jobs(paths: Iterable[str | Path]) -> list[Job]:
 def score_job(job: Job, options: ScoreOptions,
               progress: FrameCallback | None = None) -> ScreeningRecord:
     """Score one video in whichever process runs it (this one, a pool or a Dask worker)."""
-    from screening.pipeline import extract_pose, score_video  # mediapipe: only in workers
+    from screening.pipeline import extract_pose, screen_clips  # mediapipe: only in workers
 
     extract = extract_pose
     if options.cache_dir:
@@ -97,10 +98,15 @@ def score_job(job: Job, options: ScoreOptions,
         if job.sha256:
             cache.known_hashes[job.path] = job.sha256
         extract = cache.extract
-    record = score_video(job.path, options.model, options.settings, movement=options.movement,
-                         view=options.view, pain=options.pain, retakes=options.retakes,
-                         annotate_dir=options.annotate_dir, progress=progress,
-                         extract=extract)
+    record, analyses = screen_clips([job.path], options.model, options.settings,
+                                    movement=options.movement, view=options.view,
+                                    pain=options.pain, retakes=options.retakes,
+                                    annotate_dir=options.annotate_dir, progress=progress,
+                                    extract=extract)
+    if options.report_dir:  # here, where the analyses (for key frames) are at hand
+        from screening.report import write_result_report
+
+        write_result_report(record, analyses, [job.path], options.report_dir)
     record.video_sha256 = job.sha256
     return record
 

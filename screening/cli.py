@@ -53,7 +53,8 @@ def _records(paths: list[Path], model: ModelInfo, settings: Settings,
 
     options = batch.ScoreOptions(model=model, settings=settings, movement=args.movement,
                                  view=args.view, pain=args.pain, retakes=args.retake,
-                                 annotate_dir=args.annotate, cache_dir=args.cache)
+                                 annotate_dir=args.annotate, cache_dir=args.cache,
+                                 report_dir=args.report)
     jobs = batch.hash_jobs(paths)
     if args.resume:
         todo = batch.still_to_do(jobs, batch.recorded(Path(args.out)))
@@ -130,10 +131,15 @@ def _client_saver(args: argparse.Namespace) -> ClientSaver | None:
 def _score_same_person(paths: list[Path], model: ModelInfo, settings: Settings,
                        args: argparse.Namespace, saver: ClientSaver | None) -> int:
     """Several views of one person's movement -> one combined record."""
-    from screening.pipeline import score_assessment
+    from screening.pipeline import screen_clips
 
-    record = score_assessment(list(paths), model, settings, movement=args.movement,
-                              pain=args.pain, retakes=args.retake, annotate_dir=args.annotate)
+    record, analyses = screen_clips(list(paths), model, settings, movement=args.movement,
+                                    pain=args.pain, retakes=args.retake,
+                                    annotate_dir=args.annotate)
+    if args.report:
+        from screening.report import write_result_report
+
+        write_result_report(record, analyses, list(paths), args.report)
     if args.out:
         with RecordWriter(args.out) as writer:
             writer.write(record)
@@ -159,6 +165,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.retake and len(paths) > 1 and not args.same_person:
         raise UsageError("--retake belongs to one person's video: score one PATH with it, "
                          "or several views of the same person with --same-person")
+    if args.report and Path(args.report).exists() and not Path(args.report).is_dir():
+        raise UsageError(f"--report {args.report}: that is a file; give a folder for the reports")
     if args.same_person and len(paths) < 2:
         raise UsageError("--same-person combines several views: give two or more PATHs")
     saver = _client_saver(args)
@@ -279,6 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"the clinic database for --client, as a URL such as "
                             f"sqlite:///clinic.sqlite3 (default: ${DB_URL_ENV_VAR}, or a "
                             f"private file in your user data folder)")
+    score.add_argument("--report", metavar="DIR",
+                       help="also write each result as a report to keep or print: "
+                            "DIR/<video name>.report.pdf and .report.html, with the frames "
+                            "that show each finding, charts and the program (readable by "
+                            "you only)")
     score.add_argument("--annotate", metavar="DIR",
                        help="also write each video with the skeleton drawn, to DIR")
     score.add_argument("--model", metavar="FILE",

@@ -142,7 +142,7 @@ def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
     machine_codes = {f["code"] for f in machine.get("findings", [])}
     return Report(
         ok=True, headline=headline, tone=tone, summary=program.get("summary", ""), error=None,
-        facts=_facts(shown, score), score_basis=score.get("basis", ""),
+        facts=_facts(shown, score), score_basis=_sentence(score.get("basis", "")),
         criteria=_criteria(score), reasons=tuple(shown.get("route_reasons", [])),
         retake=(retake_advice(shown["suggested_retakes"])
                 if shown.get("suggested_retakes") else None),
@@ -168,8 +168,12 @@ def _failure(record: Mapping[str, Any], common: dict[str, Any]) -> Report:
 
 
 def _sentence(text: str) -> str:
+    """'criteria not met' -> 'Criteria not met.': record texts are clauses."""
     text = text.strip()
-    return text if not text or text[-1] in ".!?" else text + "."
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
 def _exercise(ex: Mapping[str, Any]) -> dict[str, Any]:

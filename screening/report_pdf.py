@@ -178,7 +178,7 @@ def _route(pdf: FPDF, report: Report) -> None:
 def _score(pdf: FPDF, report: Report) -> None:
     _heading(pdf, "The score and what it rests on")
     if report.score_basis:
-        _para(pdf, report.score_basis[:1].upper() + report.score_basis[1:] + ".")
+        _para(pdf, report.score_basis)
     if report.criteria:
         _table(pdf, report.criteria, (100, pdf.epw - 100))
     if report.reasons:

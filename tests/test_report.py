@@ -12,6 +12,8 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import pytest
@@ -225,3 +227,44 @@ def test_reports_are_written_owner_only_and_all_or_nothing(scored, tmp_path, mon
     assert pdf.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [html.name, pdf.name]
 
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "screening", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_cli_report_writes_a_pdf_and_html_per_video(scored, tmp_path):
+    clip = scored[2]
+    broken = tmp_path / "broken.mp4"
+    broken.write_text("not a video")
+    out = tmp_path / "reports"
+    done = _run("score", str(clip), str(broken), "--report", str(out), "--quiet")
+    assert done.returncode == 1, done.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["broken.report.html", "broken.report.pdf",
+                     f"{clip.stem}.report.html", f"{clip.stem}.report.pdf"], done.stderr
+    assert all(stat.S_IMODE((out / n).stat().st_mode) == 0o600 for n in names)
+    text, reader = pdf_words((out / f"{clip.stem}.report.pdf").read_bytes())
+    assert "Work on mobility." in text and "Heel lift" in text
+    assert sum(len(page.images) for page in reader.pages) == 2
+    failed, _ = pdf_words((out / "broken.report.pdf").read_bytes())
+    assert "This video could not be screened." in failed
+    assert "Work on mobility." in (out / f"{clip.stem}.report.html").read_text("utf-8")
+
+
+def test_help_explains_report_option():
+    done = _run("score", "--help")
+    assert "--report DIR" in done.stdout and ".report.pdf" in done.stdout
+
+
+
+def test_report_to_a_file_is_a_usage_error(scored, tmp_path):
+    not_a_folder = tmp_path / "taken.txt"
+    not_a_folder.write_text("mine")
+    done = _run("score", str(scored[2]), "--report", str(not_a_folder))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"screening: error: --report {not_a_folder}: that is a file; give a folder for the "
+        "reports"]
+    assert not_a_folder.read_text() == "mine"
