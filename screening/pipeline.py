@@ -6,7 +6,8 @@ and turns every expected failure into an `InputError` with a message a user can 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from screening.routing import decide_route
 from screening.scoring import fms_score
 from screening.sequence import PoseSequence, SequenceBuilder
 from screening.settings import Settings
-from screening.video import VideoFileSource, VideoInfo
+from screening.video import Frame, VideoFileSource, VideoInfo
 
 ProgressCallback = Callable[[int, int], None]
 """Called as (frames done, frames expected or 0) while a video is decoded."""
@@ -46,6 +47,20 @@ class Analysis:
     checks: list[CheckResult]
 
 
+def read_ahead(frames: Iterable[Frame]) -> Iterator[Frame]:
+    """Decode the next frame in a thread while the model works on this one.
+
+    Decoding and colour conversion release the GIL, so with a core to spare a video costs
+    about the slower of decoding and the model per frame instead of their sum.
+    """
+    it = iter(frames)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decode") as ahead:
+        upcoming = ahead.submit(next, it, None)
+        while (frame := upcoming.result()) is not None:
+            upcoming = ahead.submit(next, it, None)
+            yield frame
+
+
 def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
                  progress: ProgressCallback | None = None) -> tuple[VideoInfo, PoseSequence]:
     """Decode a video and run the pose model on every frame (or every `frame_step`-th).
@@ -56,7 +71,7 @@ def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
     step = settings.pose.frame_step
     with VideoFileSource(path) as source, PoseEstimator(model, settings.pose) as estimator:
         builder = SequenceBuilder(fps=source.info.fps / step)
-        for frame in source:
+        for frame in read_ahead(source):
             if frame.index % step:
                 continue
             builder.add(frame.index, frame.timestamp_s,
