@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -202,6 +202,8 @@ class LiveStatus:
     received: int = 0
     processed: int = 0
     stop_reason: str = ""
+    pose_timestamp_s: float | None = None
+    """When the frame the pose was found in was filmed (the overlay's lag is now - this)."""
 
 
 class LiveSession:
@@ -451,6 +453,10 @@ class LiveCapture:
 
     def _run(self) -> None:
         try:
+            # Load both models now, while the person gets into place: loading one later,
+            # as recording starts, would stall the picture for a moment.
+            for people in (2, 1):
+                self._estimator(people)
             while True:
                 with self._box.lock:
                     while self._box.frame is None and not self._box.closed:
@@ -468,8 +474,11 @@ class LiveCapture:
         if item is not None:
             self._process(*item)
 
-    def _estimator(self) -> PoseEstimator:
-        people = 1 if self.session.phase is Phase.RECORDING else 2
+    def _estimator(self, people: int | None = None) -> PoseEstimator:
+        """The model for this phase: two people while setting up (to spot a second person),
+        one while recording (faster)."""
+        if people is None:
+            people = 1 if self.session.phase is Phase.RECORDING else 2
         if people not in self._estimators:
             self._estimators[people] = self._factory(people)
         return self._estimators[people]
@@ -486,7 +495,9 @@ class LiveCapture:
             shown = FramePose(smooth, pose.world, pose.visibility, pose.presence, pose.people)
         with self._box.lock:
             self._processed += 1
-            self._status = self.session.status(shown, self._received, self._processed)
+            self._status = replace(self.session.status(shown, self._received,
+                                                        self._processed),
+                                   pose_timestamp_s=timestamp_s)
             if self.session.phase is Phase.DONE:
                 self._box.closed = True
                 self._box.lock.notify_all()
