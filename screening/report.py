@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date as Date
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -34,7 +35,7 @@ from screening.record import ScreeningRecord
 from screening.report_pictures import Picture, jpeg_picture, rep_chart, time_chart
 from screening.settings import Settings, load_settings
 from screening.store.files import write_private_atomic
-from screening.visuals import key_frames, measure_table
+from screening.visuals import FrameSource, key_frames, measure_table
 from screening.vocabulary import Check, Movement
 from screening.words import (
     CRITERIA_WORDS,
@@ -112,22 +113,24 @@ class Report:
 
 
 def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
-                 videos: Sequence[str | Path] = (), *, clinic_name: str | None = None,
+                 videos: Sequence[FrameSource] = (), *, clinic_name: str | None = None,
                  client_name: str | None = None, therapist_notes: str | None = None,
-                 reviewed: RecordLike | None = None, date: datetime | None = None,
+                 reviewed: RecordLike | None = None, date: datetime | Date | None = None,
                  settings: Settings | None = None) -> Report:
     """Gather a result into a report.
 
     record: the machine's result. reviewed: the same result after a therapist's review
     (findings confirmed, removed or added, route changed); when given, the report shows it
     and lists the machine's original beside it. analyses/videos: the clips the record was
-    made from, in the same order (for key frames and charts over time); may be empty.
+    made from, in the same order (for key frames and charts over time): video files, or a
+    live take's frames kept in memory (`visuals.FrameStore`); may be empty. date: when the
+    screen was done (a date, or a date and time; default now).
     settings: the thresholds for per-rep charts when no analysis is given (default: the
     packaged defaults).
     """
     machine = _as_dict(record)
     shown = _as_dict(reviewed) if reviewed is not None else machine
-    when = (date or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
+    when = _when(date or datetime.now().astimezone())
     common: dict[str, Any] = {
         "date": when, "clinic_name": _clean(clinic_name), "client_name": _clean(client_name),
         "therapist_notes": _clean(therapist_notes)}
@@ -137,7 +140,7 @@ def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
     headline, tone = ROUTE_WORDS[route]
     program = shown.get("program") or {}
     score = shown.get("score") or {}
-    evidence = _Evidence(list(analyses), [Path(v) for v in videos],
+    evidence = _Evidence(list(analyses), list(videos),
                          settings or load_settings(), shown)
     machine_codes = {f["code"] for f in machine.get("findings", [])}
     return Report(
@@ -165,6 +168,13 @@ def _failure(record: Mapping[str, Any], common: dict[str, Any]) -> Report:
         facts=(("Video", _source_names(record)),), score_basis="", criteria=(), reasons=(),
         retake=None, pain=(), findings=(), review=(), not_assessable=(), program_title="",
         program_summary="", exercises=(), **common)
+
+
+def _when(moment: datetime | Date) -> str:
+    """A date, with the time of day when there is one (midnight means "no time given")."""
+    if isinstance(moment, datetime) and moment.time() != datetime.min.time():
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.strftime("%Y-%m-%d")
 
 
 def _sentence(text: str) -> str:
@@ -283,7 +293,7 @@ def _review_rows(machine: Mapping[str, Any], reviewed: Mapping[str, Any]
 class _Evidence:
     """The pictures of each finding: from the clips when they are at hand, else the record."""
 
-    def __init__(self, analyses: list[Analysis], videos: list[Path], settings: Settings,
+    def __init__(self, analyses: list[Analysis], videos: list[FrameSource], settings: Settings,
                  record: Mapping[str, Any]) -> None:
         self.analyses = analyses if len(analyses) == len(videos) else []
         self.videos = videos
@@ -368,7 +378,7 @@ def report_stem(record: RecordLike) -> str:
 
 
 def write_result_report(record: RecordLike, analyses: Sequence[Analysis],
-                        videos: Sequence[str | Path], directory: str | Path) -> bool:
+                        videos: Sequence[FrameSource], directory: str | Path) -> bool:
     """`--report DIR`: write a scored video's report next to the others, named after it.
 
     A report that cannot be written (full disk, no permission) is one line on stderr and

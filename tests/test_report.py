@@ -14,6 +14,7 @@ import os
 import stat
 import subprocess
 import sys
+from datetime import date, datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -268,3 +269,24 @@ def test_report_to_a_file_is_a_usage_error(scored, tmp_path):
         f"screening: error: --report {not_a_folder}: that is a file; give a folder for the "
         "reports"]
     assert not_a_folder.read_text() == "mine"
+
+
+def test_live_take_frames_kept_in_memory_give_the_key_frame(scored):
+    from screening.video import VideoFileSource
+    from screening.visuals import FrameStore
+
+    record, analyses, clip = scored
+    store = FrameStore()
+    with VideoFileSource(clip) as frames:
+        for frame in frames:
+            store.add(frame.index, frame.rgb, frame.timestamp_s)
+    (section,) = build_report(record, analyses, [store]).findings
+    assert section.key_frame is not None
+    assert (section.key_frame.width, section.key_frame.height) == (480, 360)
+
+
+def test_report_date_shows_the_time_only_when_there_is_one():
+    failed = ScreeningRecord(source="clip.mp4", error="too short")
+    assert build_report(failed, date=datetime(2026, 11, 21, 14, 5)).date == "2026-11-21 14:05"
+    assert build_report(failed, date=datetime(2026, 11, 21)).date == "2026-11-21"
+    assert build_report(failed, date=date(2026, 11, 21)).date == "2026-11-21"
