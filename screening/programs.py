@@ -7,6 +7,7 @@ from the finding that called for it ("your heels lifted about 4 cm at the bottom
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -39,47 +40,104 @@ class Library:
     routes: dict[str, dict[str, Any]]
 
 
-def _require(table: dict[str, Any], keys: set[str], where: str) -> None:
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise SettingsError(f"programs: {where} must be a table")
+    return value
+
+
+def _require(table: Any, keys: set[str], where: str) -> dict[str, Any]:
+    table = _table(table, where)
     missing = sorted(keys - set(table))
     unknown = sorted(set(table) - keys)
     if missing:
         raise SettingsError(f"programs: {where} is missing '{missing[0]}'")
     if unknown:
         raise SettingsError(f"programs: {where} has unknown key '{unknown[0]}'")
+    return table
+
+
+def _text(table: dict[str, Any], key: str, where: str) -> str:
+    value = table[key]
+    if not isinstance(value, str) or not value.strip():
+        raise SettingsError(f"programs: {where}.{key} must be a non-empty text")
+    return value
+
+
+def _texts(table: dict[str, Any], key: str, where: str, allowed: Iterable[str] | None = None,
+           allowed_what: str = "") -> tuple[str, ...]:
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise SettingsError(f"programs: {where}.{key} must be a list of texts")
+    if allowed is not None:
+        allowed = set(allowed)
+        for v in value:
+            if v not in allowed:
+                raise SettingsError(f"programs: {where}.{key} names unknown {allowed_what} '{v}'")
+    return tuple(value)
+
+
+def _why_template(table: dict[str, Any], where: str) -> str:
+    """A reason template that formats with the values `explain` passes (tried with samples)."""
+    why = _text(table, "why", where)
+    sample = {"value": "4", "units": "cm", "rep": 2, "side": "left", "side_text": "left"}
+    try:
+        why.format(**sample)
+    except KeyError as exc:
+        raise SettingsError(f"programs: {where}.why uses unknown field {{{exc.args[0]}}} "
+                            f"(known: {', '.join(sample)})") from None
+    except (ValueError, IndexError) as exc:
+        raise SettingsError(f"programs: {where}.why is not a valid template ({exc})") from None
+    return why
 
 
 def parse_library(data: dict[str, Any]) -> Library:
-    """Check every reference and key, so a typo fails at start-up, not in front of a user."""
+    """Check every reference, key and type, so a typo fails at start-up, not before a user."""
+    unknown = sorted(set(data) - {"exercises", "findings", "routes"})
+    if unknown:
+        raise SettingsError(f"programs: unknown section [{unknown[0]}]")
     exercises = {}
-    for ex_id, t in data.get("exercises", {}).items():
-        _require(t, _EXERCISE_KEYS, f"exercises.{ex_id}")
+    for ex_id, t in _table(data.get("exercises", {}), "[exercises]").items():
+        where = f"exercises.{ex_id}"
+        t = _require(t, _EXERCISE_KEYS, where)
         if t["phase"] not in PHASES:
-            raise SettingsError(f"programs: exercises.{ex_id}.phase '{t['phase']}' is not one "
+            raise SettingsError(f"programs: {where}.phase '{t['phase']}' is not one "
                                 f"of {', '.join(PHASES)}")
-        exercises[ex_id] = Exercise(ex_id, t["name"], t["phase"], t["tissue"], t["dose"],
-                                    tuple(t["cues"]))
+        exercises[ex_id] = Exercise(ex_id, _text(t, "name", where), t["phase"],
+                                    _text(t, "tissue", where), _text(t, "dose", where),
+                                    _texts(t, "cues", where))
+    findings = _table(data.get("findings", {}), "[findings]")
+    extra = sorted(set(findings) - {c.value for c in Check})
+    if extra:
+        raise SettingsError(f"programs: [findings.{extra[0]}] is not a check this tool has")
     finding_exercises, finding_why = {}, {}
     for code in Check:
-        t = data.get("findings", {}).get(code.value)
-        if t is None:
-            raise SettingsError(f"programs: no [findings.{code.value}] entry")
-        _require(t, {"exercises", "why"}, f"findings.{code.value}")
-        for ex in t["exercises"]:
-            if ex not in exercises:
-                raise SettingsError(f"programs: findings.{code.value} names unknown "
-                                    f"exercise '{ex}'")
-        finding_exercises[code.value] = tuple(t["exercises"])
-        finding_why[code.value] = t["why"]
+        where = f"findings.{code.value}"
+        if code.value not in findings:
+            raise SettingsError(f"programs: no [{where}] entry")
+        t = _require(findings[code.value], {"exercises", "why"}, where)
+        finding_exercises[code.value] = _texts(t, "exercises", where, exercises, "exercise")
+        finding_why[code.value] = _why_template(t, where)
     routes = {}
     for route in ROUTES:
-        t = data.get("routes", {}).get(route)
+        where = f"routes.{route}"
+        t = _table(data.get("routes", {}), "[routes]").get(route)
         if t is None:
-            raise SettingsError(f"programs: no [routes.{route}] entry")
-        _require(t, {"title", "summary", "base", "phases", "max_exercises"}, f"routes.{route}")
-        for ex in t["base"]:
-            if ex not in exercises:
-                raise SettingsError(f"programs: routes.{route} names unknown exercise '{ex}'")
+            raise SettingsError(f"programs: no [{where}] entry")
+        t = _require(t, {"title", "summary", "base", "phases", "max_exercises"}, where)
+        _text(t, "title", where)
+        _text(t, "summary", where)
+        _texts(t, "base", where, exercises, "exercise")
+        _texts(t, "phases", where, PHASES, "phase")
+        n = t["max_exercises"]
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 50:
+            raise SettingsError(f"programs: {where}.max_exercises must be a whole number "
+                                f"1..50, got {n!r}")
         routes[route] = t
+    extra = sorted(set(data.get("routes", {})) - set(ROUTES))
+    if extra:
+        raise SettingsError(f"programs: [routes.{extra[0]}] is not a route "
+                            f"({', '.join(ROUTES)})")
     return Library(exercises, finding_exercises, finding_why, routes)
 
 

@@ -7,6 +7,7 @@ load time with a message naming the key, instead of surfacing as a strange resul
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -123,26 +124,45 @@ _SECTIONS: dict[str, type] = {f.name: get_type_hints(Settings)[f.name] for f in 
                               if f.name != "checks"}
 
 
+def _show(value: Any, limit: int = 40) -> str:
+    """A user-supplied key or value as short one-line text, for an error message."""
+    text = value if isinstance(value, str) and value.isprintable() else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _number(name: str, key: str, value: Any, kind: type) -> int | float:
+    """The value as the declared type, or a SettingsError naming the key."""
+    where = f"setting [{name}] {key}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingsError(f"{where} must be a number, got {_show(value)}")
+    if kind is int and not isinstance(value, int):
+        raise SettingsError(f"{where} must be a whole number, got {_show(value)}")
+    try:
+        number = kind(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise SettingsError(f"{where} must be a finite number, got {_show(value)}")
+    return number
+
+
 def _build_section(name: str, cls: type, values: dict[str, Any]) -> Any:
     """Validate one section's keys, types and ranges and build its dataclass."""
     hints = get_type_hints(cls)
     known = {f.name: f for f in fields(cls)}
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise SettingsError(f"unknown setting [{name}] {unknown[0]} (known: {', '.join(known)})")
+        raise SettingsError(f"unknown setting [{name}] {_show(unknown[0])} "
+                            f"(known: {', '.join(known)})")
     kwargs: dict[str, Any] = {}
     for key, f in known.items():
         if key not in values:
             raise SettingsError(f"setting [{name}] {key} is missing")
-        value, kind = values[key], hints[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SettingsError(f"setting [{name}] {key} must be a number, got {value!r}")
-        if kind is int and not isinstance(value, int):
-            raise SettingsError(f"setting [{name}] {key} must be a whole number, got {value!r}")
+        value = _number(name, key, values[key], hints[key])
         lo, hi = f.metadata.get("min"), f.metadata.get("max")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise SettingsError(f"setting [{name}] {key} = {value} is outside {lo}..{hi}")
-        kwargs[key] = kind(value)
+            raise SettingsError(f"setting [{name}] {key} = {_show(value)} is outside {lo}..{hi}")
+        kwargs[key] = value
     return cls(**kwargs)
 
 
@@ -151,13 +171,13 @@ def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[s
     merged = {name: dict(section) for name, section in base.items()}
     for name, section in override.items():
         if name not in _SECTIONS and name != "checks":
-            raise SettingsError(f"unknown settings section [{name}] in {where}")
+            raise SettingsError(f"unknown settings section [{_show(name)}] in {where}")
         if not isinstance(section, dict):
             raise SettingsError(f"[{name}] in {where} must be a table of settings")
         if name == "checks":
             for code, table in section.items():
                 if code not in CHECK_SECTIONS:
-                    raise SettingsError(f"unknown check [checks.{code}] in {where}")
+                    raise SettingsError(f"unknown check [checks.{_show(code)}] in {where}")
                 if not isinstance(table, dict):
                     raise SettingsError(f"[checks.{code}] in {where} must be a table")
                 merged["checks"][code] = {**merged["checks"].get(code, {}), **table}
@@ -184,9 +204,12 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if path is not None:
         path = Path(path)
         try:
-            text = path.read_text("utf-8")
+            text = path.read_text("utf-8-sig")  # -sig: Windows editors start with a BOM
         except OSError as exc:
             raise SettingsError(f"cannot read settings file {path}: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise SettingsError(f"settings file {path} is not UTF-8 text (byte {exc.start + 1} "
+                                "cannot be read); save it as UTF-8") from None
         data = _merge(data, _read_toml(text, str(path)), str(path))
     sections = {name: _build_section(name, cls, data.get(name, {}))
                 for name, cls in _SECTIONS.items()}
@@ -195,5 +218,6 @@ def load_settings(path: str | Path | None = None) -> Settings:
               for code in CHECK_SECTIONS}
     for code, c in checks.items():
         if not c.mild <= c.moderate <= c.severe:
-            raise SettingsError(f"[checks.{code}] needs mild <= moderate <= severe")
+            raise SettingsError(f"[checks.{code}] needs mild <= moderate <= severe (got "
+                                f"{c.mild:g}, {c.moderate:g}, {c.severe:g})")
     return Settings(**sections, checks=checks)
