@@ -137,7 +137,7 @@ def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
     if not shown.get("ok"):
         return _failure(shown, common)
     route = shown.get("route") or "conditioning"
-    headline, tone = ROUTE_WORDS[route]
+    headline, tone = ROUTE_WORDS.get(route, (check_name(route), "warning"))
     program = shown.get("program") or {}
     score = shown.get("score") or {}
     evidence = _Evidence(list(analyses), list(videos),
@@ -295,8 +295,8 @@ class _Evidence:
 
     def __init__(self, analyses: list[Analysis], videos: list[FrameSource], settings: Settings,
                  record: Mapping[str, Any]) -> None:
-        self.analyses = analyses if len(analyses) == len(videos) else []
-        self.videos = videos
+        self.analyses = analyses
+        self.videos = videos  # may be shorter than analyses (or empty): no key frames then
         self.settings = settings
         self.record = record
 
@@ -329,6 +329,8 @@ class _Evidence:
                 wanted.setdefault(self.analyses.index(found[0]), []).append(finding)
         out: dict[str, Picture] = {}
         for i, findings in wanted.items():
+            if i >= len(self.videos):
+                continue
             try:
                 shots = key_frames(self.videos[i], self.analyses[i], findings)
             except (ScreeningError, OSError):

@@ -96,7 +96,7 @@ def time_chart(table: Mapping[str, np.ndarray], rep_spans: Sequence[tuple[float,
     ax.plot(t, table["threshold"], color=THRESHOLD_COLOUR, linestyle="--", linewidth=1.2,
             label="threshold")
     ax.set_xlabel("seconds")
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.legend(loc="best", fontsize=8, frameon=False)
     return _png(fig, f"{name}: {_units(units)} over time. The dashed line is the threshold; "
                      "the shaded bands are the reps.")
 
@@ -113,6 +113,6 @@ def rep_chart(values: Sequence[float | None], threshold: float, units: str,
     ax.axhline(threshold, color=THRESHOLD_COLOUR, linestyle="--", linewidth=1.2,
                label="threshold", zorder=3)
     ax.set_xticks(x, [f"rep {i}" for i in x])
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.legend(loc="best", fontsize=8, frameon=False)
     return _png(fig, f"{name}: {_units(units)} at the bottom of each rep. The dashed line is "
                      "the threshold.")

@@ -173,9 +173,10 @@ def test_stored_record_without_video_has_per_rep_charts_and_no_key_frames(scored
     assert sum(len(page.images) for page in reader.pages) == 1
 
 
-def test_missing_video_file_leaves_out_the_key_frame_only(scored, tmp_path):
+@pytest.mark.parametrize("videos", [["gone.mp4"], []], ids=["deleted", "not kept"])
+def test_without_the_video_only_the_key_frame_is_left_out(scored, tmp_path, videos):
     record, analyses, _ = scored
-    report = build_report(record, analyses, [tmp_path / "gone.mp4"])
+    report = build_report(record, analyses, [tmp_path / v for v in videos])
     (section,) = report.findings
     assert section.key_frame is None
     assert "over time" in section.chart.caption
