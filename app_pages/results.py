@@ -45,16 +45,28 @@ def _retakes() -> None:
 
 
 def _downloads() -> None:
+    """The result to keep: the report (PDF, HTML), the record (JSON), the video if asked.
+
+    Files are made only when a button is pressed (Streamlit runs the function then)."""
     found = assessment()
+    st.subheader("Keep your result")
+    cols = st.columns(3)
+    cols[0].download_button("Report (PDF)", data=lambda: found.report().pdf_bytes(),
+                            file_name="movement-screen-report.pdf", mime="application/pdf",
+                            on_click="ignore", icon=":material/picture_as_pdf:")
+    cols[1].download_button("Report (HTML)", data=lambda: found.report().html(),
+                            file_name="movement-screen-report.html", mime="text/html",
+                            on_click="ignore", icon=":material/description:")
+    cols[2].download_button("Result (JSON)",
+                            data=json.dumps(found.record.to_dict(), indent=2),
+                            file_name="movement-screen.json", mime="application/json",
+                            on_click="ignore", icon=":material/data_object:")
     stores = [t for t in found.takes.values() if isinstance(t.frames, FrameStore)]
     if found.keep_video and stores:
         take = stores[0]
-        st.download_button("Download my video (MP4)", data=video_copy(take.frames,
-                                                                         take.info.fps),
-                           file_name="movement-screen.mp4", mime="video/mp4")
-    st.download_button("Download the result (JSON)",
-                       data=json.dumps(found.record.to_dict(), indent=2),
-                       file_name="movement-screen.json", mime="application/json")
+        st.download_button("My video (MP4)", data=lambda: video_copy(take.frames, take.info.fps),
+                           file_name="movement-screen.mp4", mime="video/mp4",
+                           on_click="ignore", icon=":material/movie:")
 
 
 def main() -> None:

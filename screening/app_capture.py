@@ -35,6 +35,7 @@ from screening.live import (
 from screening.model import ModelInfo, resolve_model
 from screening.pipeline import Analysis
 from screening.record import ScreeningRecord
+from screening.report import Report, build_report
 from screening.settings import Settings, load_settings
 from screening.visuals import FrameStore
 from screening.vocabulary import Movement, View
@@ -98,6 +99,7 @@ class Assessment:
     keep_video: bool = False
     record: ScreeningRecord | None = None
     analyses: list[Analysis] = field(default_factory=list)
+    _report: tuple[ScreeningRecord, Report] | None = field(default=None, repr=False)
 
     def screen(self) -> ScreeningRecord:
         """(Re)score everything with the CLI's engine: cheap, the poses are already found."""
@@ -105,6 +107,14 @@ class Assessment:
             self.takes, app_model(), app_settings(), movement=self.movement,
             pain=self.pain, retakes=self.retakes)
         return self.record
+
+    def report(self) -> Report:
+        """The PDF/HTML report of the current result, built once per result."""
+        if self._report is None or self._report[0] is not self.record:
+            sources = self.frame_sources()
+            frames = sources if all(s is not None for s in sources) else []
+            self._report = (self.record, build_report(self.record, self.analyses, frames))
+        return self._report[1]
 
     def frame_sources(self) -> list[FrameStore | None]:
         """The frames of each analysed take, in the order of `analyses`."""

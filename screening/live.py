@@ -515,8 +515,9 @@ class LiveCapture:
             self.session.finish(reason)
             self._box.closed = True
             self._box.lock.notify_all()
-            self._status = self.session.status(self._status.pose, self._received,
-                                               self._processed)
+            self._status = replace(self.session.status(self._status.pose, self._received,
+                                                        self._processed),
+                                   pose_timestamp_s=self._status.pose_timestamp_s)
         if self._worker is not None:
             self._worker.join(timeout=5.0)
         else:

@@ -66,6 +66,12 @@ def test_upload_flow_gives_the_result_asks_for_the_retake_and_pain_after():
     text = " ".join(m.value for m in at.markdown)
     assert "Ball roll under the sole of the foot" in text
     assert any("screen, not a diagnosis" in c.value for c in at.caption)
+    # The report to download, made from the same result and the frames kept in memory.
+    assert [b.label for b in at.get("download_button")][:3] == [
+        "Report (PDF)", "Report (HTML)", "Result (JSON)"]
+    report = at.session_state["assessment"].report()
+    assert report.pdf_bytes().startswith(b"%PDF")
+    assert "Work on mobility" in report.html() and "data:image/jpeg;base64" in report.html()
     # The route asks for a heels-raised retake, offered as the next step.
     assert any("heels raised" in h.value for h in at.subheader)
     at = _upload(at, "The retake video", "retake.mp4", clip.read_bytes())

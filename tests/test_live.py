@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
+from fractions import Fraction
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
@@ -27,6 +29,7 @@ from screening.live import (
     RepCounter,
     capture_file,
     frame_brightness,
+    frame_callback,
     guidance_problems,
     replay,
     screen_captures,
@@ -179,6 +182,21 @@ def test_a_busy_model_drops_frames_instead_of_queueing_them(settings):
     capture.stop()
     assert busy.seen == [0.0, 5 / 30]  # only the newest waiting frame was processed
     assert capture.status().phase is Phase.DONE
+
+
+def test_frame_callback_returns_the_frame_with_the_overlay(model, settings, heel_clip):
+    rgb = read_frames(heel_clip[0], limit=1)[0]
+    capture = LiveCapture(model, settings, views=SIDE_VIEWS, threaded=False)
+    callback = frame_callback(capture)
+    frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+    frame.pts, frame.time_base = 3000, Fraction(1, 90000)
+    shown = callback(frame)
+    capture.stop()
+    assert (shown.width, shown.height, shown.pts, shown.time_base) == (640, 480, 3000,
+                                                                     Fraction(1, 90000))
+    assert capture.status().pose_timestamp_s == pytest.approx(3000 / 90000)
+    drawn = shown.to_ndarray(format="rgb24")
+    assert np.abs(drawn.astype(int) - rgb).max() > 100  # skeleton and instruction drawn
 
 
 def test_stop_button_ends_a_take_with_nothing_recorded(model, settings):
