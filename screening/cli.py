@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -183,6 +184,7 @@ def _score_paths(paths: list[Path], model: ModelInfo, settings: Settings,
     if args.same_person:
         return _score_same_person(paths, model, settings, args, saver)
     failed = 0
+    started = time.time()
     records = _records(paths, model, settings, args)
     writer = RecordWriter(args.out, append=args.resume) if args.out else None
     try:
@@ -191,6 +193,10 @@ def _score_paths(paths: list[Path], model: ModelInfo, settings: Settings,
                 writer.write(record)
             if saver:
                 saver.save(record)
+            if args.report:
+                from screening.report import ensure_result_report
+
+                ensure_result_report(record, args.report, since=started)
             if record.ok:
                 print(record.summary_line(), flush=True)
             else:

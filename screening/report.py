@@ -393,3 +393,14 @@ def write_result_report(record: RecordLike, analyses: Sequence[Analysis],
         print(f"screening: no report for {stem}: {exc}", file=sys.stderr, flush=True)
         return False
     return True
+
+
+def ensure_result_report(record: RecordLike, directory: str | Path, since: float) -> None:
+    """Write a report from the record alone when no worker wrote one after `since`.
+
+    Workers write reports with key frames; a file with the same bytes as another (its
+    record is a copy) or a video whose worker crashed gets its report here instead.
+    """
+    pdf = Path(directory) / f"{report_stem(record)}.report.pdf"
+    if not pdf.exists() or pdf.stat().st_mtime < since:
+        write_result_report(record, [], [], directory)

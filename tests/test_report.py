@@ -11,6 +11,7 @@ import errno
 import io
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -240,12 +241,15 @@ def test_cli_report_writes_a_pdf_and_html_per_video(scored, tmp_path):
     clip = scored[2]
     broken = tmp_path / "broken.mp4"
     broken.write_text("not a video")
+    twin = tmp_path / "same_bytes.mp4"  # scored once; its record (and report) is a copy
+    shutil.copyfile(clip, twin)
     out = tmp_path / "reports"
-    done = _run("score", str(clip), str(broken), "--report", str(out), "--quiet")
+    done = _run("score", str(clip), str(broken), str(twin), "--report", str(out), "--quiet")
     assert done.returncode == 1, done.stderr
     names = sorted(p.name for p in out.iterdir())
     assert names == ["broken.report.html", "broken.report.pdf",
-                     f"{clip.stem}.report.html", f"{clip.stem}.report.pdf"], done.stderr
+                     f"{clip.stem}.report.html", f"{clip.stem}.report.pdf",
+                     "same_bytes.report.html", "same_bytes.report.pdf"], done.stderr
     assert all(stat.S_IMODE((out / n).stat().st_mode) == 0o600 for n in names)
     text, reader = pdf_words((out / f"{clip.stem}.report.pdf").read_bytes())
     assert "Work on mobility." in text and "Heel lift" in text
@@ -253,6 +257,9 @@ def test_cli_report_writes_a_pdf_and_html_per_video(scored, tmp_path):
     failed, _ = pdf_words((out / "broken.report.pdf").read_bytes())
     assert "This video could not be screened." in failed
     assert "Work on mobility." in (out / f"{clip.stem}.report.html").read_text("utf-8")
+    copy, reader = pdf_words((out / "same_bytes.report.pdf").read_bytes())
+    assert "Work on mobility." in copy and "Video same_bytes.mp4" in copy
+    assert sum(len(page.images) for page in reader.pages) == 1  # per-rep chart, no frame
 
 
 def test_help_explains_report_option():
