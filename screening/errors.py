@@ -23,5 +23,9 @@ class SettingsError(ScreeningError):
     """A settings or data file is invalid; the message names the key."""
 
 
+class RecordError(ScreeningError):
+    """A file or stored value that should hold result records does not; the message says where."""
+
+
 class UsageError(ScreeningError):
     """The command was asked for something it cannot do (e.g. an unknown output format)."""

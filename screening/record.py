@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import IO, Any
+from types import UnionType
+from typing import IO, Any, Union, get_args, get_origin, get_type_hints
 
 from screening import __version__
-from screening.errors import UsageError
+from screening.errors import RecordError, UsageError
 
 
 @dataclass
@@ -76,6 +77,16 @@ class ScreeningRecord:
     def to_dict(self) -> dict[str, Any]:
         return _finite(asdict(self))
 
+    @classmethod
+    def from_dict(cls, data: Any) -> ScreeningRecord:
+        """Rebuild a record from `to_dict` output (a line of a .jsonl file, a stored result).
+
+        Fields a newer version added are ignored and missing ones take their defaults, so
+        old and new files both load; a field of the wrong type is refused, naming it,
+        because a record read back feeds reports, the clinic store and resumed batches.
+        """
+        return _from_dict(cls, data, "record")
+
     def summary_line(self) -> str:
         """One line for the terminal: what a user scanning a batch wants to see."""
         name = (" + ".join(Path(p).name for p in self.sources) if self.sources
@@ -104,6 +115,98 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
+
+
+def _from_dict(cls: type, data: Any, where: str) -> Any:
+    """Build dataclass `cls` from a JSON object, checking each field against its type."""
+    if not isinstance(data, dict):
+        raise RecordError(f"{where} must be a JSON object, not {_json_type(data)}")
+    hints = get_type_hints(cls)
+    kwargs = {}
+    for f in fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _typed(data[f.name], hints[f.name], f"{where}.{f.name}")
+        elif f.default is MISSING and f.default_factory is MISSING:
+            raise RecordError(f"{where} has no '{f.name}'")
+    return cls(**kwargs)
+
+
+def _typed(value: Any, hint: Any, where: str) -> Any:
+    """`value` checked against a field's type hint (the few kinds records use)."""
+    origin, args = get_origin(hint), get_args(hint)
+    if hint is Any:
+        return value
+    if origin in (Union, UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _typed(value, inner, where)
+    if hint is float and (value is None or _is_number(value)):
+        return math.nan if value is None else float(value)  # to_dict writes NaN as null
+    if hint is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if hint in (str, bool) and isinstance(value, hint):
+        return value
+    if origin is list and isinstance(value, list):
+        return [_typed(v, args[0], f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict and isinstance(value, dict):
+        return {k: _typed(v, args[1], f"{where}[{k!r}]") for k, v in value.items()}
+    if is_dataclass(hint):
+        return _from_dict(hint, value, where)
+    raise RecordError(f"{where} must be {_expected(hint)}, not {_json_type(value)}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _expected(hint: Any) -> str:
+    names = {str: "text", bool: "true or false", int: "a whole number", float: "a number"}
+    if hint in names:
+        return names[hint]
+    origin = get_origin(hint)
+    return "a list" if origin is list else "an object" if origin is dict else hint.__name__
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text",
+            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def read_records(path: str | Path) -> Iterator[ScreeningRecord]:
+    """The records of a .jsonl file written by `RecordWriter`, in order.
+
+    A last line cut short by a killed run (no newline at its end) is skipped, as `--resume`
+    does; any other line that is not a record is an error naming the file and line.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        raise RecordError(f"{path.name}: a .csv holds a summary only; read records back "
+                          "from a .jsonl file")
+    try:
+        with path.open(encoding="utf-8") as fh:
+            lines = fh.readlines()
+    except OSError as exc:
+        raise RecordError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise RecordError(f"{path.name} is not a record file (not UTF-8 text)") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        torn = number == len(lines) and not line.endswith("\n")
+        try:
+            data = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            if torn:
+                return
+            raise RecordError(f"{path.name} line {number} is not JSON "
+                              f"({getattr(exc, 'msg', 'nested too deeply')})") from None
+        try:
+            yield ScreeningRecord.from_dict(data)
+        except RecordError as exc:
+            raise RecordError(f"{path.name} line {number}: {exc}") from None
 
 
 CSV_COLUMNS = ("source", "ok", "error", "movement", "view", "fps", "frames",

@@ -151,6 +151,8 @@ def _default_limits() -> InputSettings:
 
 def _check_frame_size(width: int, height: int, limits: InputSettings) -> None:
     """Refuse frames too large to decode safely or too small to show a body."""
+    if width <= 0 or height <= 0:
+        raise InputError("video frames cannot be decoded (damaged header or unsupported codec)")
     if width * height > limits.max_frame_pixels:
         raise InputError(f"video frames are too large ({width} x {height} pixels; the most "
                          f"this tool reads is {limits.max_frame_pixels / 1e6:g} million "
