@@ -11,21 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from screening.batch import Job, ScoreOptions, score_job, unexpected
+from screening.batch import Job, ScoreOptions, Work, failure, score_job, unexpected
 from screening.errors import UsageError
 from screening.record import ScreeningRecord
 
 CONNECT_TIMEOUT_S = 20
+CRASHED_ON_CLUSTER = ("every cluster worker that tried to score this video stopped "
+                      "unexpectedly (killed, out of memory, or a crash in the video decoder "
+                      "or the pose model)")
 
 
-def run_cluster(jobs: Iterable[Job], options: ScoreOptions,
-                address: str) -> Iterator[ScreeningRecord]:
+def run_cluster(jobs: Iterable[Job], options: ScoreOptions, address: str,
+                work: Work = score_job) -> Iterator[ScreeningRecord]:
     """Score videos on the cluster whose scheduler is at `address`, yielding as each ends.
 
-    A task that fails, or whose worker dies more often than the scheduler allows
-    (distributed's KilledWorker), becomes an `ok: false` record; the others go on.
+    A video whose worker dies is retried by the scheduler as often as its
+    `allowed-failures` setting says, and then once more from here, because the scheduler
+    blames every task the dead worker held, not just the one that killed it (a scheduler
+    with `worker-saturation = 1.0` hands each worker one video at a time, so only the
+    culprit is blamed). A video that fails after that becomes an `ok: false` record, as
+    does a task that raises. The other videos go on.
     """
-    from distributed import Client, as_completed
+    from distributed import Client, KilledWorker, as_completed
 
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S)
@@ -34,12 +41,23 @@ def run_cluster(jobs: Iterable[Job], options: ScoreOptions,
         raise UsageError(f"--cluster {address}: cannot reach the Dask scheduler "
                          f"({reason})") from None
     with client:
-        shared = client.scatter(options, broadcast=True)  # sent once, not with every task
-        futures = {client.submit(score_job, job, shared, pure=False): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
+        # The options (a few kB) travel with every task rather than being scattered once:
+        # scattered data dies with the workers holding it, and takes their tasks along.
+        futures = {client.submit(work, job, options, pure=False): job for job in jobs}
+        retried: set[Job] = set()
+        finished = as_completed(futures)
+        for future in finished:
+            job = futures.pop(future)
             try:
                 yield future.result()
+            except KilledWorker:
+                if job in retried:
+                    yield failure(job, options, CRASHED_ON_CLUSTER)
+                else:
+                    retried.add(job)
+                    again = client.submit(work, job, options, pure=False)
+                    futures[again] = job
+                    finished.add(again)
             except Exception as exc:  # a failed task must not stop the batch
                 yield unexpected(job, options, exc)
             future.release()

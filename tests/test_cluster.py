@@ -8,12 +8,13 @@ import sys
 
 import pytest
 
-from screening.batch import ScoreOptions, hash_jobs, run_here, score_unique
-from screening.cluster import run_cluster
+from screening.batch import Job, ScoreOptions, hash_jobs, run_here, score_unique
+from screening.cluster import CRASHED_ON_CLUSTER, run_cluster
 from screening.model import resolve_model
 from screening.settings import load_settings
 
 from .batch_clips import distinct_clips, read_jsonl
+from .test_batch import misbehaving_work
 
 pytestmark = pytest.mark.slow
 
@@ -70,3 +71,27 @@ def test_an_unusable_scheduler_address_is_one_clear_line(folder):
     assert result.stderr.startswith("screening: error: --cluster bogus://nowhere: cannot "
                                     "reach the Dask scheduler (unknown address scheme")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_video_that_kills_cluster_workers_is_reported_and_the_rest_go_on(tmp_path):
+    import dask
+    from distributed import LocalCluster
+
+    # The scheduler gives up on a task at once when its worker dies (run_cluster then
+    # retries it once), and hands each worker one task at a time, so only the culprit is
+    # blamed.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                          "distributed.scheduler.worker-saturation": 1.0}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=None) as local:
+        names = ["ok0", "crash1", "ok2", "boom3"]
+        jobs = [Job(str(tmp_path / n), f"h{i}") for i, n in enumerate(names)]
+        options = ScoreOptions(model=resolve_model(), settings=load_settings())
+        records = {r.source: r for r in run_cluster(jobs, options, local.scheduler_address,
+                                                    misbehaving_work)}
+    records = {k.rsplit("/", 1)[-1]: r for k, r in records.items()}
+    assert sorted(records) == sorted(names)
+    assert not records["crash1"].ok and records["crash1"].error == CRASHED_ON_CLUSTER
+    assert records["boom3"].error == ("unexpected error while scoring (RuntimeError: "
+                                      "decoder exploded)")
+    assert records["ok0"].ok and records["ok2"].ok
