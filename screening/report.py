@@ -44,6 +44,7 @@ from screening.words import (
     RED_FLAGS,
     ROUTE_WORDS,
     check_name,
+    plain_sentence,
     retake_advice,
 )
 
@@ -145,8 +146,9 @@ def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
     machine_codes = {f["code"] for f in machine.get("findings", [])}
     return Report(
         ok=True, headline=headline, tone=tone, summary=program.get("summary", ""), error=None,
-        facts=_facts(shown, score), score_basis=_sentence(score.get("basis", "")),
-        criteria=_criteria(score), reasons=tuple(shown.get("route_reasons", [])),
+        facts=_facts(shown, score), score_basis=plain_sentence(score.get("basis", "")),
+        criteria=_criteria(score),
+        reasons=tuple(plain_sentence(r) for r in shown.get("route_reasons", [])),
         retake=(retake_advice(shown["suggested_retakes"])
                 if shown.get("suggested_retakes") else None),
         pain=tuple(f"{check_name(region)}: {nrs:g} of 10"
@@ -177,20 +179,11 @@ def _when(moment: datetime | Date) -> str:
     return moment.strftime("%Y-%m-%d")
 
 
-def _sentence(text: str) -> str:
-    """'criteria not met' -> 'Criteria not met.': record texts are clauses."""
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?" else text + "."
-
-
 def _exercise(ex: Mapping[str, Any]) -> dict[str, Any]:
     """An exercise card's fields, tolerant of a stored program missing an optional one."""
     return {"name": ex.get("name", "Exercise"), "phase": ex.get("phase", ""),
             "dose": ex.get("dose", ""), "tissue": ex.get("tissue", ""),
-            "why": _sentence(ex.get("why", "")), "cues": list(ex.get("cues", []))}
+            "why": plain_sentence(ex.get("why", "")), "cues": list(ex.get("cues", []))}
 
 
 def _as_dict(record: RecordLike) -> Mapping[str, Any]:

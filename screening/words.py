@@ -6,6 +6,10 @@ the same words. Only fixed text lives here; numbers come from the record.
 
 from __future__ import annotations
 
+import re
+
+from screening.vocabulary import Check
+
 ROUTE_WORDS: dict[str, tuple[str, str]] = {
     "pain": ("Pain comes first", "error"),
     "mobility": ("Work on mobility", "warning"),
@@ -51,3 +55,18 @@ def retake_advice(kinds: list[str]) -> str:
     """The sentence asking for the retakes that would sharpen a result."""
     return ("To sharpen this result, film the same squat again "
             + " and ".join(RETAKE_WORDS[k] for k in kinds) + ".")
+
+
+_CODE = re.compile(r"\b(" + "|".join(c.value for c in Check) + r")\b")
+
+
+def plain_sentence(text: str) -> str:
+    """A machine-made clause as a sentence: check codes as words, a capital, a full stop.
+
+    'range is missing: heel_lift' -> 'Range is missing: heel lift.'
+    """
+    text = _CODE.sub(lambda m: m.group(1).replace("_", " "), text.strip())
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."

@@ -92,6 +92,7 @@ def test_pdf_shows_route_score_finding_program_and_key_frame(full_pdf, scored):
     assert "Work on mobility." in text
     assert "Movement score (FMS 0-3) 1 (provisional)" in text
     assert "Heels stay down not met" in text
+    assert "Why this route • Range is missing: heel lift." in text
     assert "Heel lift" in text and "on the right, in 3 of 3 reps" in text
     for ex in record.program["exercises"]:
         assert words(ex["name"]) in text
