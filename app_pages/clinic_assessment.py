@@ -38,8 +38,9 @@ from screening.visuals import FrameStore
 from screening.vocabulary import View
 from screening.words import RETAKE_WORDS
 
+# The assessment being recorded (an app_capture.Assessment), until it is saved. (A comment,
+# not a docstring: Streamlit would show a bare string on the page.)
 WORK_KEY = "clinic.work"
-"""The assessment being recorded (an app_capture.Assessment), until it is saved."""
 
 
 def _kept(client_id: int, take: Capture) -> str | None:
