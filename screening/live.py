@@ -344,11 +344,15 @@ def capture_file(path: str | Path, label: str, model: ModelInfo, settings: Setti
                  progress: ProgressCallback | None = None) -> Capture:
     """A take from a video file; its frames are kept in memory, so the file can go."""
     info, raw = extract_pose(path, model, settings, progress)
-    store = FrameStore(settings.live.keep_frame_max_side_px,
-                       settings.live.keep_frame_jpeg_quality)
+    live = settings.live
+    store = FrameStore(live.keep_frame_max_side_px, live.keep_frame_jpeg_quality)
+    # A long video keeps every k-th frame, so memory stays bounded; key frames then show
+    # the nearest kept frame with its own skeleton.
+    step = max(1, -(-len(raw) // live.keep_max_frames))
     with VideoFileSource(path) as source:
         for frame in source:
-            store.add(frame.index, frame.rgb, frame.timestamp_s)
+            if frame.index % step == 0:
+                store.add(frame.index, frame.rgb, frame.timestamp_s)
     return Capture(label, info, raw, store)
 
 

@@ -88,6 +88,7 @@ class LiveSettings:
     max_record_s: float = _range(1.0, 600.0)
     keep_frame_max_side_px: int = _range(64, 4096)
     keep_frame_jpeg_quality: int = _range(10, 100)
+    keep_max_frames: int = _range(10, 100000)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,13 @@ class FrameStore:
         bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
+    def nearest(self, index: int) -> int | None:
+        """The kept frame closest to `index` (itself when kept), None when none is kept."""
+        with self._lock:
+            if index in self._jpeg or not self._jpeg:
+                return index if self._jpeg else None
+            return min(self._jpeg, key=lambda kept: (abs(kept - index), kept))
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._jpeg)
@@ -94,16 +101,22 @@ FrameSource = str | Path | FrameStore
 """Where key frames come from: a video file, or the frames a live take kept in memory."""
 
 
-def _frames_wanted(source: FrameSource, wanted: set[int]) -> dict[int, tuple[np.ndarray, float]]:
-    """The wanted frames as (RGB, scale of the frame vs the landmark pixels)."""
+def _frames_wanted(source: FrameSource, wanted: set[int]
+                   ) -> dict[int, tuple[int, np.ndarray, float]]:
+    """For each wanted frame: the frame shown for it, its RGB, and its scale vs the landmark
+    pixels. A store that kept every k-th frame of a long video shows the nearest one."""
+    out: dict[int, tuple[int, np.ndarray, float]] = {}
     if isinstance(source, FrameStore):
-        found = {i: source.get(i) for i in wanted}
-        return {i: (rgb, source.scale) for i, rgb in found.items() if rgb is not None}
-    out: dict[int, tuple[np.ndarray, float]] = {}
+        for i in wanted:
+            shown = source.nearest(i)
+            rgb = None if shown is None else source.get(shown)
+            if shown is not None and rgb is not None:
+                out[i] = (shown, rgb, source.scale)
+        return out
     with VideoFileSource(source) as frames:
         for frame in frames:
             if frame.index in wanted:
-                out[frame.index] = (frame.rgb, 1.0)
+                out[frame.index] = (frame.index, frame.rgb, 1.0)
             if len(out) == len(wanted):
                 break
     return out
@@ -115,20 +128,23 @@ def key_frames(video: FrameSource, analysis: Analysis, findings: list[Finding],
     seq = analysis.clean
     position = {int(fi): i for i, fi in enumerate(seq.frame_indices)}
     wanted = {key_frame_index(f) for f in findings} & set(position)
-    images: dict[int, np.ndarray] = {}
-    for index, (rgb, scale) in _frames_wanted(video, wanted).items():
-        i = position[index]
+    images: dict[int, tuple[int, np.ndarray]] = {}
+    for index, (shown, rgb, scale) in _frames_wanted(video, wanted).items():
+        if shown not in position:
+            continue
+        i = position[shown]
         points = seq.image[i].copy()
         points[:, :2] *= scale
-        images[index] = draw_pose(rgb, points, seq.visibility[i])
+        images[index] = (shown, draw_pose(rgb, points, seq.visibility[i]))
     out = []
     for f in findings:
         idx = key_frame_index(f)
         if idx not in images:
             continue
-        img = images[idx].copy()
+        shown, drawn = images[idx]
+        img = drawn.copy()
         draw_label(img, f"{f.code.replace('_', ' ')}: {abs(f.value):.0f} {f.units}")
-        out.append(KeyFrame(f, _shrink(img, max_side), idx))
+        out.append(KeyFrame(f, _shrink(img, max_side), shown))
     return out
 
 

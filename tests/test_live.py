@@ -133,9 +133,12 @@ def test_live_take_is_guided_counted_and_screened_like_a_file(model, quick_setti
     assert len(shots) == 1 and shots[0].image.shape[2] == 3
 
 
-def test_front_and_side_takes_from_files_combine(model, settings):
+def test_front_and_side_takes_from_files_combine(model, tmp_path):
     front, _ = fault_clip("knee_valgus")
     side, _ = fault_clip("heel_lift")
+    few = tmp_path / "few.toml"  # keep at most 50 frames of each clip in memory
+    few.write_text("[live]\nkeep_max_frames = 50\n")
+    settings = load_settings(few)
     takes = {name: capture_file(path, name, model, settings)
              for name, path in (("front clip", front), ("side clip", side))}
     record, analyses = screen_captures(takes, model, settings, pain={"knees": 0.0})
@@ -143,6 +146,13 @@ def test_front_and_side_takes_from_files_combine(model, settings):
     assert record.sources == {"front clip": "front", "side clip": "side_right"}
     assert {"knee_valgus", "heel_lift"} <= {f.code for f in record.findings}
     assert len(analyses) == 2
+    side_take = takes["side clip"]
+    step = -(-len(side_take.raw) // 50)
+    assert len(side_take.frames) == len(range(0, len(side_take.raw), step)) <= 50
+    heel = next(c for c in analyses[1].checks if c.code.value == "heel_lift")
+    shot = key_frames(side_take.frames, analyses[1], heel.findings[:1])[0]
+    wanted = heel.findings[0].frames[len(heel.findings[0].frames) // 2]
+    assert shot.frame % step == 0 and abs(shot.frame - wanted) <= step // 2
     painful, _ = screen_captures(takes, model, settings, pain={"knees": 3.0})
     assert painful.route == "pain" and painful.score["fms"] == 0
 
@@ -220,3 +230,7 @@ def test_frame_store_keeps_frames_small_and_faithful():
     assert store.get(8) is None
     assert [(f.index, f.timestamp_s) for f in store.frames()] == [(7, 0.25)]
     assert store.nbytes() < big.nbytes / 10
+    for i in (20, 30):
+        store.add(i, big, i / 30)
+    assert [store.nearest(i) for i in (7, 12, 14, 25, 99)] == [7, 7, 20, 20, 30]
+    assert FrameStore().nearest(3) is None
