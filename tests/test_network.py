@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM_FLAGS, chromium_path
+from .browser import _free_port, chromium_path
 from .builders import ROOT
 
 pytestmark = pytest.mark.slow
@@ -82,10 +82,11 @@ NET_GUARD = textwrap.dedent('''
 DRIVER = textwrap.dedent('''
     """Start `screening app --headless`, open every page in Chromium, report what happened."""
     import contextlib, json, os, subprocess, sys, time, urllib.request
-    from playwright.sync_api import sync_playwright
+    from pathlib import Path
 
-    port, chromium, flags, profile, pages = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), \\
-        sys.argv[4], json.loads(sys.argv[5])
+    from tests.browser import chromium_page
+
+    port, profile, pages = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
     url = f"http://127.0.0.1:{port}"
     log = open(os.environ["SCREENING_APP_LOG"], "wb")
     app = subprocess.Popen([sys.executable, "-m", "screening", "app", "--headless", "--port",
@@ -106,10 +107,7 @@ DRIVER = textwrap.dedent('''
                 local, state = line.split()[1], line.split()[3]
                 if state == "0A" and int(local.rsplit(":", 1)[1], 16) == int(port):
                     report["listening"].append(local)
-        with sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                profile, executable_path=chromium, headless=True, args=flags)
-            page = context.pages[0] if context.pages else context.new_page()
+        with chromium_page(profile) as page:
             page.on("request", lambda r: report["requests"].append(r.url))
             page.on("websocket", lambda ws: report["requests"].append(ws.url))
             for path in pages:
@@ -122,7 +120,6 @@ DRIVER = textwrap.dedent('''
                 report["visited"].append({"path": path, "text": text[:2000],
                                           "exception": page.get_by_test_id("stException")
                                           .count()})
-            context.close()
     finally:
         app.terminate()
         try:
@@ -150,7 +147,7 @@ def _network_namespace() -> list[str]:
 @pytest.fixture(scope="module")
 def app_run(tmp_path_factory) -> dict:
     """One run of the app with the network cut off: what it tried, served and was asked."""
-    chromium = chromium_path()
+    chromium_path()  # or skip, saying how to install it
     tmp = tmp_path_factory.mktemp("offline-app")
     guard = tmp / "guard"
     guard.mkdir()
@@ -164,8 +161,8 @@ def app_run(tmp_path_factory) -> dict:
            "SCREENING_APP_LOG": str(app_log)}
     namespace = _network_namespace()
     result = subprocess.run(
-        [*namespace, sys.executable, "-c", DRIVER, "8765" if namespace else str(_port()),
-         chromium, json.dumps(CHROMIUM_FLAGS), str(tmp / "profile"), json.dumps(PAGES)],
+        [*namespace, sys.executable, "-c", DRIVER, "8765" if namespace else str(_free_port()),
+         str(tmp), json.dumps(PAGES)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:] + app_log.read_text()[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
@@ -205,14 +202,6 @@ def test_pages_request_nothing_from_outside(app_run):
     outside = [u for u in app_run["requests"]
                if u.split("/")[2] != origin and not u.startswith(("data:", "blob:", "about:"))]
     assert outside == [], sorted(set(outside))
-
-
-def _port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_the_guard_catches_an_outbound_attempt(tmp_path):
