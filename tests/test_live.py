@@ -91,8 +91,9 @@ def test_guidance_accepts_a_good_start_and_names_each_problem(model, settings, h
     assert TWO_PEOPLE in _problems(model, settings, np.concatenate([half, half], axis=1))
 
 
-def test_rep_counter_counts_the_reps_of_a_clip(model, settings, heel_clip):
-    clip, label = heel_clip
+@pytest.mark.parametrize("fault", ["heel_lift", "balance_loss"])  # a side squat, a front lunge
+def test_rep_counter_counts_the_reps_of_a_clip(model, settings, fault):
+    clip, label = fault_clip(fault)
     poses = _poses(model, read_frames(clip), num_poses=1)
     counter = RepCounter(settings.live.rep_down_fraction, settings.live.rep_up_fraction)
     counts = [counter.update(p, i / 30) for i, p in enumerate(poses)]
