@@ -18,6 +18,7 @@ from typing import IO, Any, Union, get_args, get_origin, get_type_hints
 
 from screening import __version__
 from screening.errors import RecordError, UsageError
+from screening.store.files import private_file
 
 
 @dataclass
@@ -248,8 +249,8 @@ class RecordWriter:
         if suffix not in (".jsonl", ".json", ".csv"):
             raise UsageError(f"--out must end in .jsonl or .csv, not {suffix or 'nothing'}")
         self._csv = suffix == ".csv"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not (append and self.path.exists() and self.path.stat().st_size > 0)
+        private_file(self.path)  # results are health data: owner-only (0600), like exports
         self._fh: IO[str] = self.path.open("w" if fresh else "a", encoding="utf-8", newline="")
         self._writer = csv.DictWriter(self._fh, fieldnames=CSV_COLUMNS) if self._csv else None
         if self._writer and fresh:

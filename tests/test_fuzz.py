@@ -293,3 +293,21 @@ def test_nan_measures_survive_the_round_trip():
     record = ScreeningRecord(source="a.mp4", reps=[RepRecord(0, 1, 2, 3, {"x": float("nan")})])
     back = ScreeningRecord.from_dict(json.loads(json.dumps(record.to_dict())))
     assert np.isnan(back.reps[0].metrics["x"])
+
+
+def test_result_files_are_readable_by_their_owner_only(tmp_path):
+    """--out files hold health data: created 0600 in a 0700 folder whatever the umask."""
+    import os
+
+    from screening.record import RecordWriter
+
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "new" / "results.jsonl"
+        with RecordWriter(path) as writer:
+            writer.write(ScreeningRecord(source="a.mp4"))
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    assert [r.source for r in read_records(path)] == ["a.mp4"]
