@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from screening.app_capture import (
+    LIVE_HOW_TO,
     MOVEMENTS,
     VIEWS,
     Assessment,
@@ -21,6 +22,7 @@ from screening.app_capture import (
 from screening.errors import ScreeningError
 from screening.live import Capture
 from screening.vocabulary import View
+from screening.words import FILMING_TIPS
 
 RESULTS_PAGE = "app_pages/results.py"
 
@@ -61,9 +63,8 @@ def main() -> None:
     st.subheader("3. Film it")
     live_tab, upload_tab = st.tabs(["Live with your webcam", "Upload videos"])
     with upload_tab:
-        st.write("Film the whole body, head to feet, in good light, alone in the picture. "
-                 "Stand still for a second, then do 2-3 slow reps. A front and a side video "
-                 "of the same movement together give the fullest result.")
+        st.write(f"{FILMING_TIPS} A front and a side video of the same movement together "
+                 "give the fullest result.")
         front = upload_capture("upload.front", "front video", "Video from the front")
         side = upload_capture("upload.side", "side video", "Video from the side (optional)")
         takes = {t.label: t for t in (front, side) if t is not None}
@@ -73,9 +74,7 @@ def main() -> None:
         keep = st.checkbox("Keep a copy of my video to download",
                            help="Off: no video is stored. The frames shown in your result "
                                 "stay in this computer's memory until you close the tab.")
-        st.write("Stand so the camera sees you from head to feet, in good light, alone in "
-                 "the picture. The picture tells you what to change; when all is well a "
-                 "countdown starts. Then do the reps slowly: recording stops by itself.")
+        st.write(LIVE_HOW_TO)
         take = live_capture("live.main", "webcam", views)
         if take is not None:
             _start({take.label: take}, movement, views, pain, keep_video=keep)

@@ -63,6 +63,10 @@ VIEWS = {
 }
 """How the person can stand to the camera, and the views each choice accepts."""
 
+LIVE_HOW_TO = ("Stand so the camera sees you from head to feet, in good light, alone in the "
+               "picture. The picture tells you what to change; when all is well a countdown "
+               "starts. Then do the reps slowly: recording stops by itself.")
+
 RTC_CONFIGURATION = {"iceServers": []}
 """No STUN/TURN servers: the browser and the app are on this machine, and no request may
 leave it (streamlit-webrtc would otherwise ask a public STUN server)."""
@@ -277,9 +281,7 @@ def capture_step(key: str, label: str, views: frozenset[View] | None,
     with upload_tab:
         uploaded = upload_capture(f"{key}.upload", label, upload_prompt)
     with live_tab:
-        st.caption("Stand so the camera sees you from head to feet, in good light, alone in "
-                   "the picture. The picture tells you what to change; when all is well a "
-                   "countdown starts. Then do the reps slowly: recording stops by itself.")
+        st.caption(LIVE_HOW_TO)
         live = live_capture(f"{key}.live", label, views)
     return live or uploaded
 
@@ -291,7 +293,7 @@ def retake_step(kind: str, views: frozenset[View] | None, movement: str | None
     if kind == "heels_elevated":
         st.caption("A book or a 2-3 cm board under both heels, toes on the floor.")
     return capture_step(f"retake.{kind}", f"retake {kind.replace('_', ' ')}", views,
-                        None, "The retake video")
+                        movement, "The retake video")
 
 
 def video_copy(store: FrameStore, fps: float) -> bytes:
