@@ -187,7 +187,8 @@ def live_capture(key: str, label: str, views: frozenset[View] | None,
     ctx = webrtc_streamer(
         key=key, mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
         media_stream_constraints=WEBCAM, video_frame_callback=frame_callback(capture),
-        async_processing=True, on_video_ended=lambda: capture.stop("the camera was stopped"),
+        async_processing=True,
+        on_video_ended=lambda: capture.stop("the camera was stopped", wait=False),
         translations={"start": "Start the camera", "stop": "Stop the camera",
                       "select_device": "Choose a camera"})
     status_box, progress_box = st.empty(), st.empty()

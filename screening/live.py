@@ -412,6 +412,7 @@ class LiveCapture:
                                      settings.filter.one_euro_beta,
                                      settings.filter.one_euro_d_cutoff_hz)
         self._box = _Mailbox()
+        self._session_lock = threading.Lock()
         self._received = 0
         self._processed = 0
         self._status = self.session.status(None, 0, 0)
@@ -490,7 +491,8 @@ class LiveCapture:
     def _process(self, rgb: np.ndarray, timestamp_s: float) -> None:
         pose = self._estimator().estimate(rgb, timestamp_s)
         h, w = rgb.shape[:2]
-        index = self.session.update(timestamp_s, pose, frame_brightness(rgb), w, h)
+        with self._session_lock:  # a stop from another thread waits for this frame
+            index = self.session.update(timestamp_s, pose, frame_brightness(rgb), w, h)
         if index is not None:
             self.frames.add(index, rgb, timestamp_s)
         shown = None
@@ -513,19 +515,24 @@ class LiveCapture:
 
     # -- ending and the result ------------------------------------------------------------
 
-    def stop(self, reason: str = "stopped") -> None:
-        """End the take now (the stop button, or the stream went away); safe to repeat."""
-        with self._box.lock:
+    def stop(self, reason: str = "stopped", wait: bool = True) -> None:
+        """End the take now (the stop button, or the stream went away); safe to repeat.
+
+        wait=False returns at once (for callbacks on the WebRTC event loop, which must not
+        block); the worker then closes the models itself as it ends.
+        """
+        with self._session_lock:
             self.session.finish(reason)
+        with self._box.lock:
             self._box.closed = True
             self._box.lock.notify_all()
             self._status = replace(self.session.status(self._status.pose, self._received,
                                                         self._processed),
                                    pose_timestamp_s=self._status.pose_timestamp_s)
-        if self._worker is not None:
-            self._worker.join(timeout=5.0)
-        else:
+        if self._worker is None:
             self._close_estimators()
+        elif wait:
+            self._worker.join(timeout=5.0)
 
     def take(self) -> Capture:
         """The recorded take (after the session is done) in the form the analysis reads."""
