@@ -93,7 +93,7 @@ class ScreeningRecord:
         name = (" + ".join(Path(p).name for p in self.sources) if self.sources
                 else Path(self.source).name)
         if not self.ok:
-            return f"FAIL {self.source}: {self.error}"
+            return _one_line(f"FAIL {self.source}: {self.error}")
         parts = [f"ok   {name}:", f"{len(self.reps)} rep{'s' if len(self.reps) != 1 else ''}",
                  f"pose {self.pose_detected_fraction:.0%}", f"{self.frames} frames"]
         if self.movement:
@@ -104,7 +104,13 @@ class ScreeningRecord:
             parts.append("findings: " + ", ".join(sorted({f.code for f in self.findings})))
         if self.route:
             parts.append(f"route {self.route}")
-        return " ".join(parts)
+        return _one_line(" ".join(parts))
+
+
+def _one_line(text: str) -> str:
+    """Text safe for one terminal line: a file name's line breaks or terminal escape codes
+    are shown as escapes (\\n, \\x1b), so they cannot split or repaint the output."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _finite(value: Any) -> Any:

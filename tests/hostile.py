@@ -305,6 +305,8 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("photo.mp4", png_renamed, "PNG image", "a PNG renamed .mp4"),
     Hostile("photo.mov", jpeg_renamed, "JPEG image", "a JPEG renamed .mov"),
     Hostile("zip_bomb.mp4", zip_bomb, "zip archive", "100 MB of zeros zipped, renamed .mp4"),
+    Hostile("line\nbreak\x1b[2J.mp4", png_renamed, "PNG image",
+            "a file name with a line break and a clear-the-screen terminal code"),
     Hostile("variable_rate.mp4", variable_frame_rate, OK, "frame gaps 20-50 ms"),
     Hostile("rotated_phone.mp4", rotated_phone, OK, "portrait pixels, 90-degree header"),
     Hostile("uhd_4k.mp4", uhd_4k, OK, "3840 x 2160"),

@@ -115,7 +115,8 @@ def test_batch_gives_each_file_one_clear_record(corpus, tmp_path):
             assert not record["ok"], entry.name
             assert entry.expect in record["error"], (entry.name, record["error"])
             assert "\n" not in record["error"]
-            assert sum(entry.name in ln for ln in stderr_lines) == 1, (entry.name, stderr_lines)
+            shown = repr(entry.name)[1:-1]  # control characters in names print as escapes
+            assert sum(shown in ln for ln in stderr_lines) == 1, (shown, stderr_lines)
     # The awkward-but-valid videos are read the right way up and the right way round.
     for name in ("rotated_phone.mp4", "mirrored_webcam.mp4", "variable_rate.mp4",
                  "uhd_4k.mp4", "animated.gif"):
