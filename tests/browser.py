@@ -29,8 +29,8 @@ from pathlib import Path
 import cv2
 import pytest
 
-from .builders import ROOT
-from .media import read_frames
+from .builders import ROOT, SAMPLES
+from .media import read_frames, sample_labels
 
 ARTIFACTS = Path(os.environ.get("SCREENING_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 """Where browser tests leave screenshots (ignored by git; CI can upload the folder)."""
@@ -38,6 +38,17 @@ ARTIFACTS = Path(os.environ.get("SCREENING_TEST_ARTIFACTS", ROOT / "test-artifac
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"]
+
+
+HEEL_LIFT_SIDE = "deep_squat__side_right__heel_lift.mp4"
+KNEE_VALGUS_FRONT = "deep_squat__front__knee_valgus.mp4"
+LUNGE_BALANCE_FRONT = "lunge__front__balance_loss.mp4"
+
+
+def named_clip(name: str) -> tuple[Path, dict]:
+    """A sample clip by file name, with its truth. The app's tests name the clip they mean,
+    so clips added to the sample set later do not change what they test."""
+    return SAMPLES / name, sample_labels()[name]
 
 
 def chromium_path() -> str:

@@ -11,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from screening import app_capture
 
+from .browser import HEEL_LIFT_SIDE, named_clip
 from .builders import ROOT
-from .media import fault_clip, sample_clip
+from .media import sample_clip
 
 APP = str(ROOT / "app.py")
 
@@ -49,7 +50,7 @@ def _upload(at: AppTest, label: str, name: str, data: bytes) -> AppTest:
 
 @pytest.mark.slow
 def test_upload_flow_gives_the_result_asks_for_the_retake_and_pain_after():
-    clip, label = fault_clip("heel_lift")
+    clip, label = named_clip(HEEL_LIFT_SIDE)
     at = _app().run()
     # A hostile file name: the upload is saved under a name of the app's own.
     at = _upload(at, "Video from the side (optional)", "../../../etc/passwd.mp4",

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import app_server, chromium_page, frame_with_button, screenshot, webcam_y4m
-from .media import fault_clip
+from .browser import (
+    HEEL_LIFT_SIDE,
+    KNEE_VALGUS_FRONT,
+    app_server,
+    chromium_page,
+    frame_with_button,
+    named_clip,
+    screenshot,
+    webcam_y4m,
+)
 
 pytestmark = pytest.mark.slow
 
 
 def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
-    clip, label = fault_clip("heel_lift")
+    clip, label = named_clip(HEEL_LIFT_SIDE)
     assert label["view"] == "side_right" and label["movement"] == "deep_squat"
     webcam = webcam_y4m(clip, tmp_path)
     with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
@@ -42,7 +50,7 @@ def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
 
 
 def test_upload_screen_in_the_browser(tmp_path):
-    clip, label = fault_clip("knee_valgus")
+    clip, label = named_clip(KNEE_VALGUS_FRONT)
     assert label["view"] == "front"
     with app_server() as url, chromium_page(tmp_path) as page:
         page.goto(url)

@@ -41,7 +41,8 @@ from screening.settings import load_settings
 from screening.visuals import FrameStore, key_frames
 from screening.vocabulary import View
 
-from .media import fault_clip, read_frames
+from .browser import HEEL_LIFT_SIDE, KNEE_VALGUS_FRONT, LUNGE_BALANCE_FRONT, named_clip
+from .media import read_frames
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +54,7 @@ def model():
 
 @pytest.fixture(scope="module")
 def heel_clip() -> tuple[Path, dict]:
-    return fault_clip("heel_lift")
+    return named_clip(HEEL_LIFT_SIDE)
 
 
 @pytest.fixture(scope="module")
@@ -91,9 +92,9 @@ def test_guidance_accepts_a_good_start_and_names_each_problem(model, settings, h
     assert TWO_PEOPLE in _problems(model, settings, np.concatenate([half, half], axis=1))
 
 
-@pytest.mark.parametrize("fault", ["heel_lift", "balance_loss"])  # a side squat, a front lunge
-def test_rep_counter_counts_the_reps_of_a_clip(model, settings, fault):
-    clip, label = fault_clip(fault)
+@pytest.mark.parametrize("name", [HEEL_LIFT_SIDE, LUNGE_BALANCE_FRONT])
+def test_rep_counter_counts_the_reps_of_a_clip(model, settings, name):
+    clip, label = named_clip(name)
     poses = _poses(model, read_frames(clip), num_poses=1)
     counter = RepCounter(settings.live.rep_down_fraction, settings.live.rep_up_fraction)
     counts = [counter.update(p, i / 30) for i, p in enumerate(poses)]
@@ -135,8 +136,8 @@ def test_live_take_is_guided_counted_and_screened_like_a_file(model, quick_setti
 
 
 def test_front_and_side_takes_from_files_combine(model, tmp_path):
-    front, _ = fault_clip("knee_valgus")
-    side, _ = fault_clip("heel_lift")
+    front, _ = named_clip(KNEE_VALGUS_FRONT)
+    side, _ = named_clip(HEEL_LIFT_SIDE)
     few = tmp_path / "few.toml"  # keep at most 50 frames of each clip in memory
     few.write_text("[live]\nkeep_max_frames = 50\n")
     settings = load_settings(few)
