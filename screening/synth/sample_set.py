@@ -6,7 +6,8 @@ so adding a clip at the end changes no other clip.
 
 Coverage: all three movements and all four views; every fault at least once, each filmed
 from a view that can see it (vocabulary.VIEWS_THAT_SEE); the faults that matter most
-(heel_lift, feet_roll_out, shoulder_elevation, knee_valgus) twice; three clean clips.
+(heel_lift, feet_roll_out, shoulder_elevation) three times and knee_valgus twice; twenty
+clean clips, so false findings can be counted per 20 clean clips.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import multiprocessing
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -47,6 +49,30 @@ _CLIPS: list[tuple[Movement, View, tuple[Fault, ...]]] = [
     (M.OVERHEAD_SQUAT, V.FRONT, (Fault(C.ASYMMETRIC_SHIFT, S.RIGHT, 8.0),)),
     (M.LUNGE, V.FRONT, (Fault(C.BALANCE_LOSS, S.NONE, 5.0),)),
     (M.LUNGE, V.SIDE_LEFT, (Fault(C.FORWARD_LEAN, S.NONE, 25.0),)),
+    # Seventeen more clean clips, so that false findings can be counted per 20 clean clips
+    # over every movement and view (each with its own random body, camera and room).
+    (M.DEEP_SQUAT, V.FRONT, ()),
+    (M.DEEP_SQUAT, V.SIDE_RIGHT, ()),
+    (M.DEEP_SQUAT, V.OBLIQUE, ()),
+    (M.DEEP_SQUAT, V.FRONT, ()),
+    (M.DEEP_SQUAT, V.SIDE_LEFT, ()),
+    (M.DEEP_SQUAT, V.OBLIQUE, ()),
+    (M.OVERHEAD_SQUAT, V.SIDE_LEFT, ()),
+    (M.OVERHEAD_SQUAT, V.SIDE_RIGHT, ()),
+    (M.OVERHEAD_SQUAT, V.OBLIQUE, ()),
+    (M.OVERHEAD_SQUAT, V.FRONT, ()),
+    (M.OVERHEAD_SQUAT, V.SIDE_RIGHT, ()),
+    (M.OVERHEAD_SQUAT, V.OBLIQUE, ()),
+    (M.LUNGE, V.SIDE_LEFT, ()),
+    (M.LUNGE, V.SIDE_RIGHT, ()),
+    (M.LUNGE, V.OBLIQUE, ()),
+    (M.LUNGE, V.FRONT, ()),
+    (M.LUNGE, V.SIDE_RIGHT, ()),
+    # A second and third look at the signature checks, from other views and sides.
+    (M.DEEP_SQUAT, V.OBLIQUE, (Fault(C.HEEL_LIFT, S.BOTH, 4.0),)),
+    (M.DEEP_SQUAT, V.SIDE_LEFT, (Fault(C.HEEL_LIFT, S.BOTH, 3.5),)),
+    (M.OVERHEAD_SQUAT, V.FRONT, (Fault(C.SHOULDER_ELEVATION, S.RIGHT, 5.0),)),
+    (M.DEEP_SQUAT, V.FRONT, (Fault(C.FEET_ROLL_OUT, S.LEFT, 16.0),)),
 ]
 
 
@@ -57,11 +83,15 @@ def clip_name(movement: Movement, view: View, faults: tuple[Fault, ...]) -> str:
 
 
 def sample_specs(seed: int = SAMPLE_SEED) -> list[ClipSpec]:
-    """The sample set, in a fixed order."""
-    return [
-        ClipSpec(name=clip_name(m, v, f), movement=m, view=v, faults=f, seed=seed + i)
-        for i, (m, v, f) in enumerate(_CLIPS)
-    ]
+    """The sample set, in a fixed order; a repeated name gets a number (`..._clean_2`)."""
+    specs, seen = [], Counter[str]()
+    for i, (m, v, f) in enumerate(_CLIPS):
+        name = clip_name(m, v, f)
+        seen[name] += 1
+        if seen[name] > 1:
+            name = f"{name}_{seen[name]}"
+        specs.append(ClipSpec(name=name, movement=m, view=v, faults=f, seed=seed + i))
+    return specs
 
 
 def generator_info(seed: int) -> dict[str, object]:
