@@ -47,11 +47,26 @@ def clinic_store() -> Store:
         st.stop()
 
 
+def _kept_input(label: str, key: str) -> None:
+    """A text input whose value survives moving between pages.
+
+    Streamlit forgets a widget's value when another page is shown, even under the same
+    key; the value is therefore kept under `key` and the widget only edits a copy of it.
+    """
+    widget = f"{key}.input"
+    st.session_state[widget] = st.session_state.get(key, "")
+
+    def keep() -> None:
+        st.session_state[key] = st.session_state[widget]
+
+    st.text_input(label, key=widget, on_change=keep)
+
+
 def clinic_sidebar() -> None:
     """The clinic's name and the therapist's, printed on reports and saved with work."""
     with st.sidebar:
-        st.text_input("Clinic name (printed on reports)", key=CLINIC_NAME_KEY)
-        st.text_input("Therapist", key=THERAPIST_KEY)
+        _kept_input("Clinic name (printed on reports)", CLINIC_NAME_KEY)
+        _kept_input("Therapist", THERAPIST_KEY)
 
 
 def chosen_client() -> int | None:

@@ -14,6 +14,9 @@ from typing import Any
 from screening.store.models import Assessment
 from screening.store.review import reviewed_result
 
+TIMING_METRICS = frozenset({"duration_s", "descent_s", "ascent_s"})
+"""Rep timings: in the exports, but not key measures of change."""
+
 ROUTE_LEVEL = {"pain": 0, "mobility": 1, "stability": 2, "conditioning": 3}
 """Routes in the order a client moves through them, for a chart of the route over time."""
 
@@ -43,9 +46,10 @@ def progress_rows(assessments: list[Assessment]) -> list[dict[str, Any]]:
 
 
 def measure_series(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Long-form (date, measure, value) points of every measure, for a line chart."""
+    """Long-form (date, measure, value) points of each key measure, for a line chart."""
     return [{"date": r["date"], "movement": r["movement"], "measure": name, "value": value}
-            for r in rows for name, value in r["measures"].items()]
+            for r in rows for name, value in r["measures"].items()
+            if name not in TIMING_METRICS]
 
 
 def route_series(rows: list[dict[str, Any]]) -> list[dict[str, date | str | int | None]]:
