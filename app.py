@@ -13,8 +13,10 @@ import streamlit as st
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
-st.set_page_config(page_title="Movement screen", page_icon=":material/accessibility_new:",
-                   layout="centered")
+# The icon is a local file: an icon name (":material/...") makes the browser fetch the
+# favicon from Google's font servers, telling them someone opened the app.
+ICON = Path(__file__).resolve().parent / "screening" / "data" / "icon.png"
+st.set_page_config(page_title="Movement screen", page_icon=str(ICON), layout="centered")
 
 navigation = st.navigation({
     "Screen": [

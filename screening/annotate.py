@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from screening.landmarks import SKELETON_EDGES, Landmark
+from screening.store.files import private_file
 from screening.video import Frame
 
 LEFT_COLOUR = (66, 135, 245)    # RGB: the person's left side in blue
@@ -71,8 +72,8 @@ class H264Writer:
 
     def __init__(self, path: str | Path, fps: float, width: int, height: int,
                  crf: int = 23) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # A video of someone's body is health data: owner-only, like everything we write.
+        self.path = private_file(path)
         # yuv420p needs even dimensions.
         self.width, self.height = width - width % 2, height - height % 2
         self._container = av.open(str(self.path), mode="w")

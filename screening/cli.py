@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -237,7 +236,10 @@ def cmd_app(args: argparse.Namespace) -> int:
                "--browser.gatherUsageStats", "false"]
     if args.headless:
         command += ["--server.headless", "true"]
-    return subprocess.call(command)
+    sys.stdout.flush()
+    # Become the server process, so Ctrl-C and a terminate signal reach Streamlit itself.
+    os.execv(sys.executable, command)
+    return 0  # not reached
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -69,7 +69,8 @@ def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
     frames just never reach the model, and the sequence's rate drops to match.
     """
     step = settings.pose.frame_step
-    with VideoFileSource(path) as source, PoseEstimator(model, settings.pose) as estimator:
+    with VideoFileSource(path, settings.input) as source, \
+            PoseEstimator(model, settings.pose) as estimator:
         builder = SequenceBuilder(fps=source.info.fps / step)
         for frame in read_ahead(source):
             if frame.index % step:

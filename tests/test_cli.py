@@ -65,6 +65,7 @@ def test_annotate_writes_a_browser_playable_video_of_every_frame(scored):
         assert stream.codec_context.name == "h264"
         frames = sum(1 for _ in container.decode(stream))
     assert frames == label["frames"]
+    assert out.stat().st_mode & 0o777 == 0o600  # a video of someone's body: owner only
 
 
 def test_csv_output_has_a_header_and_one_row(tmp_path):

@@ -192,11 +192,6 @@ def test_app_listens_on_localhost_only(app_run):
         assert address.split(":")[0] in ("0100007F", "00000000000000000000000001000000")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app.py sets page_icon=':material/accessibility_new:', and Streamlit's page then loads "
-    "that favicon from fonts.gstatic.com (Google): every visit tells Google someone opened "
-    "the app. Fix in app.py (an emoji or a local image as page_icon); this test then passes "
-    "and its xfail mark must go."))
 def test_pages_request_nothing_from_outside(app_run):
     origin = app_run["requests"][0].split("/")[2]
     outside = [u for u in app_run["requests"]
