@@ -21,7 +21,7 @@ from screening.app_capture import (
     Assessment,
     capture_step,
     pain_questions,
-    retake_step,
+    retake_steps,
     video_copy,
 )
 from screening.app_results import show_result
@@ -36,7 +36,6 @@ from screening.store.repository import (
 )
 from screening.visuals import FrameStore
 from screening.vocabulary import View
-from screening.words import RETAKE_WORDS
 
 # The assessment being recorded (an app_capture.Assessment), until it is saved. (A comment,
 # not a docstring: Streamlit would show a bare string on the page.)
@@ -76,17 +75,7 @@ def _save(client_id: int, work: Assessment, performed_on: date, notes: str,
 
 
 def _retakes(work: Assessment) -> None:
-    record = work.record
-    for kind in [k for k in record.suggested_retakes if k not in work.retakes]:
-        st.subheader(f"Retake {RETAKE_WORDS[kind]}")
-        take = retake_step(kind, None, work.movement)
-        if take is not None:
-            work.retakes[kind] = take
-            with st.spinner("Analysing the retake..."):
-                work.screen()
-            st.rerun()
-    if work.retakes:
-        st.caption("Retakes used: " + ", ".join(RETAKE_WORDS[k] for k in work.retakes))
+    retake_steps(work, None, "Retake {what}", "Analysing the retake...")
 
 
 def main() -> None:

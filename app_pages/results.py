@@ -6,10 +6,9 @@ import json
 
 import streamlit as st
 
-from screening.app_capture import assessment, new_assessment, retake_step, video_copy
+from screening.app_capture import assessment, new_assessment, retake_steps, video_copy
 from screening.app_results import show_result
 from screening.visuals import FrameStore
-from screening.words import RETAKE_WORDS
 
 SCREEN_PAGE = "app_pages/screen.py"
 AFTER = "during the movement"
@@ -30,18 +29,7 @@ def _pain_after() -> None:
 
 def _retakes() -> None:
     found = assessment()
-    record = found.record
-    wanted = [k for k in record.suggested_retakes if k not in found.retakes]
-    for kind in wanted:
-        st.subheader(f"Next step: film it {RETAKE_WORDS[kind]}")
-        take = retake_step(kind, found.views, found.movement)
-        if take is not None:
-            found.retakes[kind] = take
-            with st.spinner("Analysing your retake..."):
-                found.screen()
-            st.rerun()
-    if found.retakes:
-        st.caption("Retakes used: " + ", ".join(RETAKE_WORDS[k] for k in found.retakes))
+    retake_steps(found, found.views, "Next step: film it {what}", "Analysing your retake...")
 
 
 def _downloads() -> None:

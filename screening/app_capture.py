@@ -297,6 +297,23 @@ def retake_step(kind: str, views: frozenset[View] | None, movement: str | None
                         movement, "The retake video")
 
 
+def retake_steps(work: Assessment, views: frozenset[View] | None, heading: str,
+                 busy: str) -> None:
+    """Offer each retake the route asks for, one guided step each, and screen the
+    assessment again as soon as a retake arrives. `heading` has a {what} slot for the
+    retake's words ("with your heels raised")."""
+    for kind in [k for k in work.record.suggested_retakes if k not in work.retakes]:
+        st.subheader(heading.format(what=RETAKE_WORDS[kind]))
+        take = retake_step(kind, views, work.movement)
+        if take is not None:
+            work.retakes[kind] = take
+            with st.spinner(busy):
+                work.screen()
+            st.rerun()
+    if work.retakes:
+        st.caption("Retakes used: " + ", ".join(RETAKE_WORDS[k] for k in work.retakes))
+
+
 def video_copy(store: FrameStore, fps: float) -> bytes:
     """The take as an MP4 to download, made only when the person asks for a copy."""
     frames = list(store.frames())
