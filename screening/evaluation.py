@@ -91,12 +91,14 @@ def truth_assessable(label: dict[str, Any]) -> list[str]:
     return [c.value for c in CHECKS_FOR_MOVEMENT[movement] if can_see(c, label["view"])]
 
 
-def _landmark_error(raw_image: np.ndarray, truth_file: Path) -> tuple[float | None, float | None]:
+def _landmark_error(raw_image: np.ndarray, frame_indices: np.ndarray,
+                    truth_file: Path) -> tuple[float | None, float | None]:
+    """Mean pixel error against the truth of the same decoded frames (any frame_step)."""
     if not truth_file.exists():
         return None, None
     truth = np.load(truth_file)["image_xy"]
-    n = min(len(truth), len(raw_image))
-    err = np.linalg.norm(raw_image[:n, :, :2] - truth[:n], axis=-1)
+    keep = frame_indices < len(truth)
+    err = np.linalg.norm(raw_image[keep, :, :2] - truth[frame_indices[keep]], axis=-1)
     if not np.isfinite(err).any():
         return None, None
     return float(np.nanmean(err)), float(np.nanmean(err[:, LOWER_BODY]))
@@ -121,8 +123,8 @@ def evaluate_clip(directory: Path, name: str, label: dict[str, Any], model: Mode
     out.found = sorted({f.code for c in analysis.checks for f in c.findings})
     out.pose_fraction = analysis.raw.detected_fraction
     truth_file = directory / (Path(name).stem + ".truth.npz")
-    out.landmark_error_px, out.lower_body_error_px = _landmark_error(analysis.raw.image,
-                                                                     truth_file)
+    out.landmark_error_px, out.lower_body_error_px = _landmark_error(
+        analysis.raw.image, analysis.raw.frame_indices, truth_file)
     return out
 
 
