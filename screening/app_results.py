@@ -29,6 +29,8 @@ def show_result(record: ScreeningRecord, analyses: list[Analysis],
         st.error(f"This take could not be screened: {record.error}")
         return
     show_route(record)
+    for warning in record.warnings:
+        st.warning(warning[0].upper() + warning[1:] + ".")
     show_findings(record, analyses, sources)
     show_not_assessable(record)
     show_program(record)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ from screening.context import Context, build_context
 from screening.errors import InputError, ScreeningError
 from screening.filtering import smooth_recorded
 from screening.model import ModelInfo
-from screening.pose import PoseEstimator
+from screening.pose import PeopleCounter, PoseEstimator
 from screening.programs import build_program
 from screening.record import FindingRecord, RepRecord, ScreeningRecord
 from screening.routing import decide_route
@@ -27,6 +27,9 @@ from screening.scoring import fms_score
 from screening.sequence import PoseSequence, SequenceBuilder
 from screening.settings import Settings
 from screening.video import Frame, VideoFileSource, VideoInfo
+
+MORE_THAN_ONE_PERSON = ("more than one person was in the picture: the screen followed one of "
+                        "them; film one person at a time for a result you can trust")
 
 ProgressCallback = Callable[[int, int], None]
 """Called as (frames done, frames expected or 0) while a video is decoded."""
@@ -68,15 +71,20 @@ def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
     Every frame is decoded either way (a video can only be decoded in order); skipped
     frames just never reach the model, and the sequence's rate drops to match.
     """
-    step = settings.pose.frame_step
+    step, look_every = settings.pose.frame_step, settings.pose.people_check_interval_s
+    next_look = 0.0
     with VideoFileSource(path, settings.input) as source, \
-            PoseEstimator(model, settings.pose) as estimator:
+            PoseEstimator(model, settings.pose) as estimator, \
+            PeopleCounter(model, settings.pose) as counter:
         builder = SequenceBuilder(fps=source.info.fps / step)
         for frame in read_ahead(source):
             if frame.index % step:
                 continue
-            builder.add(frame.index, frame.timestamp_s,
-                        estimator.estimate(frame.rgb, frame.timestamp_s))
+            pose = estimator.estimate(frame.rgb, frame.timestamp_s)
+            if pose is not None and look_every > 0 and frame.timestamp_s >= next_look:
+                next_look = frame.timestamp_s + look_every
+                pose = replace(pose, people=max(pose.people, counter.count(frame.rgb)))
+            builder.add(frame.index, frame.timestamp_s, pose)
             if progress:
                 progress(frame.index + 1, source.info.declared_frames)
         info = source.info  # the first frame may have corrected the size
@@ -298,6 +306,8 @@ def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckR
     record.program = build_program(decision.route,
                                    [f for c in checks for f in c.findings])
     record.pain = dict(pain)
+    if analysis.raw.max_people > 1:
+        record.warnings.append(MORE_THAN_ONE_PERSON)
     record.context = {"yaw_deg": round(ctx.yaw_deg, 1), "lead_side": ctx.lead_side,
                       "movement_detected": ctx.movement_detected,
                       "view_detected": ctx.view_detected}

@@ -72,6 +72,8 @@ class ScreeningRecord:
     context: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     """For a combined assessment: each clip and the view it was filmed from."""
+    warnings: list[str] = field(default_factory=list)
+    """Things that make this result less certain (e.g. a second person in the picture)."""
     video_sha256: str = ""
     """SHA-256 of the video file's bytes (batch scoring): `--resume` matches on it."""
 
@@ -104,6 +106,7 @@ class ScreeningRecord:
             parts.append("findings: " + ", ".join(sorted({f.code for f in self.findings})))
         if self.route:
             parts.append(f"route {self.route}")
+        parts += [f"(warning: {w.split(':')[0]})" for w in self.warnings]
         return _one_line(" ".join(parts))
 
 

@@ -29,6 +29,7 @@ class PoseSettings:
     min_tracking_confidence: float = _range(0.0, 1.0)
     max_input_side_px: int = _range(0, 8192)
     frame_step: int = _range(1, 10)
+    people_check_interval_s: float = _range(0.0, 3600.0)
 
 
 @dataclass(frozen=True)
