@@ -187,3 +187,29 @@ def test_a_killed_batch_resumes_to_exactly_one_record_per_video(tmp_path):
     _, err = third.communicate(timeout=120)
     assert third.returncode == 0, err
     assert len(read_jsonl(out)) == 20
+
+
+# --- options -------------------------------------------------------------------------
+
+
+def test_resume_without_an_output_file_is_a_usage_error(capsys):
+    from screening.cli import main
+
+    assert main(["score", "clip.mp4", "--resume"]) == 2
+    assert capsys.readouterr().err == ("screening: error: --resume continues an --out file: "
+                                       "give --out FILE as well\n")
+
+
+@pytest.mark.slow
+def test_frame_step_runs_the_model_on_every_other_frame(tmp_path, settings):
+    from dataclasses import replace
+
+    from screening.pipeline import analyse_pose, extract_pose
+
+    clip = distinct_clips(tmp_path, 1, frames=45)[0]
+    every = replace(settings, pose=replace(settings.pose, frame_step=2))
+    info, seq = extract_pose(clip, resolve_model(), every)
+    assert list(seq.frame_indices) == list(range(0, 45, 2))
+    assert seq.fps == pytest.approx(info.fps / 2)
+    assert seq.timestamps_s[1] == pytest.approx(2 / info.fps, abs=1e-3)
+    analyse_pose(info, seq, every)  # 23 of 45 frames: not mistaken for a truncated video
