@@ -24,7 +24,7 @@ def cluster():
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as local:
+                      dashboard_address="127.0.0.1:0") as local:
         yield local
 
 
@@ -83,7 +83,7 @@ def test_a_video_that_kills_cluster_workers_is_reported_and_the_rest_go_on(tmp_p
     with dask.config.set({"distributed.scheduler.allowed-failures": 0,
                           "distributed.scheduler.worker-saturation": 1.0}), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address=None) as local:
+                         dashboard_address="127.0.0.1:0") as local:
         names = ["ok0", "crash1", "ok2", "boom3"]
         jobs = [Job(str(tmp_path / n), f"h{i}") for i, n in enumerate(names)]
         options = ScoreOptions(model=resolve_model(), settings=load_settings())
