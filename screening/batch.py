@@ -73,10 +73,14 @@ Work = Callable[[Job, ScoreOptions], ScreeningRecord]
 FrameCallback = Callable[[int, int], None]
 
 
-def hash_jobs(paths: Iterable[str | Path]) -> list[Job]:
-    """Hash each video's bytes. An unreadable file gets "" and fails later with a reason."""
+def hash_jobs(paths: list[str | Path], show: bool = False) -> list[Job]:
+    """Hash each video's bytes. An unreadable file gets "" and fails later with a reason.
+
+    Shown as its own progress bar: reading every byte of a large folder takes a while
+    before the first video starts.
+    """
     jobs = []
-    for p in paths:
+    for p in tqdm(paths, desc="reading", unit="video", disable=not show, leave=False):
         try:
             digest = sha256_of(Path(p)) if Path(p).is_file() else ""
         except OSError:

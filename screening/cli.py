@@ -55,14 +55,14 @@ def _records(paths: list[Path], model: ModelInfo, settings: Settings,
                                  view=args.view, pain=args.pain, retakes=args.retake,
                                  annotate_dir=args.annotate, cache_dir=args.cache,
                                  report_dir=args.report)
-    jobs = batch.hash_jobs(paths)
+    show = (not args.quiet and sys.stderr.isatty()) or args.progress
+    jobs = batch.hash_jobs(paths, show=show and len(paths) > 1)
     if args.resume:
         todo = batch.still_to_do(jobs, batch.recorded(Path(args.out)))
         if len(todo) < len(jobs):
             print(f"resuming: {len(jobs) - len(todo)} of {len(jobs)} videos already have a "
                   f"record in {args.out}", file=sys.stderr, flush=True)
         jobs = todo
-    show = (not args.quiet and sys.stderr.isatty()) or args.progress
     progress = batch.BatchProgress(len(jobs), show and len(jobs) > 0)
 
     def run(unique: list[batch.Job]) -> Iterator[ScreeningRecord]:
