@@ -179,9 +179,10 @@ def score_video(path: str | Path, model: ModelInfo, settings: Settings, *,
     they refine the score and the route (SPEC section 6). extract: where landmarks come
     from (the model, or a landmark cache in front of it).
     """
-    return score_assessment([path], model, settings, movement=movement, view=view, pain=pain,
-                            retakes=retakes, annotate_dir=annotate_dir, progress=progress,
-                            extract=extract)
+    record, _ = screen_clips([path], model, settings, movement=movement, view=view, pain=pain,
+                             retakes=retakes, annotate_dir=annotate_dir, progress=progress,
+                             extract=extract)
+    return record
 
 
 def combine_views(analyses: list[Analysis]) -> list[CheckResult]:
@@ -198,24 +199,6 @@ def combine_views(analyses: list[Analysis]) -> list[CheckResult]:
     return merged
 
 
-def score_assessment(paths: list[str | Path], model: ModelInfo, settings: Settings, *,
-                     movement: str | None = None, view: str | None = None,
-                     pain: dict[str, float] | None = None,
-                     retakes: dict[str, str | Path] | None = None,
-                     annotate_dir: str | Path | None = None,
-                     progress: ProgressCallback | None = None,
-                     extract: Extractor = extract_pose) -> ScreeningRecord:
-    """Score one person's assessment: one clip, or several views of the same movement.
-
-    With several clips (e.g. front and side), each check uses the view that sees it best
-    and the reps, timing and score come from the first clip.
-    """
-    record, _ = screen_clips(paths, model, settings, movement=movement, view=view, pain=pain,
-                             retakes=retakes, annotate_dir=annotate_dir, progress=progress,
-                             extract=extract)
-    return record
-
-
 def screen_clips(paths: list[str | Path], model: ModelInfo, settings: Settings, *,
                  movement: str | None = None, view: str | None = None,
                  pain: dict[str, float] | None = None,
@@ -224,7 +207,12 @@ def screen_clips(paths: list[str | Path], model: ModelInfo, settings: Settings, 
                  progress: ProgressCallback | None = None,
                  extract: Extractor = extract_pose
                  ) -> tuple[ScreeningRecord, list[Analysis]]:
-    """As `score_assessment`, also returning the analyses (for pictures of the result)."""
+    """Score one person's assessment: one clip, or several views of the same movement.
+
+    With several clips (e.g. front and side), each check uses the view that sees it best
+    and the reps, timing and score come from the first clip. The analyses come back too,
+    for pictures of the result.
+    """
     def analyse_path(p: str | Path, movement: str | None, view: str | None) -> Analysis:
         return analyse(p, model, settings, movement=movement, view=view, progress=progress,
                        extract=extract)
