@@ -220,7 +220,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     show = (not args.json and sys.stderr.isatty()) or args.progress
     with tqdm(total=len(labels), unit="clip", disable=not show) as bar:
         outcomes = evaluate(directory, labels, model, settings, args.workers,
-                            on_clip=lambda _: bar.update())
+                            on_clip=lambda _: bar.update(), cache_dir=args.cache)
     report = summary(outcomes)
     if args.json:
         print(json.dumps(report, indent=2))
@@ -325,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", metavar="FILE", help="a PoseLandmarker .task file")
     ev.add_argument("--settings", metavar="FILE", help="a TOML file overriding settings")
     ev.add_argument("--progress", action="store_true", help="show a progress bar")
+    ev.add_argument("--cache", metavar="DIR",
+                    help="keep the clips' landmarks in DIR and reuse them, so trying new "
+                         "thresholds (--settings) skips the pose model")
     ev.set_defaults(func=cmd_eval)
 
     app = sub.add_parser("app", help="start the web app on this machine (localhost only)")

@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from screening.cache import LandmarkCache
 from screening.errors import ScreeningError, UsageError
 from screening.model import ModelInfo
-from screening.pipeline import analyse
+from screening.pipeline import analyse, extract_pose
 from screening.settings import Settings
 from screening.vocabulary import CHECKS_FOR_MOVEMENT, Check, Movement, can_see
 
@@ -105,14 +106,19 @@ def _landmark_error(raw_image: np.ndarray, frame_indices: np.ndarray,
 
 
 def evaluate_clip(directory: Path, name: str, label: dict[str, Any], model: ModelInfo,
-                  settings: Settings) -> ClipOutcome:
-    """Score one labelled clip (auto movement and view, as a user would) against its truth."""
+                  settings: Settings, cache_dir: str | None = None) -> ClipOutcome:
+    """Score one labelled clip (auto movement and view, as a user would) against its truth.
+
+    With `cache_dir`, landmarks come from (and go to) a LandmarkCache, so trying new
+    thresholds on a labelled set skips the pose model.
+    """
     out = ClipOutcome(name=name, ok=False, error=None, movement=label["movement"],
                       view=label["view"], reps=len(label["reps"]),
                       faults=sorted({f["code"] for f in label["faults"]}),
                       assessable=truth_assessable(label))
     try:
-        analysis = analyse(directory / name, model, settings)
+        extract = LandmarkCache(cache_dir).extract if cache_dir else extract_pose
+        analysis = analyse(directory / name, model, settings, extract=extract)
     except ScreeningError as exc:
         out.error = str(exc)
         return out
@@ -128,14 +134,17 @@ def evaluate_clip(directory: Path, name: str, label: dict[str, Any], model: Mode
     return out
 
 
-def _run(args: tuple[Path, str, dict[str, Any], ModelInfo, Settings]) -> ClipOutcome:
+def _run(args: tuple[Path, str, dict[str, Any], ModelInfo, Settings, str | None]
+         ) -> ClipOutcome:
     return evaluate_clip(*args)
 
 
 def evaluate(directory: Path, labels: dict[str, dict[str, Any]], model: ModelInfo,
              settings: Settings, workers: int = 1,
-             on_clip: Callable[[ClipOutcome], None] | None = None) -> list[ClipOutcome]:
-    jobs = [(directory, name, label, model, settings) for name, label in sorted(labels.items())]
+             on_clip: Callable[[ClipOutcome], None] | None = None,
+             cache_dir: str | None = None) -> list[ClipOutcome]:
+    jobs = [(directory, name, label, model, settings, cache_dir)
+            for name, label in sorted(labels.items())]
     results: Iterator[ClipOutcome]
     if workers > 1:
         pool = ProcessPoolExecutor(max_workers=workers)
