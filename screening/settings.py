@@ -100,6 +100,8 @@ class CheckSettings:
     moderate: float = _range(None, None)
     severe: float = _range(None, None)
     min_visibility: float = _range(0.0, 1.0)
+    min_bottom_visibility: float = _range(0.0, 1.0)
+    """A rep is judged only where the check's landmarks are this visible at its bottom."""
 
 
 CHECK_SECTIONS = ("heel_lift", "feet_turn_out", "feet_roll_out", "knee_valgus", "forward_lean",

@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from screening.checks import run_checks
-from screening.context import build_context
+from screening.checks import feet_roll_out, run_checks
+from screening.context import build_context, leg_length_m
 from screening.vocabulary import Check
 
 from .builders import Pose, squat_sequence
@@ -66,11 +66,24 @@ def test_feet_turning_out_20_degrees(settings):
 
 def test_feet_rolling_out(settings):
     seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, ankle_out_m=0.03))
+    ctx, r = screen(seq, settings)
+    # 3 cm of sideways ankle travel, the ankle 0.08 of the leg (0.86 m) above the floor.
+    leg = leg_length_m(seq, np.flatnonzero(ctx.standing))
+    ankle_height = feet_roll_out.ANKLE_PER_LEG * leg
+    assert ankle_height == pytest.approx(0.069, abs=0.001)
+    expected = np.degrees(np.arcsin(0.03 / ankle_height))
+    # abs=1: the image scale comes from the figure's standing leg, within 3%.
+    assert r[Check.FEET_ROLL_OUT].rep_values == pytest.approx([expected] * 2, abs=1.0)
+    assert {f.side for f in r[Check.FEET_ROLL_OUT].findings} == {"both"}
+
+
+def test_a_foot_that_turns_out_is_not_also_called_rolled_out(settings):
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, ankle_out_m=0.03,
+                                                 toe_out_deg=20.0))
     _, r = screen(seq, settings)
-    lever = np.hypot(0.08, 0.05)  # ankle to heel in the figure
-    expected = np.degrees(np.arcsin(0.03 / lever))
-    assert r[Check.FEET_ROLL_OUT].rep_values == pytest.approx([expected] * 2, abs=0.5)
-    assert r[Check.FEET_ROLL_OUT].findings
+    assert r[Check.FEET_TURN_OUT].findings
+    assert r[Check.FEET_ROLL_OUT].rep_values[0] > settings.checks["feet_roll_out"].mild
+    assert r[Check.FEET_ROLL_OUT].findings == []
 
 
 def test_shoulder_shrug_shortens_the_ear_shoulder_distance(settings):
@@ -139,6 +152,28 @@ def test_hidden_feet_are_not_judged(settings):
     _, r = screen(replace(seq, visibility=vis), settings)
     assert not r[Check.HEEL_LIFT].assessable
     assert "feet are not clearly visible" in r[Check.HEEL_LIFT].reason
+
+
+def test_a_heel_hidden_at_the_bottom_of_one_rep_is_not_judged_in_that_rep(settings):
+    seq = squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.03))
+    ctx, seen = screen(seq, settings)
+    first = ctx.reps[0]
+    vis = seq.visibility.copy()
+    vis[first.start:first.end + 1, 29] = 0.8  # left heel less sure through rep 1 only
+    _, r = screen(replace(seq, visibility=vis), settings)
+    assert seen[Check.HEEL_LIFT].rep_values == pytest.approx([3.0, 3.0], abs=0.1)
+    assert np.isnan(r[Check.HEEL_LIFT].rep_values[0])
+    assert r[Check.HEEL_LIFT].rep_values[1] == pytest.approx(3.0, abs=0.1)
+    assert [f.rep for f in r[Check.HEEL_LIFT].findings] == [1]
+
+
+def test_heels_hidden_at_every_bottom_make_heel_lift_not_assessable(settings):
+    seq = squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.03))
+    vis = seq.visibility.copy()
+    vis[:, 29] = 0.8
+    _, r = screen(replace(seq, visibility=vis), settings)
+    assert not r[Check.HEEL_LIFT].assessable
+    assert "hidden at the bottom" in r[Check.HEEL_LIFT].reason
 
 
 def test_user_given_view_overrides_detection(settings):

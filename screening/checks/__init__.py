@@ -9,6 +9,7 @@ judge.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from types import ModuleType
 
 from screening.checks import (
@@ -59,4 +60,26 @@ def run_checks(seq: PoseSequence, ctx: Context, settings: Settings) -> list[Chec
             results.append(not_assessable(code, UNITS[code], reason))
             continue
         results.append(CHECKS[code](seq, ctx, settings_for(code, ctx.movement, settings)))
+    return _turn_out_explains_roll(results, len(ctx.reps))
+
+
+def _turn_out_explains_roll(results: list[CheckResult], reps: int) -> list[CheckResult]:
+    """Drop roll-out findings on a foot that turned out.
+
+    A foot that swings its toes out carries the ankle point sideways too, which the
+    roll-out measure (the ankle's sideways travel) cannot tell from a roll; the turn-out
+    finding already names what happened to that foot.
+    """
+    by_code = {r.code: r for r in results}
+    turn, roll = by_code.get(Check.FEET_TURN_OUT), by_code.get(Check.FEET_ROLL_OUT)
+    if turn is None or roll is None or not turn.findings or not roll.findings:
+        return results
+    turned = {f.side for f in turn.findings}
+    turned = {"left", "right"} if "both" in turned else turned
+    kept: list[Finding] = []
+    for f in roll.findings:
+        left = ({"left", "right"} if f.side == "both" else {f.side}) - turned
+        if left:
+            kept.append(replace(f, side=left.pop() if len(left) == 1 else "both"))
+    roll.findings = kept if len({f.rep for f in kept}) * 2 >= reps else []
     return results

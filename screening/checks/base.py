@@ -215,16 +215,29 @@ def px_per_m_series(ctx: Context, length: int) -> np.ndarray:
 
 
 def measure_sides(seq: PoseSequence, ctx: Context, sides: Sequence[str],
-                  measure: Callable[[str], np.ndarray], baseline_relative: bool = True
+                  measure: Callable[[str], np.ndarray], baseline_relative: bool = True,
+                  parts: Sequence[str] = (), min_bottom_visibility: float = 0.0
                   ) -> tuple[dict[str, np.ndarray], dict[str, list[float]]]:
     """Apply a per-side measure and read it at each rep's bottom.
 
     Returns (series for charts, value per rep) per side; with `baseline_relative` both are
-    relative to the standing frames before the rep.
+    relative to the standing frames before the rep. A rep where the side's `parts` (e.g.
+    HEEL) are seen with less than `min_bottom_visibility` at its bottom gets NaN: the pose
+    model still places a hidden landmark, but where it puts it is a guess.
     """
     per_side, at_bottom = {}, {}
     for s in sides:
         series = measure(s)
         per_side[s] = relative_series(ctx, series) if baseline_relative else series
         at_bottom[s] = values_at_bottoms(seq, ctx, series, baseline_relative)
+        if parts and min_bottom_visibility > 0:
+            landmarks = [side_landmark(s, p) for p in parts]
+            at_bottom[s] = [v if visibility(seq, landmarks, bottom_window(seq, rep))
+                            >= min_bottom_visibility else float("nan")
+                            for v, rep in zip(at_bottom[s], ctx.reps, strict=True)]
     return per_side, at_bottom
+
+
+def nothing_seen(at_bottom: dict[str, list[float]]) -> bool:
+    """True when no rep of any side could be measured (all hidden at the bottom)."""
+    return not any(np.isfinite(v) for values in at_bottom.values() for v in values)

@@ -1,9 +1,14 @@
 """Feet rolling out: the foot tips onto its outer edge (supination) during the squat.
 
-When a foot rolls out, it pivots about its outer edge and the ankle swings outward over
-the sole. Measure: the ankle's outward shift relative to the middle of the foot (heel and
-toes), minus standing, turned into an angle about the outer edge with the ankle's true
-height above the sole. Seen from the front.
+When a foot rolls out it pivots about its outer edge, which stays on the floor, and the
+ankle swings outward over it by the ankle's height times the sine of the roll. Measure:
+the ankle's outward travel in the image from where it stood (cm, scaled by the standing
+leg), turned into that angle with an ankle height of ANKLE_PER_LEG of the standing leg
+(anthropometric tables put the ankle at 0.039 and the hip-to-ankle leg at about 0.49 of
+body height). The ankle is read against the floor rather than against the heel and toe
+points, because the pose model carries those along with the rolling foot. Seen from the
+front; a foot that also turns out is judged by the turn-out check instead (see
+`run_checks`).
 """
 
 from __future__ import annotations
@@ -16,16 +21,17 @@ from screening.checks.base import (
     not_assessable,
     outward_sign,
     px_per_m_series,
+    relative_series,
     rep_findings,
     side_landmark,
     usable_sides,
 )
-from screening.context import Context
-from screening.kinematics import distance, nanmedian, point
+from screening.context import Context, leg_length_m
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
 from screening.vocabulary import Check
 
+ANKLE_PER_LEG = 0.08
 CODE = Check.FEET_ROLL_OUT
 UNITS = "deg"
 PARTS = ("ANKLE", "HEEL", "FOOT_INDEX")
@@ -37,18 +43,15 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         return not_assessable(CODE, UNITS, "the feet are not clearly visible")
     scale = px_per_m_series(ctx, len(seq))
     stand = np.flatnonzero(ctx.standing)
+    ankle_height_m = ANKLE_PER_LEG * leg_length_m(seq, stand)
 
     def roll_deg(s: str) -> np.ndarray:
-        img, w = seq.image, seq.world
-        ankle = point(img, side_landmark(s, "ANKLE"))
-        sole = (point(img, side_landmark(s, "HEEL"))
-                + point(img, side_landmark(s, "FOOT_INDEX"))) / 2.0
-        lever_m = float(nanmedian(distance(point(w, side_landmark(s, "ANKLE")),
-                                           point(w, side_landmark(s, "HEEL")))))
-        outward_m = outward_sign(seq, s, stand) * (ankle[:, 0] - sole[:, 0]) / scale
-        # Angle of the ankle about the sole; measure_sides makes it relative to standing.
-        return np.degrees(np.arcsin(np.clip(outward_m / lever_m, -1, 1)))
+        ankle_x_m = outward_sign(seq, s, stand) * seq.image[:, side_landmark(s, "ANKLE"), 0] / scale
+        travel_m = relative_series(ctx, ankle_x_m)
+        return np.degrees(np.arcsin(np.clip(travel_m / ankle_height_m, -1.0, 1.0)))
 
-    per_side, at_bottom = measure_sides(seq, ctx, sides, roll_deg)
+    per_side, at_bottom = measure_sides(seq, ctx, sides, roll_deg, baseline_relative=False,
+                                        parts=PARTS,
+                                        min_bottom_visibility=cfg.min_bottom_visibility)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

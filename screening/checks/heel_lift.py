@@ -16,6 +16,7 @@ from screening.checks.base import (
     CheckResult,
     measure_sides,
     not_assessable,
+    nothing_seen,
     px_per_m_series,
     rep_findings,
     side_landmark,
@@ -40,6 +41,10 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     def height_cm(s: str) -> np.ndarray:
         return -seq.image[:, side_landmark(s, "HEEL"), 1] / scale * 100.0  # image y is down
 
-    per_side, at_bottom = measure_sides(seq, ctx, sides, height_cm)
+    per_side, at_bottom = measure_sides(seq, ctx, sides, height_cm, parts=PARTS[:1],
+                                        min_bottom_visibility=cfg.min_bottom_visibility)
+    if nothing_seen(at_bottom):
+        return not_assessable(CODE, UNITS, "the heels are hidden at the bottom of the squat "
+                                           "(by the thighs or a dark shadow)")
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)
