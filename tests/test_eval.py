@@ -45,3 +45,24 @@ def test_eval_without_labels_is_a_usage_error(tmp_path):
     result = _run(str(tmp_path))
     assert result.returncode == 2
     assert "no labels at" in result.stderr
+
+
+def test_eval_with_a_cache_scores_again_without_the_pose_model(tmp_path, monkeypatch):
+    import screening.cache
+    from screening.evaluation import evaluate
+    from screening.model import resolve_model
+    from screening.settings import load_settings
+
+    name = "lunge__front__clean.mp4"
+    labels = {name: sample_labels()[name]}
+    model, settings, cache = resolve_model(), load_settings(), tmp_path / "cache"
+    (first,) = evaluate(SAMPLES, labels, model, settings, cache_dir=str(cache))
+    assert len(list(cache.glob("*.parquet"))) == 1
+
+    def no_model(*_args, **_kwargs):
+        raise AssertionError("the pose model ran although the landmarks were cached")
+
+    monkeypatch.setattr(screening.cache, "extract_pose", no_model)
+    (second,) = evaluate(SAMPLES, labels, model, settings, cache_dir=str(cache))
+    assert second.ok and second.found == first.found == []
+    assert second.reps_found == first.reps_found == 2
