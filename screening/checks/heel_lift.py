@@ -45,6 +45,7 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
                                         min_bottom_visibility=cfg.min_bottom_visibility)
     if nothing_seen(at_bottom):
         return not_assessable(CODE, UNITS, "the heels are hidden at the bottom of the squat "
-                                           "(by the thighs or a dark shadow)")
+                                           "(by the thighs or a shadow); film at knee height "
+                                           "with the feet well lit")
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)
