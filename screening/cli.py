@@ -217,6 +217,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     labels = load_labels(directory, Path(args.labels) if args.labels else None)
     settings = load_settings(args.settings)
     model = resolve_model(args.model)
+    if args.cache:
+        from screening.cache import LandmarkCache
+        LandmarkCache(args.cache)  # an unusable folder is one usage error, not one per clip
     show = (not args.json and sys.stderr.isatty()) or args.progress
     with tqdm(total=len(labels), unit="clip", disable=not show) as bar:
         outcomes = evaluate(directory, labels, model, settings, args.workers,

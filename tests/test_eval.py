@@ -41,6 +41,14 @@ def test_eval_reports_known_answers_on_three_clips(tmp_path):
     assert "forward_lean" in text and "view accuracy" in text
 
 
+def test_eval_with_an_unusable_cache_folder_is_one_usage_error(tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    result = _run(str(SAMPLES), "--cache", str(blocker / "cache"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "--cache" in result.stderr
+
+
 def test_eval_without_labels_is_a_usage_error(tmp_path):
     result = _run(str(tmp_path))
     assert result.returncode == 2
