@@ -18,6 +18,7 @@ from screening.checks import CheckResult, run_checks
 from screening.context import Context, build_context
 from screening.errors import InputError, ScreeningError
 from screening.filtering import smooth_recorded
+from screening.landmarks import Landmark
 from screening.model import ModelInfo
 from screening.pose import PeopleCounter, PoseEstimator
 from screening.programs import build_program
@@ -110,6 +111,36 @@ def validate(info: VideoInfo, seq: PoseSequence, settings: Settings) -> None:
         found = int(seq.detected.sum())
         raise InputError(f"no person found (a pose in {found} of {len(seq)} frames); "
                          "film the whole body, head to feet, in good light")
+    cut_off = cut_off_part(seq, s.max_cut_off_fraction)
+    if cut_off:
+        part, fraction = cut_off
+        verb = "is" if part == "head" else "are"
+        raise InputError(f"the person is cut off: the {part} {verb} outside the picture in "
+                         f"{fraction:.0%} of the frames; film the whole body, head to feet")
+
+
+BODY_ENDS = {"feet": (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
+             "head": (Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR)}
+"""The landmarks that say a body end is in the picture: ankles (heels and toes often poke
+past the bottom edge of a video that still shows the feet well enough) and the face."""
+
+
+def cut_off_part(seq: PoseSequence, max_fraction: float) -> tuple[str, float] | None:
+    """The body end (feet or head) outside the picture in too many frames, and how many.
+
+    Checks whose parts are outside the picture in some frames cope on their own (those
+    landmarks count as invisible); a body end missing from most of the video means the
+    screen as a whole cannot be done.
+    """
+    detected = seq.detected
+    if not detected.any():
+        return None
+    outside = seq.outside_frame()[detected]
+    for part, landmarks in BODY_ENDS.items():
+        fraction = float(outside[:, list(landmarks)].any(axis=1).mean())
+        if fraction > max_fraction:
+            return part, fraction
+    return None
 
 
 def analyse(path: str | Path, model: ModelInfo, settings: Settings, *,
@@ -129,7 +160,7 @@ def analyse_pose(info: VideoInfo, raw: PoseSequence, settings: Settings, *,
     stream, so all three give the same answer for the same landmarks.
     """
     validate(info, raw, settings)
-    clean = smooth_recorded(raw, settings.filter)
+    clean = smooth_recorded(raw.with_outside_frame_hidden(), settings.filter)
     ctx = build_context(clean, settings.reps, settings.context, movement, view)
     return Analysis(info=info, raw=raw, clean=clean, context=ctx,
                     checks=run_checks(clean, ctx, settings))

@@ -75,6 +75,25 @@ class PoseSequence:
     def detected_fraction(self) -> float:
         return float(self.detected.mean()) if len(self) else 0.0
 
+    def outside_frame(self) -> np.ndarray:
+        """(T, 33) True where a landmark lies outside the picture.
+
+        The pose model places landmarks it cannot see beyond the frame edge, often with a
+        confident visibility (0.6-0.9 for feet just below the bottom edge), so their position
+        is a guess about a body part that is not in the video.
+        """
+        x, y = self.image[..., 0], self.image[..., 1]
+        return (x < 0) | (y < 0) | (x >= self.width) | (y >= self.height)
+
+    def with_outside_frame_hidden(self) -> PoseSequence:
+        """The same sequence with landmarks outside the picture marked invisible.
+
+        Every check already refuses a part below its visibility threshold, so a part that
+        is out of the picture is then judged "not assessable" instead of being measured.
+        """
+        visibility = np.where(self.outside_frame(), 0.0, self.visibility)
+        return replace(self, visibility=visibility)
+
     def mirrored(self) -> PoseSequence:
         """The same movement seen in a mirror: x flipped and left/right landmarks swapped.
 

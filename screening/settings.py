@@ -38,6 +38,7 @@ class InputSettings:
     min_frames: int = _range(1, 100000)
     min_decoded_fraction: float = _range(0.0, 1.0)
     min_pose_fraction: float = _range(0.0, 1.0)
+    max_cut_off_fraction: float = _range(0.0, 1.0)
     max_duration_s: float = _range(1.0, 86400.0)
     max_frames: int = _range(10, 10_000_000)
     max_frame_pixels: int = _range(4096, 200_000_000)

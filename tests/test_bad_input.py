@@ -35,6 +35,9 @@ def bad_inputs(tmp_path_factory) -> dict[str, tuple[Path, str]]:
     empty.write_bytes(b"")
     fast = faststart_copy(good, d / "faststart.mp4")
     one = write_frames(d / "one_frame.mp4", read_frames(good, limit=1))
+    # The bottom fifth cropped away: the feet are out of the picture for the whole video.
+    no_feet = write_frames(d / "feet_cut_off.mp4",
+                           [f[: f.shape[0] * 4 // 5] for f in read_frames(good)])
     return {
         "missing": (d / "does_not_exist.mp4", "file not found"),
         "text": (text, "not a video"),
@@ -43,6 +46,7 @@ def bad_inputs(tmp_path_factory) -> dict[str, tuple[Path, str]]:
         "truncated_index_at_start": (truncated_copy(fast, d / "cut_start.mp4"), "truncated"),
         "no_person": (no_person_video(d / "no_person.mp4"), "no person found"),
         "one_frame": (one, "too short"),
+        "feet_cut_off": (no_feet, "the person is cut off: the feet are outside the picture"),
     }
 
 

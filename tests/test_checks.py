@@ -180,3 +180,35 @@ def test_user_given_view_overrides_detection(settings):
     seq = squat_sequence("front", bottom=CLEAN_BOTTOM)
     ctx = build_context(seq, settings.reps, settings.context, view="side_left")
     assert ctx.view.value == "side_left" and not ctx.view_detected
+
+
+def test_a_heel_outside_the_picture_is_not_judged(settings):
+    """Feet on the bottom edge: the standing heel (y = 440) is outside a 440-px-high frame.
+
+    The model still places such a heel, so without the frame test a 3 cm "lift" would be
+    measured from a guessed standing position.
+    """
+    seq = squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.03))
+    assert screen(seq, settings)[1][Check.HEEL_LIFT].findings  # in the picture: seen
+    cut = replace(seq, height=440)
+    hidden = cut.with_outside_frame_hidden()
+    heel = 29  # LEFT_HEEL
+    assert (hidden.visibility[:, heel] == 0).sum() == (cut.image[:, heel, 1] >= 440).sum() > 0
+    assert (hidden.visibility[:, 0] == seq.visibility[:, 0]).all()  # the nose is untouched
+    r = screen(hidden, settings)[1][Check.HEEL_LIFT]
+    assert not r.findings and not r.assessable
+
+
+@pytest.mark.parametrize(("fraction_out", "expected"), [(0.3, None), (0.6, "feet")])
+def test_feet_outside_the_picture_in_most_frames_is_a_cut_off_person(fraction_out, expected):
+    from screening.pipeline import cut_off_part
+
+    seq = squat_sequence("front", bottom=CLEAN_BOTTOM)
+    image = seq.image.copy()
+    n_out = round(fraction_out * len(seq))
+    image[:n_out, 27:33, 1] += 100.0  # ankles, heels and toes below the 480-px frame
+    found = cut_off_part(replace(seq, image=image), max_fraction=0.5)
+    if expected is None:
+        assert found is None
+    else:
+        assert found == ("feet", pytest.approx(n_out / len(seq)))

@@ -126,9 +126,6 @@ def test_batch_gives_each_file_one_clear_record(corpus, tmp_path):
     # Two people: screened, and the record says a second person was there; one alone: no.
     assert any("more than one person" in w for w in records["two_people.mp4"][0]["warnings"])
     assert records["rotated_phone.mp4"][0]["warnings"] == []
-    # Feet below the picture: what cannot be seen is said, not guessed.
-    assert {"feet_turn_out", "feet_roll_out", "heel_lift"} <= set(
-        records["partly_out_of_frame.mp4"][0]["not_assessable"])
     assert peak_mb < 2 * MAX_READER_RSS_MB, f"a worker peaked at {peak_mb:.0f} MB"
 
 
