@@ -212,3 +212,15 @@ def test_feet_outside_the_picture_in_most_frames_is_a_cut_off_person(fraction_ou
         assert found is None
     else:
         assert found == ("feet", pytest.approx(n_out / len(seq)))
+
+
+def test_a_heel_rise_no_heel_can_make_is_not_judged(settings):
+    """20 cm is beyond full tiptoe: the camera moved or the video cut, not the heel."""
+    seq = squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.20))
+    r = screen(seq, settings)[1][Check.HEEL_LIFT]
+    assert not r.findings and not r.assessable
+    assert "more than a heel can" in r.reason
+    ok = screen(squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.12)),
+                settings)[1][Check.HEEL_LIFT]
+    assert ok.rep_values == pytest.approx([12.0, 12.0], rel=0.03)  # tiptoe-high: judged
+    assert {f.severity for f in ok.findings} == {"severe"}

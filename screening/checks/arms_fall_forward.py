@@ -40,6 +40,7 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
 
     per_side, at_bottom = measure_sides(seq, ctx, sides, arm_forward_deg,
                                         baseline_relative=False, parts=PARTS,
-                                        min_bottom_visibility=cfg.min_bottom_visibility)
+                                        min_bottom_visibility=cfg.min_bottom_visibility,
+                                        min_visibility=cfg.min_visibility)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

@@ -214,20 +214,37 @@ def px_per_m_series(ctx: Context, length: int) -> np.ndarray:
     return out
 
 
+def unseen(seq: PoseSequence, side: str, parts: Sequence[str],
+           min_visibility: float) -> np.ndarray:
+    """(T,) True in frames where any of a side's `parts` is seen less than `min_visibility`.
+
+    Includes parts outside the picture (visibility 0, see `with_outside_frame_hidden`): a
+    video that zooms in can cut the feet off in its standing frames, and a rep measured
+    against a guessed standing heel reads tens of centimetres of "lift".
+    """
+    landmarks = [int(side_landmark(side, p)) for p in parts]
+    with np.errstate(invalid="ignore"):
+        return (seq.visibility[:, landmarks] < min_visibility).any(axis=1)
+
+
 def measure_sides(seq: PoseSequence, ctx: Context, sides: Sequence[str],
                   measure: Callable[[str], np.ndarray], baseline_relative: bool = True,
-                  parts: Sequence[str] = (), min_bottom_visibility: float = 0.0
+                  parts: Sequence[str] = (), min_bottom_visibility: float = 0.0,
+                  min_visibility: float = 0.0
                   ) -> tuple[dict[str, np.ndarray], dict[str, list[float]]]:
     """Apply a per-side measure and read it at each rep's bottom.
 
     Returns (series for charts, value per rep) per side; with `baseline_relative` both are
-    relative to the standing frames before the rep. A rep where the side's `parts` (e.g.
-    HEEL) are seen with less than `min_bottom_visibility` at its bottom gets NaN: the pose
-    model still places a hidden landmark, but where it puts it is a guess.
+    relative to the standing frames before the rep. Frames where the side's `parts` (e.g.
+    HEEL) are seen less than `min_visibility` are left out, standing frames included. A rep
+    where they are seen with less than `min_bottom_visibility` over its bottom gets NaN: the
+    pose model still places a hidden landmark, but where it puts it is a guess.
     """
     per_side, at_bottom = {}, {}
     for s in sides:
         series = measure(s)
+        if parts and min_visibility > 0:
+            series = np.where(unseen(seq, s, parts, min_visibility), np.nan, series)
         per_side[s] = relative_series(ctx, series) if baseline_relative else series
         at_bottom[s] = values_at_bottoms(seq, ctx, series, baseline_relative)
         if parts and min_bottom_visibility > 0:

@@ -30,6 +30,10 @@ from screening.vocabulary import Check
 CODE = Check.HEEL_LIFT
 UNITS = "cm"
 PARTS = ("HEEL", "FOOT_INDEX")
+MAX_HEEL_RISE_CM = 15.0
+"""Anatomy, not a cut-off to tune: an adult heel on full tiptoe is 10-13 cm off the floor.
+A larger reading means the measurement broke (the camera moved or zoomed, or the video cuts
+between shots mid-rep), so that rep is not judged."""
 
 
 def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
@@ -42,10 +46,18 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         return -seq.image[:, side_landmark(s, "HEEL"), 1] / scale * 100.0  # image y is down
 
     per_side, at_bottom = measure_sides(seq, ctx, sides, height_cm, parts=PARTS[:1],
-                                        min_bottom_visibility=cfg.min_bottom_visibility)
+                                        min_bottom_visibility=cfg.min_bottom_visibility,
+                                        min_visibility=cfg.min_visibility)
     if nothing_seen(at_bottom):
         return not_assessable(CODE, UNITS, "the heels are hidden at the bottom of the squat "
-                                           "(by the thighs or a shadow); film at knee height "
-                                           "with the feet well lit")
+                                           "or while standing (by the thighs, a shadow or the "
+                                           "edge of the picture); film at knee height with "
+                                           "the feet well lit and in the picture")
+    at_bottom = {s: [v if v <= MAX_HEEL_RISE_CM else float("nan") for v in values]
+                 for s, values in at_bottom.items()}
+    if nothing_seen(at_bottom):
+        return not_assessable(CODE, UNITS, "the heels seemed to rise more than a heel can "
+                                           "(the camera moved, zoomed or the video cuts "
+                                           "mid-squat); film from a fixed camera")
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

@@ -40,6 +40,7 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
                          point(seq.world, side_landmark(s, "SHOULDER"))) * 100.0
 
     per_side, at_bottom = measure_sides(seq, ctx, sides, closing_gap_cm, parts=PARTS,
-                                        min_bottom_visibility=cfg.min_bottom_visibility)
+                                        min_bottom_visibility=cfg.min_bottom_visibility,
+                                        min_visibility=cfg.min_visibility)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)
