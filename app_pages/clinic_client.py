@@ -40,7 +40,9 @@ def _history(client_id: int) -> None:
             for result in a.results:
                 r = reviewed_result(result)
                 movement = (result.movement or "movement").replace("_", " ")
-                fms = "-" if result.fms is None else result.fms
+                fms = "-" if r.fms is None else r.fms
+                if r.fms != r.machine_fms:
+                    fms = f"{fms} (screen {'-' if r.machine_fms is None else r.machine_fms})"
                 route = (f"{_route(r.machine_route)} (screen), {_route(r.route)} (reviewed)"
                          if r.reviewed else f"{_route(r.route)} (not reviewed yet)")
                 lines.append(f"{movement.capitalize()}: FMS {fms}; {route}")

@@ -72,7 +72,8 @@ def main() -> None:
     st.subheader("Sessions")
     st.dataframe(pd.DataFrame([{
         "Date": r["date"], "Movement": check_name(r["movement"] or "-"),
-        "FMS": r["fms"], "Screen's route": r["machine_route"], "Route": r["route"],
+        "Screen's FMS": r["machine_fms"], "FMS": r["fms"],
+        "Screen's route": r["machine_route"], "Route": r["route"],
         "Findings": r["findings"]} for r in rows]), hide_index=True)
     st.page_link(CLIENT_PAGE, label="Back to the client", icon=":material/person:")
 

@@ -31,7 +31,7 @@ EXPORT_FORMAT = 1
 """Layout of the JSON export; raise it when the layout changes."""
 
 CSV_COLUMNS = ("client_id", "client", "reference", "assessment_id", "date", "therapist",
-               "movement", "views", "fms", "machine_route", "route", "reviewed",
+               "movement", "views", "fms", "machine_fms", "machine_route", "route", "reviewed",
                "machine_findings", "findings", "pain", "notes", "review_notes", "measures",
                "screening_version")
 
@@ -60,7 +60,8 @@ def csv_rows(assessments: list[Assessment]) -> list[dict[str, Any]]:
                 "date": a.performed_on.isoformat(), "therapist": a.therapist,
                 "movement": result.movement or "",
                 "views": ";".join(c.view or c.kind for c in result.clips),
-                "fms": "" if result.fms is None else result.fms,
+                "fms": "" if r.fms is None else r.fms,
+                "machine_fms": "" if r.machine_fms is None else r.machine_fms,
                 "machine_route": r.machine_route or "", "route": r.route or "",
                 "reviewed": r.reviewed, "machine_findings": _findings_text(machine),
                 "findings": _findings_text(r.kept),

@@ -16,6 +16,7 @@ from typing import Any
 from screening.checks.base import Finding
 from screening.errors import SettingsError
 from screening.vocabulary import Check
+from screening.words import check_name
 
 PHASES = ("release", "lengthen", "activate", "integrate", "condition")
 ROUTES = ("pain", "mobility", "stability", "conditioning")
@@ -151,8 +152,14 @@ def load_library() -> Library:
 
 
 def explain(finding: Finding, library: Library) -> str:
-    """The reason sentence for a finding, from its template."""
+    """The reason sentence for a finding, from its template.
+
+    A finding with no measure (one a therapist added on review) is explained by who saw it.
+    """
     side_text = {"left": "left", "right": "right", "both": "", "none": ""}[finding.side]
+    if finding.value is None or finding.value != finding.value:
+        where = f" on your {side_text} side" if side_text else ""
+        return f"Because your therapist saw {check_name(finding.code).lower()}{where}."
     text = library.finding_why[finding.code].format(
         value=f"{abs(finding.value):.0f}", units=finding.units.replace("deg", "degrees"),
         rep=(finding.rep or 0) + 1, side=finding.side, side_text=side_text)
@@ -165,7 +172,8 @@ def build_program(route: str, findings: list[Finding],
     lib = library or load_library()
     spec = lib.routes[route]
     chosen: dict[str, str] = {ex: "" for ex in spec["base"]}
-    worst_first = sorted(findings, key=lambda f: -abs(f.value) if f.value == f.value else 0)
+    worst_first = sorted(findings, key=lambda f: -abs(f.value)
+                         if f.value is not None and f.value == f.value else 0)
     if route != "pain":
         for f in worst_first:
             for ex in lib.finding_exercises[f.code]:

@@ -50,7 +50,22 @@ def fms_score(results: list[CheckResult], movement: Movement, pain: bool,
               heels_elevated: list[CheckResult] | None = None) -> dict[str, Any]:
     """The score record: {"fms", "criteria", "not_assessed", "provisional", "basis"}."""
     met, unseen = criteria(results, movement)
-    score: dict[str, Any] = {"fms": None, "criteria": met, "not_assessed": unseen,
+    retake_met = None
+    if heels_elevated is not None:
+        retake_met, _ = criteria(heels_elevated, movement)
+        retake_met.pop("heels_down", None)
+    return score_from_criteria(met, unseen, movement, pain, retake_met)
+
+
+def score_from_criteria(met: dict[str, bool], unseen: list[str], movement: Movement,
+                        pain: bool, retake_met: dict[str, bool] | None = None
+                        ) -> dict[str, Any]:
+    """The score from criteria already decided (by the checks, or by a therapist's review).
+
+    retake_met: the criteria of a heels-elevated retake (heels_down left out), when one was
+    filmed.
+    """
+    score: dict[str, Any] = {"fms": None, "criteria": dict(met), "not_assessed": list(unseen),
                              "provisional": False, "basis": ""}
     if pain:
         score.update(fms=0, basis="pain during the movement scores 0")
@@ -71,13 +86,11 @@ def fms_score(results: list[CheckResult], movement: Movement, pain: bool,
     if all(met.values()):
         score.update(fms=3, basis="all criteria met with the heels flat")
         return score
-    if heels_elevated is None:
+    if retake_met is None:
         score.update(fms=1, provisional=True,
                      basis="criteria not met with the heels flat; a heels-elevated retake "
                            "decides between 1 and 2")
         return score
-    retake_met, _ = criteria(heels_elevated, movement)
-    retake_met.pop("heels_down", None)
     if retake_met and all(retake_met.values()):
         score.update(fms=2, basis="criteria met only with the heels elevated")
     else:

@@ -18,7 +18,7 @@ from screening.store import open_store
 from screening.store import repository as repo
 from screening.store.files import ExportError
 from screening.store.progress import measure_series, progress_rows, route_series
-from screening.store.review import reviewed_record
+from screening.store.review import reviewed_record, reviewed_result
 
 from .test_store import make_record
 
@@ -182,3 +182,38 @@ def test_pdf_report_carries_clinic_name_notes_and_review(tmp_path: Path):
     for expected in ("Riverside Physio", "Ada Lovelace", "Tight calves, left worse.",
                      "Recheck in four weeks."):
         assert expected in text, expected
+
+
+def test_review_recomputes_the_score_and_adds_exercises_for_added_findings(tmp_path: Path):
+    """Heel lift was the only failed FMS criterion: removing it makes the squat a 3; adding
+    knees caving instead fails 'knees over feet' again, and the program answers it."""
+    record = make_record(route="mobility", fms=1)
+    record["score"] = {"fms": 1, "provisional": True, "not_assessed": [], "basis": "-",
+                       "criteria": {"torso_parallel_to_tibia_or_upright": True,
+                                    "femur_below_horizontal": True, "knees_over_feet": True,
+                                    "heels_down": False}}
+    with open_store(f"sqlite:///{tmp_path / 'clinic.sqlite3'}") as store:
+        client = repo.create_client(store, "Grace Hopper")
+        aid = repo.save_assessment(store, client, record, performed_on=date(2026, 3, 1))
+        rid = repo.get_assessment(store, aid).results[0].id
+        removed = repo.FindingDecision("heel_lift", "left", "removed")
+        repo.save_review(store, rid, route="conditioning", reviewer="Dr T",
+                         decisions=[removed])
+        result = repo.get_assessment(store, aid).results[0]
+        clean = reviewed_record(result.record, result.latest_review)
+        assert clean["score"]["fms"] == 3
+        assert clean["score"]["basis"] == "after review: all criteria met with the heels flat"
+        assert clean["score"]["criteria"]["heels_down"] is True
+        assert reviewed_result(result).fms == 3 and reviewed_result(result).machine_fms == 1
+
+        repo.save_review(store, rid, route="stability", reviewer="Dr T", decisions=[
+            removed, repo.FindingDecision("knee_valgus", "both", "added", "moderate")])
+        result = repo.get_assessment(store, aid).results[0]
+        caved = reviewed_record(result.record, result.latest_review)
+        assert caved["score"]["fms"] == 1
+        assert caved["score"]["criteria"]["knees_over_feet"] is False
+        whys = [e["why"] for e in caved["program"]["exercises"]]
+        assert "Because your therapist saw knee valgus." in whys
+        [row] = [r for r in exports.csv_rows(repo.client_assessments(store, client))]
+        assert (row["fms"], row["machine_fms"]) == (1, 1)
+        assert progress_rows(repo.client_assessments(store, client))[0]["fms"] == 1

@@ -38,7 +38,8 @@ def progress_rows(assessments: list[Assessment]) -> list[dict[str, Any]]:
         for result in a.results:
             reviewed = reviewed_result(result)
             rows.append({"assessment_id": a.id, "date": a.performed_on,
-                         "movement": result.movement, "fms": result.fms,
+                         "movement": result.movement, "fms": reviewed.fms,
+                         "machine_fms": reviewed.machine_fms,
                          "machine_route": reviewed.machine_route, "route": reviewed.route,
                          "findings": len(reviewed.kept),
                          "measures": mean_rep_metrics(result.record)})

@@ -69,6 +69,17 @@ class ReviewedResult:
     reviewed: bool
     reviewer: str = ""
     notes: str = ""
+    score: dict[str, Any] | None = None
+    """The FMS score record that counts: recomputed from the findings that stand."""
+    machine_score: dict[str, Any] | None = None
+
+    @property
+    def fms(self) -> int | None:
+        return (self.score or {}).get("fms")
+
+    @property
+    def machine_fms(self) -> int | None:
+        return (self.machine_score or {}).get("fms")
 
     @property
     def kept(self) -> list[FindingSummary]:
@@ -83,9 +94,11 @@ class ReviewedResult:
 def apply_review(record: dict[str, Any], review: Review | None) -> ReviewedResult:
     """Lay a review over a machine record (no review: the machine's result as it is)."""
     machine = machine_findings(record)
+    score = record.get("score")
     if review is None:
         return ReviewedResult(machine_route=record.get("route"), route=record.get("route"),
-                              findings=machine, reviewed=False)
+                              findings=machine, reviewed=False, score=score,
+                              machine_score=score)
     decided = {(d.code, d.side): d for d in review.findings}
     findings = []
     for f in machine:
@@ -94,9 +107,11 @@ def apply_review(record: dict[str, Any], review: Review | None) -> ReviewedResul
     findings += [FindingSummary(code=d.code, side=d.side, severity=d.severity, reps=0,
                                 value=None, units="", decision="added", note=d.note)
                  for d in review.findings if d.decision == "added"]
+    kept = {f.code for f in findings if f.decision != "removed"}
     return ReviewedResult(machine_route=record.get("route"), route=review.route,
                           findings=findings, reviewed=True, reviewer=review.reviewer,
-                          notes=review.notes)
+                          notes=review.notes, score=reviewed_score(record, kept),
+                          machine_score=score)
 
 
 @dataclass(frozen=True)
@@ -133,12 +148,45 @@ def reviewed_result(result: Result) -> ReviewedResult:
     return apply_review(result.record, result.latest_review)
 
 
+def reviewed_score(record: dict[str, Any], kept_codes: set[str]) -> dict[str, Any] | None:
+    """The FMS score with the criteria the therapist's findings decide.
+
+    A criterion is failed when a finding of its check stands (kept or added), met when the
+    therapist removed every finding of it; a criterion the view could not see is decided
+    by a finding the therapist added. When no criterion changes, the machine's score stands
+    as it was (it may rest on a heels-elevated retake that the record does not hold).
+    """
+    from screening.scoring import LUNGE_CRITERIA, SQUAT_CRITERIA, score_from_criteria
+    from screening.vocabulary import Movement
+
+    score = record.get("score")
+    if not record.get("ok") or not score or record.get("movement") is None:
+        return score
+    movement = Movement(record["movement"])
+    table = LUNGE_CRITERIA if movement is Movement.LUNGE else SQUAT_CRITERIA
+    standing = kept_codes
+    met = dict(score.get("criteria", {}))
+    unseen = list(score.get("not_assessed", []))
+    for name, code in table.items():
+        if name in met:
+            met[name] = code.value not in standing
+        elif name in unseen and code.value in standing:
+            unseen.remove(name)
+            met[name] = False
+    if met == score.get("criteria", {}) and unseen == score.get("not_assessed", []):
+        return score
+    pain = any(v > 0 for v in (record.get("pain") or {}).values())
+    new = score_from_criteria(met, unseen, movement, pain)
+    return {**new, "basis": f"after review: {new['basis']}"}
+
+
 def reviewed_record(record: dict[str, Any], review: Review | None) -> dict[str, Any]:
     """The machine record as the therapist reviewed it: for reports and exports.
 
     Removed findings are dropped, added ones appended (with no measure: the therapist saw
-    them, the machine did not), the route replaced and its program rebuilt from the findings
-    that stand. Without a review, the record itself.
+    them, the machine did not), the route replaced, the FMS score recomputed from the
+    findings that stand, and the program rebuilt from them, added ones included. Without a
+    review, the record itself.
     """
     if review is None:
         return record
@@ -147,12 +195,15 @@ def reviewed_record(record: dict[str, Any], review: Review | None) -> dict[str, 
 
     removed = {(d.code, d.side) for d in review.findings if d.decision == "removed"}
     findings = [f for f in record.get("findings", []) if (f["code"], f["side"]) not in removed]
-    measured = [Finding(**{**f, "value": f["value"] if f["value"] is not None else 0.0})
-                for f in findings]
     findings += [{"code": d.code, "side": d.side, "severity": d.severity or "mild",
                   "confidence": None, "value": None, "units": "", "rep": None, "frames": []}
                  for d in review.findings if d.decision == "added"]
-    program = build_program(review.route, measured) if record.get("ok") else None
+    program = None
+    if record.get("ok"):
+        program = build_program(review.route, [
+            Finding(**{**f, "value": float("nan") if f["value"] is None else f["value"]})
+            for f in findings])
     return {**record, "findings": findings, "route": review.route, "program": program,
+            "score": reviewed_score(record, {f["code"] for f in findings}),
             "route_reasons": [f"reviewed by {review.reviewer or 'the therapist'}"
                               + (f": {review.notes}" if review.notes else "")]}
