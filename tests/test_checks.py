@@ -224,3 +224,16 @@ def test_a_heel_rise_no_heel_can_make_is_not_judged(settings):
                 settings)[1][Check.HEEL_LIFT]
     assert ok.rep_values == pytest.approx([12.0, 12.0], rel=0.03)  # tiptoe-high: judged
     assert {f.severity for f in ok.findings} == {"severe"}
+
+
+def test_a_lift_in_one_rep_of_two_is_not_reported(settings):
+    """Findings need more than half of the judged reps: one rep in two may be noise."""
+    seq = squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.03))
+    ctx, lifted = screen(seq, settings)
+    assert [f.rep for f in lifted[Check.HEEL_LIFT].findings] == [0, 1]
+    second = ctx.reps[1]
+    image = seq.image.copy()
+    image[second.start:second.end + 1, 29, 1] = image[0, 29, 1]  # heel flat in rep 2
+    _, once = screen(replace(seq, image=image), settings)
+    assert once[Check.HEEL_LIFT].rep_values == pytest.approx([3.0, 0.0], abs=0.1)
+    assert once[Check.HEEL_LIFT].findings == []

@@ -3,8 +3,9 @@
 A check is a pure function `assess(seq, ctx, cfg) -> CheckResult`. It measures one thing
 over time (a baseline-relative, body-size-normalised series), reads that measure at the
 bottom of each rep, and reports a Finding for each rep where it passes the mild cut-off.
-A check reports findings only when at least half of the reps show them, so one noisy rep
-does not label a person.
+A check reports findings only when more than half of the reps it could judge show them
+(both of two, two of three), so one noisy rep does not label a person: FMS scores the best
+of up to three reps, and the NASM overhead squat looks for a pattern over about five.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
                                confidence=round(conf, 3), value=round(worst, 2), units=units,
                                rep=rep.index,
                                frames=shown or [int(seq.frame_indices[rep.bottom])]))
-    if ctx.reps and len({f.rep for f in flagged}) * 2 >= len(ctx.reps):
+    judged = sum(np.isfinite(v) for v in result.rep_values)
+    if judged and len({f.rep for f in flagged}) * 2 > judged:
         result.findings = flagged
     return result
 
