@@ -9,7 +9,7 @@ true width, which shrinks as cos(yaw) (sharp near the side).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -47,6 +47,10 @@ class Context:
     """Lunge only: 'left' or 'right', the leg in front."""
     movement_detected: bool = True
     view_detected: bool = True
+    shot_starts: tuple[int, ...] = ()
+    """Frame positions where an edited video cuts to a new shot (see screening.shots)."""
+    reps_cut: int = 0
+    """Reps left out because a cut runs through them."""
 
 
 def leg_length_m(seq: PoseSequence, frames: np.ndarray) -> float:
@@ -156,11 +160,12 @@ def facing_sign(seq: PoseSequence, frames: np.ndarray) -> float:
 
 
 def baselines(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
-              settings: ContextSettings) -> list[Baseline]:
+              settings: ContextSettings, shot_starts: tuple[int, ...] = ()) -> list[Baseline]:
     """Standing frames before each rep (the last `baseline_s` of standing before its start).
 
-    When a rep starts straight away, the standing frames nearest to it are used instead.
-    The scale px_per_m is the standing leg's image height over its true length.
+    When a rep starts straight away, the standing frames nearest to it are used instead,
+    always from the rep's own shot when the video is edited. The scale px_per_m is the
+    standing leg's image height over its true length.
     """
     rate = seq.fps if seq.fps > 0 else 30.0
     n = max(3, int(settings.baseline_s * rate))
@@ -169,9 +174,12 @@ def baselines(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
     out = []
     previous_end = 0
     for rep in reps:
-        before = stand_idx[(stand_idx >= previous_end) & (stand_idx <= rep.start)]
-        if len(before) == 0 and len(stand_idx):
-            before = stand_idx[np.argsort(np.abs(stand_idx - rep.start))[:n]]
+        shot_lo = max((c for c in shot_starts if c <= rep.start), default=0)
+        shot_hi = min((c for c in shot_starts if c > rep.end), default=len(seq))
+        in_shot = stand_idx[(stand_idx >= shot_lo) & (stand_idx < shot_hi)]
+        before = in_shot[(in_shot >= previous_end) & (in_shot <= rep.start)]
+        if len(before) == 0 and len(in_shot):
+            before = in_shot[np.argsort(np.abs(in_shot - rep.start))[:n]]
         frames = np.sort(before[-n:]) if len(before) else np.array([rep.start])
         img = seq.image[frames]
         # A standing leg is vertical, so its image length is not shortened by the camera's
@@ -187,9 +195,17 @@ def baselines(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
 
 
 def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: ContextSettings,
-                  movement: str | None = None, view: str | None = None) -> Context:
-    """Work out movement, view, reps and baselines; user-given movement/view win."""
-    reps = find_reps(seq, rep_settings)
+                  movement: str | None = None, view: str | None = None,
+                  shot_starts: list[int] | None = None) -> Context:
+    """Work out movement, view, reps and baselines; user-given movement/view win.
+
+    shot_starts: where an edited video cuts to another shot (found on the unsmoothed
+    landmarks, see screening.shots); reps a cut runs through are left out.
+    """
+    cuts = tuple(shot_starts or ())
+    found = find_reps(seq, rep_settings)
+    whole = [r for r in found if not any(r.start < c <= r.end for c in cuts)]
+    reps = [replace(r, index=i) for i, r in enumerate(whole)]
     drop = hip_drop_fraction(seq)
     standing = np.isfinite(drop) & (drop < settings.standing_drop_fraction)
     if not standing.any():
@@ -206,10 +222,12 @@ def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: Contex
         view=chosen_view,
         yaw_deg=yaw,
         reps=reps,
-        baselines=baselines(seq, reps, standing, settings),
+        baselines=baselines(seq, reps, standing, settings, cuts),
         standing=standing,
         facing_sign=facing_sign(seq, frames),
         lead_side=lead if chosen_movement is Movement.LUNGE else None,
         movement_detected=movement is None,
         view_detected=view is None,
+        shot_starts=cuts,
+        reps_cut=len(found) - len(whole),
     )

@@ -27,6 +27,7 @@ from screening.routing import decide_route
 from screening.scoring import fms_score
 from screening.sequence import PoseSequence, SequenceBuilder
 from screening.settings import Settings
+from screening.shots import shot_starts
 from screening.video import Frame, VideoFileSource, VideoInfo
 
 MORE_THAN_ONE_PERSON = ("more than one person was in the picture: the screen followed one of "
@@ -161,7 +162,8 @@ def analyse_pose(info: VideoInfo, raw: PoseSequence, settings: Settings, *,
     """
     validate(info, raw, settings)
     clean = smooth_recorded(raw.with_outside_frame_hidden(), settings.filter)
-    ctx = build_context(clean, settings.reps, settings.context, movement, view)
+    cuts = shot_starts(raw, settings.context.max_body_speed)
+    ctx = build_context(clean, settings.reps, settings.context, movement, view, cuts)
     return Analysis(info=info, raw=raw, clean=clean, context=ctx,
                     checks=run_checks(clean, ctx, settings))
 
@@ -327,6 +329,12 @@ def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckR
     record.pain = dict(pain)
     if analysis.raw.max_people > 1:
         record.warnings.append(MORE_THAN_ONE_PERSON)
+    if ctx.shot_starts:
+        record.warnings.append(
+            f"the video cuts between shots {len(ctx.shot_starts)} time"
+            f"{'s' if len(ctx.shot_starts) != 1 else ''}; each rep is measured within its "
+            f"own shot" + (f" ({ctx.reps_cut} rep{'s' if ctx.reps_cut != 1 else ''} "
+                           "cut in two left out)" if ctx.reps_cut else ""))
     record.context = {"yaw_deg": round(ctx.yaw_deg, 1), "lead_side": ctx.lead_side,
                       "movement_detected": ctx.movement_detected,
                       "view_detected": ctx.view_detected}

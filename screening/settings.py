@@ -71,6 +71,7 @@ class ContextSettings:
     lunge_knee_gap_fraction: float = _range(0.0, 1.0)
     lunge_stagger_fraction: float = _range(0.0, 2.0)
     overhead_fraction: float = _range(0.0, 1.0)
+    max_body_speed: float = _range(1.0, 1000.0)
 
 
 @dataclass(frozen=True)

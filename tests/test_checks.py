@@ -237,3 +237,42 @@ def test_a_lift_in_one_rep_of_two_is_not_reported(settings):
     _, once = screen(replace(seq, image=image), settings)
     assert once[Check.HEEL_LIFT].rep_values == pytest.approx([3.0, 0.0], abs=0.1)
     assert once[Check.HEEL_LIFT].findings == []
+
+
+def _zoomed_from(seq, frame: int, factor: float = 1.3):
+    """The same clip with the camera cutting at `frame` to a closer shot, the body moved
+    80 px across the picture (an edited video)."""
+    image = seq.image.copy()
+    centre = np.array([320.0, 240.0])
+    image[frame:, :, :2] = (image[frame:, :, :2] - centre) * factor + centre + [80.0, 0.0]
+    return replace(seq, image=image)
+
+
+def test_a_cut_to_a_closer_shot_keeps_each_baseline_in_its_own_shot(settings):
+    from screening.shots import shot_starts
+
+    seq = squat_sequence("side_left", bottom=CLEAN_BOTTOM)
+    ctx = build_context(seq, settings.reps, settings.context)
+    cut = ctx.reps[1].start - 3  # three standing frames of the new shot before rep 2
+    edited = _zoomed_from(seq, cut)
+    cuts = shot_starts(edited, settings.context.max_body_speed)
+    assert cuts == [cut]
+    aware = build_context(edited, settings.reps, settings.context, shot_starts=cuts)
+    assert aware.shot_starts == (cut,) and len(aware.reps) == 2 and aware.reps_cut == 0
+    for rep, base in zip(aware.reps, aware.baselines, strict=True):
+        assert ((base.frames >= cut) == (rep.start >= cut)).all()  # same shot as its rep
+    heel = {r.code: r for r in run_checks(edited, aware, settings)}[Check.HEEL_LIFT]
+    assert heel.rep_values == pytest.approx([0.0, 0.0], abs=0.3)
+    assert not heel.findings
+
+
+def test_a_rep_a_cut_runs_through_is_left_out(settings):
+    from screening.shots import shot_starts
+
+    seq = squat_sequence("side_left", bottom=CLEAN_BOTTOM)
+    first = build_context(seq, settings.reps, settings.context).reps[0]
+    edited = _zoomed_from(seq, first.bottom)
+    ctx = build_context(edited, settings.reps, settings.context,
+                        shot_starts=shot_starts(edited, settings.context.max_body_speed))
+    assert ctx.reps_cut == 1 and [r.index for r in ctx.reps] == [0]
+    assert ctx.reps[0].start > first.end

@@ -1,0 +1,49 @@
+"""Cuts between shots in an edited video, found from the landmarks.
+
+Exercise videos from the web are often edited: a title card, a zoomed-in close-up, the
+same squat from another camera. Across a cut the whole body jumps in the picture, faster
+than any person moves, and a rep's standing baseline taken in another shot measures
+nonsense (a heel "lifting" 38 cm because the camera zoomed). So the context keeps each
+rep's baseline inside its own shot and drops a rep that a cut runs through.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from screening.kinematics import midpoint
+from screening.landmarks import Landmark as L
+from screening.sequence import PoseSequence
+
+MIN_VISIBILITY = 0.5
+"""Landmarks seen at least this well in both frames are the ones whose jump is measured."""
+
+
+def body_speed(seq: PoseSequence) -> np.ndarray:
+    """(T,) how fast the body moves in the picture into each frame, in torso lengths per second.
+
+    The median over the landmarks seen in both frames, so one limb swinging fast does not
+    count; NaN for the first frame and where the pose is missing.
+    """
+    out = np.full(len(seq), np.nan)
+    if len(seq) < 2:
+        return out
+    img = seq.image[:, :, :2]
+    torso = np.linalg.norm(midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+                           - midpoint(img, L.LEFT_HIP, L.RIGHT_HIP), axis=1)
+    step = np.linalg.norm(img[1:] - img[:-1], axis=2)
+    seen = (seq.visibility[1:] >= MIN_VISIBILITY) & (seq.visibility[:-1] >= MIN_VISIBILITY)
+    dt = np.diff(seq.timestamps_s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        moved = np.array([np.median(s[k]) if k.any() else np.nan
+                          for s, k in zip(step, seen, strict=True)])
+        out[1:] = moved / np.fmin(torso[1:], torso[:-1]) / np.where(dt > 0, dt, np.nan)
+    return out
+
+
+def shot_starts(seq: PoseSequence, max_speed: float) -> list[int]:
+    """Frame positions where a new shot begins (the body jumped faster than `max_speed`)."""
+    speed = body_speed(seq)
+    with np.errstate(invalid="ignore"):
+        return [int(t) for t in np.flatnonzero(speed > max_speed)]
+
