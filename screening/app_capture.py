@@ -243,6 +243,7 @@ def upload_capture(key: str, label: str, prompt: str) -> Capture | None:
         return None
     cached = st.session_state.get(f"{key}.take")
     if cached is not None and cached[0] == upload.file_id:
+        st.caption(f"Ready: the {label} is read.")
         return cached[1]
     if upload.size > limit * 1024 * 1024:
         st.error(f"That file is {upload.size / 1e6:.0f} MB; the limit is {limit} MB.")
@@ -269,6 +270,7 @@ def upload_capture(key: str, label: str, prompt: str) -> Capture | None:
         return None
     bar.empty()
     st.session_state[f"{key}.take"] = (upload.file_id, take)
+    st.caption(f"Ready: the {label} is read.")
     return take
 
 

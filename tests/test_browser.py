@@ -39,7 +39,7 @@ def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
         page.get_by_text("Recording. Reps:").wait_for(timeout=60_000)
         screenshot(page, "browser_live_recording")
         try:
-            page.get_by_role("heading", name="Your result").wait_for(timeout=180_000)
+            page.get_by_role("heading", name="Your result", exact=True).wait_for(timeout=180_000)
         finally:
             screenshot(page, "browser_live_screen")
         page.get_by_text("Work on mobility").first.wait_for(timeout=30_000)
@@ -60,7 +60,7 @@ def test_upload_screen_in_the_browser(tmp_path):
         screen = page.get_by_role("button", name="Screen my videos")
         screen.and_(page.locator(":enabled")).wait_for(timeout=120_000)
         screen.click()
-        page.get_by_role("heading", name="Your result").wait_for(timeout=120_000)
+        page.get_by_role("heading", name="Your result", exact=True).wait_for(timeout=120_000)
         page.get_by_text("Work on stability").first.wait_for(timeout=30_000)
         page.get_by_text("Knee valgus").first.wait_for(timeout=30_000)
         screenshot(page, "browser_upload_result")

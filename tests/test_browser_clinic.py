@@ -85,9 +85,12 @@ def test_therapist_records_reviews_and_exports_in_the_browser(tmp_path: Path):
         uploads = page.get_by_role("tab", name="Upload a video")
         uploads.nth(0).click()
         page.locator("input[type=file]").nth(0).set_input_files(str(front))
-        _settle(page)  # the pose of each upload is found as it arrives
+        # The pose of each upload is found as it arrives; wait for it to be read.
+        page.get_by_text("Ready: the front view is read.").wait_for(timeout=300_000)
+        _settle(page)
         uploads.nth(1).click()
         page.locator("input[type=file]").nth(1).set_input_files(str(side))
+        page.get_by_text("Ready: the side view is read.").wait_for(timeout=300_000)
         _settle(page)
         page.get_by_role("button", name="Analyse", exact=True).click()
         page.get_by_role("button", name="Save assessment").wait_for(timeout=180_000)
