@@ -330,11 +330,11 @@ def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckR
     if analysis.raw.max_people > 1:
         record.warnings.append(MORE_THAN_ONE_PERSON)
     if ctx.shot_starts:
-        record.warnings.append(
-            f"the video cuts between shots {len(ctx.shot_starts)} time"
-            f"{'s' if len(ctx.shot_starts) != 1 else ''}; each rep is measured within its "
-            f"own shot" + (f" ({ctx.reps_cut} rep{'s' if ctx.reps_cut != 1 else ''} "
-                           "cut in two left out)" if ctx.reps_cut else ""))
+        warning = (f"the video cuts between shots ({len(ctx.shot_starts)} cuts found); "
+                   "each rep is measured within its own shot")
+        if ctx.reps_cut:
+            warning += f"; reps cut in two were left out: {ctx.reps_cut}"
+        record.warnings.append(warning)
     record.context = {"yaw_deg": round(ctx.yaw_deg, 1), "lead_side": ctx.lead_side,
                       "movement_detected": ctx.movement_detected,
                       "view_detected": ctx.view_detected}

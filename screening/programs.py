@@ -6,6 +6,7 @@ from the finding that called for it ("your heels lifted about 4 cm at the bottom
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -154,10 +155,11 @@ def load_library() -> Library:
 def explain(finding: Finding, library: Library) -> str:
     """The reason sentence for a finding, from its template.
 
-    A finding with no measure (one a therapist added on review) is explained by who saw it.
+    A finding with no measure (NaN: one a therapist added on review) is explained by who
+    saw it.
     """
     side_text = {"left": "left", "right": "right", "both": "", "none": ""}[finding.side]
-    if finding.value is None or finding.value != finding.value:
+    if math.isnan(finding.value):
         where = f" on your {side_text} side" if side_text else ""
         return f"Because your therapist saw {check_name(finding.code).lower()}{where}."
     text = library.finding_why[finding.code].format(
@@ -172,8 +174,7 @@ def build_program(route: str, findings: list[Finding],
     lib = library or load_library()
     spec = lib.routes[route]
     chosen: dict[str, str] = {ex: "" for ex in spec["base"]}
-    worst_first = sorted(findings, key=lambda f: -abs(f.value)
-                         if f.value is not None and f.value == f.value else 0)
+    worst_first = sorted(findings, key=lambda f: 0 if math.isnan(f.value) else -abs(f.value))
     if route != "pain":
         for f in worst_first:
             for ex in lib.finding_exercises[f.code]:

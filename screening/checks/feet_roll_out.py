@@ -48,13 +48,13 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
 
     def roll_deg(s: str) -> np.ndarray:
         ankle_x_m = outward_sign(seq, s, stand) * seq.image[:, side_landmark(s, "ANKLE"), 0] / scale
-        ankle_x_m[unseen(seq, s, PARTS, cfg.min_visibility)] = np.nan  # standing frames too
+        # Unseen feet are left out here, before the standing baseline is taken from them.
+        ankle_x_m[unseen(seq, s, PARTS, cfg.min_visibility)] = np.nan
         travel_m = relative_series(ctx, ankle_x_m)
         return np.degrees(np.arcsin(np.clip(travel_m / ankle_height_m, -1.0, 1.0)))
 
     per_side, at_bottom = measure_sides(seq, ctx, sides, roll_deg, baseline_relative=False,
                                         parts=PARTS,
-                                        min_bottom_visibility=cfg.min_bottom_visibility,
-                                        min_visibility=cfg.min_visibility)
+                                        min_bottom_visibility=cfg.min_bottom_visibility)
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

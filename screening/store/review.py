@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from screening.scoring import LUNGE_CRITERIA, SQUAT_CRITERIA, score_from_criteria
 from screening.store.models import Result, Review
+from screening.vocabulary import Movement
 from screening.words import check_name
 
 SEVERITY_ORDER = ("mild", "moderate", "severe")
@@ -156,21 +158,17 @@ def reviewed_score(record: dict[str, Any], kept_codes: set[str]) -> dict[str, An
     by a finding the therapist added. When no criterion changes, the machine's score stands
     as it was (it may rest on a heels-elevated retake that the record does not hold).
     """
-    from screening.scoring import LUNGE_CRITERIA, SQUAT_CRITERIA, score_from_criteria
-    from screening.vocabulary import Movement
-
     score = record.get("score")
     if not record.get("ok") or not score or record.get("movement") is None:
         return score
     movement = Movement(record["movement"])
     table = LUNGE_CRITERIA if movement is Movement.LUNGE else SQUAT_CRITERIA
-    standing = kept_codes
     met = dict(score.get("criteria", {}))
     unseen = list(score.get("not_assessed", []))
     for name, code in table.items():
         if name in met:
-            met[name] = code.value not in standing
-        elif name in unseen and code.value in standing:
+            met[name] = code.value not in kept_codes
+        elif name in unseen and code.value in kept_codes:
             unseen.remove(name)
             met[name] = False
     if met == score.get("criteria", {}) and unseen == score.get("not_assessed", []):
