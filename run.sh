@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: sets up .venv (once) and then
 #   ./run.sh app    starts the web app on http://localhost:8501 (this machine only)
-#   ./run.sh test   runs the whole test suite (installs Chromium for browser tests if root)
+#   ./run.sh test   runs the whole test suite (installs Chromium and PostgreSQL for it if root)
 #   ./run.sh score VIDEO...   scores videos from the command line
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -27,12 +27,16 @@ setup() {
   fi
 }
 
-chromium_for_browser_tests() {
+system_packages_for_tests() {
   # Browser tests drive Debian's Chromium (Playwright's own browser download cannot work
-  # offline). Install it when we may; the tests skip with a reason when it is absent.
-  if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  # offline); the store tests start a throwaway PostgreSQL server. Install them when we
+  # may; the tests skip with a reason when they are absent.
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 
@@ -45,7 +49,7 @@ case "$cmd" in
     ;;
   test)
     setup test
-    chromium_for_browser_tests
+    system_packages_for_tests
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   score)
