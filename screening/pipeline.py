@@ -330,7 +330,8 @@ def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckR
     if analysis.raw.max_people > 1:
         record.warnings.append(MORE_THAN_ONE_PERSON)
     if ctx.shot_starts:
-        warning = (f"the video cuts between shots ({len(ctx.shot_starts)} cuts found); "
+        cuts = len(ctx.shot_starts)
+        warning = (f"the video cuts between shots ({cuts} cut{'s' * (cuts != 1)} found); "
                    "each rep is measured within its own shot")
         if ctx.reps_cut:
             warning += f"; reps cut in two were left out: {ctx.reps_cut}"

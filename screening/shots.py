@@ -41,9 +41,21 @@ def body_speed(seq: PoseSequence) -> np.ndarray:
     return out
 
 
+SETTLE_S = 0.15
+"""MediaPipe's tracking takes a frame or two to catch up with a cut, so jumps this close
+together are one cut; the new shot starts at the last of them, once the pose has settled."""
+
+
 def shot_starts(seq: PoseSequence, max_speed: float) -> list[int]:
     """Frame positions where a new shot begins (the body jumped faster than `max_speed`)."""
     speed = body_speed(seq)
     with np.errstate(invalid="ignore"):
-        return [int(t) for t in np.flatnonzero(speed > max_speed)]
+        jumps = [int(t) for t in np.flatnonzero(speed > max_speed)]
+    starts: list[int] = []
+    for t in jumps:
+        if starts and seq.timestamps_s[t] - seq.timestamps_s[starts[-1]] <= SETTLE_S:
+            starts[-1] = t  # the same cut, still settling
+        else:
+            starts.append(t)
+    return starts
 

@@ -266,6 +266,18 @@ def test_a_cut_to_a_closer_shot_keeps_each_baseline_in_its_own_shot(settings):
     assert not heel.findings
 
 
+def test_a_cut_the_pose_takes_two_frames_to_follow_is_one_cut(settings):
+    from screening.shots import shot_starts
+
+    seq = squat_sequence("side_left", bottom=CLEAN_BOTTOM)
+    cut = build_context(seq, settings.reps, settings.context).reps[1].start - 5
+    edited = _zoomed_from(seq, cut, factor=1.6)
+    image = edited.image.copy()
+    image[cut] = (seq.image[cut] + edited.image[cut]) / 2  # halfway between the two shots
+    edited = replace(edited, image=image)
+    assert shot_starts(edited, settings.context.max_body_speed) == [cut + 1]
+
+
 def test_a_rep_a_cut_runs_through_is_left_out(settings):
     from screening.shots import shot_starts
 

@@ -12,7 +12,8 @@ from screening.pipeline import extract_pose
 from screening.pose import LivePoseEstimator
 from screening.video import VideoFileSource
 
-from .media import sample_clip
+from .builders import SAMPLES
+from .media import read_frames, sample_clip, sample_labels, write_frames
 
 LOWER_BODY = list(range(23, 33))
 
@@ -92,3 +93,27 @@ def test_rotation_metadata_is_honoured(tmp_path, settings):
     ankles = seq.image[:, [27, 28], :2].mean(axis=1)
     d = np.nanmedian(np.abs(hips - ankles), axis=0)
     assert d[0] > 2 * d[1]
+
+
+def test_an_edited_video_is_scored_shot_by_shot(tmp_path, settings):
+    """Two clips spliced mid-rep, as a web video cuts to another camera: the real model's
+    landmarks show one cut, the rep it runs through is left out with a warning, and the
+    whole reps on either side are kept."""
+    from screening.pipeline import score_video
+
+    labels = sample_labels()
+    first, second = "deep_squat__side_left__clean.mp4", "deep_squat__side_left__clean_2.mp4"
+    cut_at = labels[first]["reps"][1]["bottom_frame"]       # mid-rep 2 of the first clip
+    resume = labels[second]["reps"][2]["start_frame"] - 13  # standing before its rep 3
+    frames = (read_frames(SAMPLES / first)[:cut_at]
+              + read_frames(SAMPLES / second)[resume:])
+    record = score_video(write_frames(tmp_path / "edited.mp4", frames), resolve_model(),
+                         settings)
+    assert record.ok, record.error
+    assert record.warnings == ["the video cuts between shots (1 cut found); each rep is "
+                               "measured within its own shot; reps cut in two were left "
+                               "out: 1"]
+    kept = [(r.start_frame, r.end_frame) for r in record.reps]
+    assert len(kept) == 2
+    assert kept[0][1] < cut_at <= kept[1][0]  # one rep from each shot, neither across the cut
+    assert not record.findings
