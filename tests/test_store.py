@@ -379,16 +379,21 @@ _STALLING_WRITER = textwrap.dedent("""
 """)
 
 
-def test_process_killed_in_the_middle_of_a_save_leaves_no_half_assessment(db_url: str,
-                                                                           tmp_path: Path):
-    with open_store(db_url) as s:
-        cid = repo.create_client(s, "Client")
-    child = _python(_STALLING_WRITER, db_url, str(cid))
+def kill_in_the_middle_of_a_save(url: str, client: int) -> None:
+    """One assessment committed, then the writer killed while its second is half written."""
+    child = _python(_STALLING_WRITER, url, str(client))
     try:
         assert child.stdout.readline().strip() == "mid-write", child.stderr.read()
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
+
+
+def test_process_killed_in_the_middle_of_a_save_leaves_no_half_assessment(db_url: str,
+                                                                           tmp_path: Path):
+    with open_store(db_url) as s:
+        cid = repo.create_client(s, "Client")
+    kill_in_the_middle_of_a_save(db_url, cid)
     path = tmp_path / "clinic" / "clinic.sqlite3"
     assert _assert_consistent(path) == 1
     with open_store(db_url) as s:  # the store opens and writes as usual afterwards

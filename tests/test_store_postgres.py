@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import signal
 
 import pytest
 from alembic import command
@@ -25,7 +24,13 @@ from screening.store.engine import _alembic_config
 from screening.store.models import Base
 from screening.store.review import reviewed_result
 from tests import pgserver
-from tests.test_store import _STALLING_WRITER, _WRITER, TABLES, _python, make_record
+from tests.test_store import (
+    _WRITER,
+    TABLES,
+    _python,
+    kill_in_the_middle_of_a_save,
+    make_record,
+)
 
 _names = itertools.count()
 
@@ -161,12 +166,7 @@ def test_two_processes_saving_at_once_both_land(store, pg_url: str):
 def test_process_killed_in_the_middle_of_a_save_leaves_no_half_assessment(store,
                                                                            pg_url: str):
     cid = repo.create_client(store, "Client")
-    child = _python(_STALLING_WRITER, pg_url, str(cid))
-    try:
-        assert child.stdout.readline().strip() == "mid-write", child.stderr.read()
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
+    kill_in_the_middle_of_a_save(pg_url, cid)
     assert _whole_assessments(pg_url) == 1
     [a] = repo.client_assessments(store, cid)
     assert a.notes == "committed"
