@@ -28,24 +28,28 @@ def find_bindir() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+class PgServerError(RuntimeError):
+    """The test server could not be started or asked for a database."""
+
+
 @dataclass
 class PgServer:
     bindir: Path
     root: Path
+    """The data folder lives here, and the server's Unix socket."""
     _run_as: list[str]
 
-    @property
-    def socket_dir(self) -> Path:
-        return self.root
-
     def _run(self, tool: str, *args: str) -> None:
-        subprocess.run([*self._run_as, str(self.bindir / tool), *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run([*self._run_as, str(self.bindir / tool), *args],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode:
+            why = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+            raise PgServerError(f"{tool}: {why[0]}")
 
     def create_database(self, name: str) -> str:
         """A new empty database, and its SQLAlchemy URL."""
-        self._run("createdb", "-h", str(self.socket_dir), "-U", USER, name)
-        return f"postgresql+psycopg://{USER}@/{name}?host={self.socket_dir}"
+        self._run("createdb", "-h", str(self.root), "-U", USER, name)
+        return f"postgresql+psycopg://{USER}@/{name}?host={self.root}"
 
     def stop(self) -> None:
         try:
@@ -61,16 +65,19 @@ def start() -> PgServer:
         raise FileNotFoundError("PostgreSQL's initdb was not found "
                                 "(apt-get install postgresql)")
     root = Path(tempfile.mkdtemp(prefix="screening-pg-"))
-    run_as: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(root, user="postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    server = PgServer(bindir, root, run_as)
+    server = PgServer(bindir, root, [])
     try:
+        if os.geteuid() == 0:
+            shutil.chown(root, user="postgres")  # LookupError without a postgres user
+            server._run_as = ["runuser", "-u", "postgres", "--"]
         server._run("initdb", "-D", str(root / "data"), "-A", "trust", "-U", USER,
                     "--no-sync")
         server._run("pg_ctl", "-D", str(root / "data"), "-l", str(root / "log"), "-w",
                     "-o", f"-k {root} -c listen_addresses='' -c fsync=off", "start")
+    except LookupError:
+        shutil.rmtree(root, ignore_errors=True)
+        raise PgServerError("running as root, but there is no `postgres` user to run "
+                            "the server as") from None
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
