@@ -173,3 +173,12 @@ def test_process_killed_in_the_middle_of_a_save_leaves_no_half_assessment(store,
     repo.save_assessment(store, cid, make_record(), clips=[
         repo.ClipInput("view", "front"), repo.ClipInput("view", "side_left")])
     assert _whole_assessments(pg_url) == 2
+
+
+def test_a_server_that_is_not_there_is_one_clear_line(tmp_path):
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError) as caught:
+        open_store(f"postgresql+psycopg://clinic@/clinic?host={tmp_path}")
+    message = str(caught.value)
+    assert message.startswith("cannot open the clinic database postgresql+psycopg://")
+    assert "No such file or directory" in message and "\n" not in message

@@ -167,8 +167,8 @@ def open_store(url: str | None = None) -> Store:
         _migrate(engine)
     except DBAPIError as exc:
         engine.dispose()
-        raise StoreError(f"cannot open the clinic database {_shown(parsed)}: "
-                         f"{exc.orig}") from None
+        why = " ".join(str(exc.orig).split())  # drivers' messages run over several lines
+        raise StoreError(f"cannot open the clinic database {_shown(parsed)}: {why}") from None
     clips = (path.parent / f"{path.stem}-clips") if path is not None else data_dir() / "clips"
     return Store(engine, clips)
 
