@@ -6,10 +6,11 @@ for the model again: with `--cache DIR` the landmarks of each video are stored o
 one Parquet file, and later runs read them back and re-run only the checks.
 
 What a cached entry depends on is exactly what changes the landmarks: the video's bytes
-(its SHA-256, so a renamed or moved file still hits), the model's SHA-256 and the [pose]
-settings. Thresholds and every other setting are left out on purpose: the checks re-run.
-The file stores everything a PoseSequence holds (float64, NaN for "no pose") plus the
-VideoInfo, so results from the cache are identical to results from the model.
+(its SHA-256, so a renamed or moved file still hits), the model's SHA-256, the [pose]
+settings and the size of the neck patches. Thresholds and every other setting are left out
+on purpose: the checks re-run. The file stores everything a PoseSequence holds (landmarks
+as float64, NaN for "no pose", and the uint8 neck patches the shoulder check reads) plus
+the VideoInfo, so results from the cache are identical to results from the model.
 """
 
 from __future__ import annotations
@@ -31,20 +32,23 @@ from screening.model import ModelInfo, sha256_of
 from screening.pipeline import ProgressCallback, extract_pose
 from screening.sequence import PoseSequence
 from screening.settings import PoseSettings, Settings
+from screening.shoulder_rise import PATCH
 from screening.video import VideoInfo
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bump when the file layout or what extract_pose stores changes: old entries then miss."""
 
 _META_KEY = b"screening.landmarks"
 _POINT_COLUMNS = {"image": 3, "world": 3, "visibility": 1, "presence": 1}
 """Per-frame landmark arrays and the number of values per landmark."""
+_NECK_VALUES = 2 * PATCH * PATCH
+"""The two neck patches of a frame (uint8), which the shoulder check reads."""
 
 
 def cache_key(video_sha256: str, model: ModelInfo, pose: PoseSettings) -> str:
     """The SHA-256 naming a cache entry: video content, model and pose settings."""
     identity = {"format": FORMAT_VERSION, "video": video_sha256, "model": model.sha256,
-                "pose": dataclasses.asdict(pose)}
+                "pose": dataclasses.asdict(pose), "neck_patch_px": PATCH}
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
 
 
@@ -55,6 +59,9 @@ def _table(info: VideoInfo, seq: PoseSequence, key: str) -> pa.Table:
         flat = np.ascontiguousarray(getattr(seq, name), dtype=np.float64).reshape(-1)
         columns[name] = pa.FixedSizeListArray.from_arrays(
             pa.array(flat, pa.float64(), from_pandas=False), NUM_LANDMARKS * per_landmark)
+    columns["neck"] = pa.FixedSizeListArray.from_arrays(
+        pa.array(np.ascontiguousarray(seq.neck, dtype=np.uint8).reshape(-1), pa.uint8()),
+        _NECK_VALUES)
     meta = {"key": key, "info": dataclasses.asdict(info),
             "sequence": {"width": seq.width, "height": seq.height, "fps": seq.fps,
                          "max_people": seq.max_people}}
@@ -69,7 +76,9 @@ def _from_table(table: pa.Table, path: str | Path) -> tuple[VideoInfo, PoseSeque
         values = table.column(name).combine_chunks().flatten().to_numpy(zero_copy_only=False)
         shape = (t, NUM_LANDMARKS, 3) if per_landmark == 3 else (t, NUM_LANDMARKS)
         arrays[name] = values.astype(np.float64, copy=True).reshape(shape)
+    neck = table.column("neck").combine_chunks().flatten().to_numpy(zero_copy_only=False)
     seq = PoseSequence(
+        neck=neck.astype(np.uint8, copy=True).reshape(t, 2, PATCH, PATCH),
         timestamps_s=table.column("timestamp_s").to_numpy().astype(np.float64),
         frame_indices=table.column("frame_index").to_numpy().astype(np.int64),
         **arrays, **meta["sequence"])

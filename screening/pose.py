@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import cv2
 import mediapipe as mp
@@ -24,6 +25,7 @@ from screening.landmarks import NUM_LANDMARKS
 from screening.model import ModelInfo
 from screening.sequence import FramePose
 from screening.settings import PoseSettings
+from screening.shoulder_rise import neck_patches
 
 
 @contextmanager
@@ -70,6 +72,13 @@ def _to_frame_pose(result: object, width: int, height: int) -> FramePose | None:
     visibility = np.array([p.visibility or 0.0 for p in norm], dtype=np.float64)
     presence = np.array([p.presence or 0.0 for p in norm], dtype=np.float64)
     return FramePose(image, world_xyz, visibility, presence, people)
+
+
+def with_neck(pose: FramePose | None, rgb: np.ndarray, scale: float = 1.0) -> FramePose | None:
+    """The pose with the patches of its neck cut from the frame it was found in."""
+    if pose is None:
+        return None
+    return replace(pose, neck=neck_patches(rgb, pose.image[:, :2] * scale))
 
 
 def _options(model: ModelInfo, settings: PoseSettings, mode: RunningMode,
@@ -122,7 +131,7 @@ class PoseEstimator:
                 result = self._landmarker.detect_for_video(image, ms)
         pose = _to_frame_pose(result, w, h)
         self._warm = self._warm or pose is not None
-        return pose
+        return with_neck(pose, rgb)
 
     def close(self) -> None:
         self._landmarker.close()
@@ -187,7 +196,10 @@ class LivePoseEstimator:
             w, h = self._sizes.pop(timestamp_ms, (image.width, image.height))
             for old in [t for t in self._sizes if t < timestamp_ms]:
                 del self._sizes[old]
-            self._latest = (timestamp_ms / 1000.0, _to_frame_pose(result, w, h))
+            pose = _to_frame_pose(result, w, h)
+            if pose is not None:  # cut from the model's input, which may be downscaled
+                pose = with_neck(pose, image.numpy_view(), scale=image.width / w)
+            self._latest = (timestamp_ms / 1000.0, pose)
 
     def submit(self, rgb: np.ndarray, timestamp_s: float) -> None:
         """Hand a frame to the model without waiting for its answer."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from screening.landmarks import MIRROR_INDEX, NUM_LANDMARKS
+from screening.shoulder_rise import PATCH
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class FramePose:
     (relative depth, hips at about 0). world: (33, 3) metres, origin between the hips,
     MediaPipe's axes (x to the image's right, y down, z away from the camera).
     visibility, presence: (33,) in 0..1.
+    neck: (2, PATCH, PATCH) uint8 grey patches of the left and right side of the neck, cut from
+    the frame (see screening.shoulder_rise), or None where the frame was not kept.
     """
 
     image: np.ndarray
@@ -29,6 +32,7 @@ class FramePose:
     visibility: np.ndarray
     presence: np.ndarray
     people: int
+    neck: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class PoseSequence:
     visibility, presence: (T, 33) in 0..1 (NaN where no pose).
     timestamps_s: (T,) presentation time of each frame. frame_indices: (T,) decoder index.
     width, height: frame size in pixels; fps: nominal frame rate.
+    neck: (T, 2, PATCH, PATCH) uint8 patches of each side of the neck [left, right], all zero
+    where none was cut (no pose, or a sequence made without frames).
     """
 
     image: np.ndarray
@@ -52,12 +58,15 @@ class PoseSequence:
     height: int
     fps: float
     max_people: int = 1
+    neck: np.ndarray = field(default_factory=lambda: np.zeros((0, 2, PATCH, PATCH), np.uint8))
 
     def __post_init__(self) -> None:
         t = len(self.timestamps_s)
+        if len(self.neck) == 0 and t:
+            object.__setattr__(self, "neck", np.zeros((t, 2, PATCH, PATCH), np.uint8))
         expected = {"image": (t, NUM_LANDMARKS, 3), "world": (t, NUM_LANDMARKS, 3),
                     "visibility": (t, NUM_LANDMARKS), "presence": (t, NUM_LANDMARKS),
-                    "frame_indices": (t,)}
+                    "frame_indices": (t,), "neck": (t, 2, PATCH, PATCH)}
         for name, shape in expected.items():
             if getattr(self, name).shape != shape:
                 raise ValueError(f"PoseSequence.{name} has shape {getattr(self, name).shape}, "
@@ -107,7 +116,8 @@ class PoseSequence:
         world[..., 0] = -world[..., 0]
         return replace(self, image=image, world=world,
                        visibility=self.visibility[:, idx].copy(),
-                       presence=self.presence[:, idx].copy())
+                       presence=self.presence[:, idx].copy(),
+                       neck=self.neck[:, ::-1].copy())  # patches are mirrored already
 
 
 @dataclass
@@ -121,6 +131,7 @@ class SequenceBuilder:
     _pres: list[np.ndarray] = field(default_factory=list)
     _t: list[float] = field(default_factory=list)
     _idx: list[int] = field(default_factory=list)
+    _neck: list[np.ndarray] = field(default_factory=list)
     _max_people: int = 0
 
     def add(self, index: int, timestamp_s: float, pose: FramePose | None) -> None:
@@ -132,6 +143,8 @@ class SequenceBuilder:
         self._pres.append(pose.presence if pose else nan1)
         self._t.append(timestamp_s)
         self._idx.append(index)
+        no_patch = pose is None or pose.neck is None
+        self._neck.append(np.zeros((2, PATCH, PATCH), np.uint8) if no_patch else pose.neck)
         if pose:
             self._max_people = max(self._max_people, pose.people)
 
@@ -151,4 +164,5 @@ class SequenceBuilder:
             frame_indices=np.asarray(self._idx, dtype=np.int64).reshape(t),
             width=width, height=height, fps=self.fps,
             max_people=self._max_people,
+            neck=stack(self._neck, (2, PATCH, PATCH)).astype(np.uint8),
         )

@@ -84,7 +84,6 @@ class Pose:
     toe_out_deg: float = 0.0       # each foot turns out about the heel
     ankle_out_m: float = 0.0       # each ankle moves outward over the foot (roll out)
     pelvis_shift_m: float = 0.0    # toward the person's left
-    shrug_m: float = 0.0
     arms: str = "forward"          # forward | overhead
     arm_forward_deg: float = 0.0   # overhead arms tilted forward from vertical
 
@@ -119,7 +118,6 @@ def body_points(p: Pose) -> np.ndarray:
     up = np.array([0, np.cos(tr), np.sin(tr)])
     for side, sx in (("LEFT", 1.0), ("RIGHT", -1.0)):
         shoulder = hip_mid + TRUNK * up + np.array([sx * HALF_SHOULDER - p.pelvis_shift_m, 0, 0])
-        shoulder = shoulder + p.shrug_m * up
         ear = hip_mid + (TRUNK + NECK) * up + np.array([sx * 0.07 - p.pelvis_shift_m, 0, 0])
         if p.arms == "overhead":
             a = np.radians(p.arm_forward_deg)

@@ -86,15 +86,6 @@ def test_a_foot_that_turns_out_is_not_also_called_rolled_out(settings):
     assert r[Check.FEET_ROLL_OUT].findings == []
 
 
-def test_shoulder_shrug_shortens_the_ear_shoulder_distance(settings):
-    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, shrug_m=0.04))
-    _, r = screen(seq, settings)
-    # Ear 7 cm from the midline, shoulder 19 cm; the neck is 14 cm tall.
-    before, after = np.hypot(0.12, 0.14), np.hypot(0.12, 0.10)
-    expected = (before - after) * 100
-    assert r[Check.SHOULDER_ELEVATION].rep_values == pytest.approx([expected] * 2, abs=0.1)
-
-
 def test_pelvis_shift_5cm_to_the_left(settings):
     seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, pelvis_shift_m=0.05))
     _, r = screen(seq, settings)

@@ -1,9 +1,10 @@
 """Shoulders shrugging toward the ears (overactive upper trapezius, NASM).
 
-Measure: the shrinking of the ear-to-shoulder gap from standing to the bottom, in cm.
-The 3-D distance from MediaPipe's world landmarks is used, so that the trunk leaning toward
-a front camera (which shortens every vertical distance in the image) is not read as a
-shrug. Seen from the front, where both shoulders and ears are visible.
+Measure: how far the shoulder has risen toward the ear at the bottom, compared with the
+standing frames before the rep, in cm. The pose model's shoulder points do not follow a
+shrug (they sit on the arm), so the rise is read from pictures of each side of the neck by
+a small network (screening.shoulder_rise): one picture from the squat, one from standing.
+Seen from the front, where both sides of the neck are visible.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from screening.checks.base import (
     CheckResult,
     measure_sides,
     not_assessable,
+    nothing_seen,
     rep_findings,
+    rep_segments,
     side_landmark,
     usable_sides,
 )
 from screening.context import Context
-from screening.kinematics import distance, point
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
+from screening.shoulder_rise import has_patch, shoulder_rise_cm
 from screening.vocabulary import Check
 
 CODE = Check.SHOULDER_ELEVATION
@@ -34,13 +37,22 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     if not sides:
         return not_assessable(CODE, UNITS, "the head and shoulders are not clearly visible")
 
-    def closing_gap_cm(s: str) -> np.ndarray:
-        """Minus the ear-shoulder distance: grows as the shoulder rises toward the ear."""
-        return -distance(point(seq.world, side_landmark(s, "EAR")),
-                         point(seq.world, side_landmark(s, "SHOULDER"))) * 100.0
+    def rise_cm(s: str) -> np.ndarray:
+        """Each frame against the middle standing frame before its rep."""
+        patches = seq.neck[:, 0 if s == "left" else 1]
+        out = np.full(len(seq), np.nan)
+        for part, base in rep_segments(ctx, len(seq)):
+            standing = [f for f in base.frames if has_patch(patches[f])]
+            if standing:
+                out[part] = shoulder_rise_cm(patches[part], patches[standing[len(standing) // 2]])
+        return out
 
-    per_side, at_bottom = measure_sides(seq, ctx, sides, closing_gap_cm, parts=PARTS,
-                                        min_bottom_visibility=cfg.min_bottom_visibility,
-                                        min_visibility=cfg.min_visibility)
+    per_side, at_bottom = measure_sides(seq, ctx, sides, rise_cm, baseline_relative=False,
+                                        parts=PARTS, min_visibility=cfg.min_visibility,
+                                        min_bottom_visibility=cfg.min_bottom_visibility)
+    if nothing_seen(at_bottom):
+        return not_assessable(CODE, UNITS, "no picture of the neck could be taken (a live "
+                                           "take without frames, or the person too small "
+                                           "in the picture)")
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)
