@@ -196,9 +196,9 @@ class LivePoseEstimator:
             w, h = self._sizes.pop(timestamp_ms, (image.width, image.height))
             for old in [t for t in self._sizes if t < timestamp_ms]:
                 del self._sizes[old]
-            pose = _to_frame_pose(result, w, h)
-            if pose is not None:  # cut from the model's input, which may be downscaled
-                pose = with_neck(pose, image.numpy_view(), scale=image.width / w)
+            # The neck is cut from the model's input, which may be downscaled.
+            pose = with_neck(_to_frame_pose(result, w, h), image.numpy_view(),
+                             scale=image.width / w)
             self._latest = (timestamp_ms / 1000.0, pose)
 
     def submit(self, rgb: np.ndarray, timestamp_s: float) -> None:

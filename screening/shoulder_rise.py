@@ -11,7 +11,7 @@ side mirrored so both look alike); the shoulder_elevation check later hands a sm
 convolutional network one patch from the squat and one from standing before it, and the
 network answers how many cm the shoulder has risen between the two.
 
-The network (`screening/data/shoulder_rise.onnx`, ~100 kB) was trained by
+The network (`screening/data/shoulder_rise.onnx`, 200 kB) was trained by
 `tools/train_shoulder_model.py` on clips rendered by our own generator, seeds kept apart
 from `sample_videos/`, with the truth of each frame as the target. It runs through OpenCV's
 DNN module, which the project already needs, so no extra runtime dependency.
