@@ -7,9 +7,10 @@ one Parquet file, and later runs read them back and re-run only the checks.
 
 What a cached entry depends on is exactly what changes the landmarks: the video's bytes
 (its SHA-256, so a renamed or moved file still hits), the model's SHA-256, the [pose]
-settings and the size of the neck patches. Thresholds and every other setting are left out
+settings and the size of the patches. Thresholds and every other setting are left out
 on purpose: the checks re-run. The file stores everything a PoseSequence holds (landmarks
-as float64, NaN for "no pose", and the uint8 neck patches the shoulder check reads) plus
+as float64, NaN for "no pose", and the uint8 patches of the neck and the feet that the
+shoulder and heel checks read) plus
 the VideoInfo, so results from the cache are identical to results from the model.
 """
 
@@ -29,26 +30,28 @@ import pyarrow.parquet as pq
 from screening.errors import UsageError
 from screening.landmarks import NUM_LANDMARKS
 from screening.model import ModelInfo, sha256_of
+from screening.patches import PATCH
 from screening.pipeline import ProgressCallback, extract_pose
-from screening.sequence import PoseSequence
+from screening.sequence import PATCHED_PARTS, PoseSequence
 from screening.settings import PoseSettings, Settings
-from screening.shoulder_rise import PATCH
 from screening.video import VideoInfo
 
-FORMAT_VERSION = 2
-"""Bump when the file layout or what extract_pose stores changes: old entries then miss."""
+FORMAT_VERSION = 3
+"""Bump when the file layout or what extract_pose stores changes (including where the
+patches are cut, screening/shoulder_rise.py and screening/heel_rise.py): old entries then
+miss."""
 
 _META_KEY = b"screening.landmarks"
 _POINT_COLUMNS = {"image": 3, "world": 3, "visibility": 1, "presence": 1}
 """Per-frame landmark arrays and the number of values per landmark."""
-_NECK_VALUES = 2 * PATCH * PATCH
-"""The two neck patches of a frame (uint8), which the shoulder check reads."""
+_PATCH_VALUES = 2 * PATCH * PATCH
+"""A part's two patches in a frame (uint8), one column per part."""
 
 
 def cache_key(video_sha256: str, model: ModelInfo, pose: PoseSettings) -> str:
     """The SHA-256 naming a cache entry: video content, model and pose settings."""
     identity = {"format": FORMAT_VERSION, "video": video_sha256, "model": model.sha256,
-                "pose": dataclasses.asdict(pose), "neck_patch_px": PATCH}
+                "pose": dataclasses.asdict(pose), "patch_px": PATCH}
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
 
 
@@ -59,9 +62,10 @@ def _table(info: VideoInfo, seq: PoseSequence, key: str) -> pa.Table:
         flat = np.ascontiguousarray(getattr(seq, name), dtype=np.float64).reshape(-1)
         columns[name] = pa.FixedSizeListArray.from_arrays(
             pa.array(flat, pa.float64(), from_pandas=False), NUM_LANDMARKS * per_landmark)
-    columns["neck"] = pa.FixedSizeListArray.from_arrays(
-        pa.array(np.ascontiguousarray(seq.neck, dtype=np.uint8).reshape(-1), pa.uint8()),
-        _NECK_VALUES)
+    for part in PATCHED_PARTS:
+        columns[part] = pa.FixedSizeListArray.from_arrays(
+            pa.array(np.ascontiguousarray(getattr(seq, part), dtype=np.uint8).reshape(-1),
+                     pa.uint8()), _PATCH_VALUES)
     meta = {"key": key, "info": dataclasses.asdict(info),
             "sequence": {"width": seq.width, "height": seq.height, "fps": seq.fps,
                          "max_people": seq.max_people}}
@@ -76,9 +80,10 @@ def _from_table(table: pa.Table, path: str | Path) -> tuple[VideoInfo, PoseSeque
         values = table.column(name).combine_chunks().flatten().to_numpy(zero_copy_only=False)
         shape = (t, NUM_LANDMARKS, 3) if per_landmark == 3 else (t, NUM_LANDMARKS)
         arrays[name] = values.astype(np.float64, copy=True).reshape(shape)
-    neck = table.column("neck").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+    for part in PATCHED_PARTS:
+        values = table.column(part).combine_chunks().flatten().to_numpy(zero_copy_only=False)
+        arrays[part] = values.astype(np.uint8, copy=True).reshape(t, 2, PATCH, PATCH)
     seq = PoseSequence(
-        neck=neck.astype(np.uint8, copy=True).reshape(t, 2, PATCH, PATCH),
         timestamps_s=table.column("timestamp_s").to_numpy().astype(np.float64),
         frame_indices=table.column("frame_index").to_numpy().astype(np.int64),
         **arrays, **meta["sequence"])

@@ -541,9 +541,7 @@ class LiveCapture:
         raw = seq_builder.build(width=width, height=height)
         duration = float(raw.timestamps_s[-1] - raw.timestamps_s[0]) if len(raw) > 1 else 0.0
         fps = (len(raw) - 1) / duration if duration > 0 else 30.0
-        raw = PoseSequence(raw.image, raw.world, raw.visibility, raw.presence,
-                           raw.timestamps_s, raw.frame_indices, width, height, fps,
-                           raw.max_people, raw.neck)
+        raw = replace(raw, fps=fps)
         info = VideoInfo(path=self.label, fps=fps, declared_frames=len(raw), width=width,
                          height=height, rotation_deg=0)
         return Capture(self.label, info, raw, self.frames, self.session.stop_reason)

@@ -21,6 +21,7 @@ from mediapipe.tasks.python import BaseOptions
 from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
 from screening.errors import ModelError
+from screening.heel_rise import foot_patches
 from screening.landmarks import NUM_LANDMARKS
 from screening.model import ModelInfo
 from screening.sequence import FramePose
@@ -74,11 +75,14 @@ def _to_frame_pose(result: object, width: int, height: int) -> FramePose | None:
     return FramePose(image, world_xyz, visibility, presence, people)
 
 
-def with_neck(pose: FramePose | None, rgb: np.ndarray, scale: float = 1.0) -> FramePose | None:
-    """The pose with the patches of its neck cut from the frame it was found in."""
+def with_patches(pose: FramePose | None, rgb: np.ndarray,
+                 scale: float = 1.0) -> FramePose | None:
+    """The pose with the patches of its neck and feet cut from the frame it was found in
+    (`scale` turns the pose's pixels into `rgb`'s)."""
     if pose is None:
         return None
-    return replace(pose, neck=neck_patches(rgb, pose.image[:, :2] * scale))
+    xy = pose.image[:, :2] * scale
+    return replace(pose, neck=neck_patches(rgb, xy), feet=foot_patches(rgb, xy))
 
 
 def _options(model: ModelInfo, settings: PoseSettings, mode: RunningMode,
@@ -131,7 +135,7 @@ class PoseEstimator:
                 result = self._landmarker.detect_for_video(image, ms)
         pose = _to_frame_pose(result, w, h)
         self._warm = self._warm or pose is not None
-        return with_neck(pose, rgb)
+        return with_patches(pose, rgb)
 
     def close(self) -> None:
         self._landmarker.close()
@@ -196,8 +200,8 @@ class LivePoseEstimator:
             w, h = self._sizes.pop(timestamp_ms, (image.width, image.height))
             for old in [t for t in self._sizes if t < timestamp_ms]:
                 del self._sizes[old]
-            # The neck is cut from the model's input, which may be downscaled.
-            pose = with_neck(_to_frame_pose(result, w, h), image.numpy_view(),
+            # The patches are cut from the model's input, which may be downscaled.
+            pose = with_patches(_to_frame_pose(result, w, h), image.numpy_view(),
                              scale=image.width / w)
             self._latest = (timestamp_ms / 1000.0, pose)
 

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from screening.landmarks import MIRROR_INDEX, NUM_LANDMARKS
-from screening.shoulder_rise import PATCH
+from screening.patches import PATCH
+
+PATCHED_PARTS = ("neck", "feet")
+"""The parts whose pictures are cut while the pose is found (FramePose and PoseSequence
+fields of those names); see screening.patches."""
+
+
+def _no_patches(t: int) -> np.ndarray:
+    """(t, 2, PATCH, PATCH) zeros: no picture of either side."""
+    return np.zeros((t, 2, PATCH, PATCH), np.uint8)
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,7 @@ class FramePose:
     visibility, presence: (33,) in 0..1.
     neck: (2, PATCH, PATCH) uint8 grey patches of the left and right side of the neck, cut from
     the frame (see screening.shoulder_rise), or None where the frame was not kept.
+    feet: the same for the left and right foot (see screening.heel_rise).
     """
 
     image: np.ndarray
@@ -33,6 +43,7 @@ class FramePose:
     presence: np.ndarray
     people: int
     neck: np.ndarray | None = None
+    feet: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,7 @@ class PoseSequence:
     width, height: frame size in pixels; fps: nominal frame rate.
     neck: (T, 2, PATCH, PATCH) uint8 patches of each side of the neck [left, right], all zero
     where none was cut (no pose, or a sequence made without frames).
+    feet: (T, 2, PATCH, PATCH) the same for the left and right foot.
     """
 
     image: np.ndarray
@@ -58,15 +70,17 @@ class PoseSequence:
     height: int
     fps: float
     max_people: int = 1
-    neck: np.ndarray = field(default_factory=lambda: np.zeros((0, 2, PATCH, PATCH), np.uint8))
+    neck: np.ndarray = field(default_factory=lambda: _no_patches(0))
+    feet: np.ndarray = field(default_factory=lambda: _no_patches(0))
 
     def __post_init__(self) -> None:
         t = len(self.timestamps_s)
-        if len(self.neck) == 0 and t:
-            object.__setattr__(self, "neck", np.zeros((t, 2, PATCH, PATCH), np.uint8))
+        for part in PATCHED_PARTS:
+            if len(getattr(self, part)) == 0 and t:
+                object.__setattr__(self, part, _no_patches(t))
         expected = {"image": (t, NUM_LANDMARKS, 3), "world": (t, NUM_LANDMARKS, 3),
                     "visibility": (t, NUM_LANDMARKS), "presence": (t, NUM_LANDMARKS),
-                    "frame_indices": (t,), "neck": (t, 2, PATCH, PATCH)}
+                    "frame_indices": (t,)} | {part: (t, 2, PATCH, PATCH) for part in PATCHED_PARTS}
         for name, shape in expected.items():
             if getattr(self, name).shape != shape:
                 raise ValueError(f"PoseSequence.{name} has shape {getattr(self, name).shape}, "
@@ -117,7 +131,8 @@ class PoseSequence:
         return replace(self, image=image, world=world,
                        visibility=self.visibility[:, idx].copy(),
                        presence=self.presence[:, idx].copy(),
-                       neck=self.neck[:, ::-1].copy())  # patches are mirrored already
+                       # Each side's patch is mirrored already; only the sides swap.
+                       **{part: getattr(self, part)[:, ::-1].copy() for part in PATCHED_PARTS})
 
 
 @dataclass
@@ -131,7 +146,8 @@ class SequenceBuilder:
     _pres: list[np.ndarray] = field(default_factory=list)
     _t: list[float] = field(default_factory=list)
     _idx: list[int] = field(default_factory=list)
-    _neck: list[np.ndarray] = field(default_factory=list)
+    _patches: dict[str, list[np.ndarray]] = field(
+        default_factory=lambda: {part: [] for part in PATCHED_PARTS})
     _max_people: int = 0
 
     def add(self, index: int, timestamp_s: float, pose: FramePose | None) -> None:
@@ -143,8 +159,9 @@ class SequenceBuilder:
         self._pres.append(pose.presence if pose else nan1)
         self._t.append(timestamp_s)
         self._idx.append(index)
-        no_patch = pose is None or pose.neck is None
-        self._neck.append(np.zeros((2, PATCH, PATCH), np.uint8) if no_patch else pose.neck)
+        for part, items in self._patches.items():
+            patch = None if pose is None else getattr(pose, part)
+            items.append(_no_patches(1)[0] if patch is None else patch)
         if pose:
             self._max_people = max(self._max_people, pose.people)
 
@@ -164,5 +181,6 @@ class SequenceBuilder:
             frame_indices=np.asarray(self._idx, dtype=np.int64).reshape(t),
             width=width, height=height, fps=self.fps,
             max_people=self._max_people,
-            neck=stack(self._neck, (2, PATCH, PATCH)).astype(np.uint8),
+            **{part: stack(items, (2, PATCH, PATCH)).astype(np.uint8)
+               for part, items in self._patches.items()},
         )

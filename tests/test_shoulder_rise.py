@@ -12,8 +12,9 @@ import pytest
 from screening.checks import shoulder_elevation
 from screening.landmarks import NUM_LANDMARKS, Landmark
 from screening.model import resolve_model
+from screening.patches import PATCH, has_patch
 from screening.pipeline import analyse, analyse_pose, extract_pose
-from screening.shoulder_rise import PATCH, has_patch, neck_patches, shoulder_rise_cm
+from screening.shoulder_rise import neck_patches, shoulder_rise_cm
 from screening.vocabulary import Check
 
 from .builders import SAMPLES, squat_sequence

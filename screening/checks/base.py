@@ -18,6 +18,7 @@ import numpy as np
 from screening.context import Baseline, Context
 from screening.kinematics import nanmean, nanmedian
 from screening.landmarks import Landmark
+from screening.patches import has_patch
 from screening.reps import Rep, hip_drop_fraction
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
@@ -198,6 +199,20 @@ def rep_segments(ctx: Context, length: int) -> list[tuple[slice, Baseline]]:
     baseline, so every frame is judged against the standing frames just before its rep."""
     bounds = [0] + [r.end + 1 for r in ctx.reps[:-1]] + [length]
     return [(slice(bounds[k], bounds[k + 1]), base) for k, base in enumerate(ctx.baselines)]
+
+
+def rise_against_standing(ctx: Context, patches: np.ndarray,
+                          network: Callable[[np.ndarray, np.ndarray], np.ndarray]
+                          ) -> np.ndarray:
+    """(T,) a patch network's rise in each frame against the middle standing frame before
+    its rep (NaN where no picture was cut). patches: (T, PATCH, PATCH) of one side; network:
+    (patches, standing patch) -> cm, see screening.patches."""
+    out = np.full(len(patches), np.nan)
+    for part, base in rep_segments(ctx, len(patches)):
+        standing = [f for f in base.frames if has_patch(patches[f])]
+        if standing:
+            out[part] = network(patches[part], patches[standing[len(standing) // 2]])
+    return out
 
 
 def relative_series(ctx: Context, series: np.ndarray) -> np.ndarray:

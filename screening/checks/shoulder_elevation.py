@@ -12,19 +12,20 @@ from __future__ import annotations
 import numpy as np
 
 from screening.checks.base import (
+    SIDES,
     CheckResult,
     measure_sides,
     not_assessable,
     nothing_seen,
     rep_findings,
-    rep_segments,
+    rise_against_standing,
     side_landmark,
     usable_sides,
 )
 from screening.context import Context
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
-from screening.shoulder_rise import has_patch, shoulder_rise_cm
+from screening.shoulder_rise import shoulder_rise_cm
 from screening.vocabulary import Check
 
 CODE = Check.SHOULDER_ELEVATION
@@ -38,14 +39,7 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         return not_assessable(CODE, UNITS, "the head and shoulders are not clearly visible")
 
     def rise_cm(s: str) -> np.ndarray:
-        """Each frame against the middle standing frame before its rep."""
-        patches = seq.neck[:, 0 if s == "left" else 1]
-        out = np.full(len(seq), np.nan)
-        for part, base in rep_segments(ctx, len(seq)):
-            standing = [f for f in base.frames if has_patch(patches[f])]
-            if standing:
-                out[part] = shoulder_rise_cm(patches[part], patches[standing[len(standing) // 2]])
-        return out
+        return rise_against_standing(ctx, seq.neck[:, SIDES.index(s)], shoulder_rise_cm)
 
     per_side, at_bottom = measure_sides(seq, ctx, sides, rise_cm, baseline_relative=False,
                                         parts=PARTS, min_visibility=cfg.min_visibility,
