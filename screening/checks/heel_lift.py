@@ -1,11 +1,14 @@
 """Heels lifting: the heel rises while the toes stay down (an ankle-mobility sign).
 
-Measure: how far the heel has risen above where it stood on the floor, in cm. The
-vertical image distance is turned into cm with the standing leg's image length over its
-true length, so camera distance and body size cancel out. (MediaPipe tends to move the
-whole foot when the heel lifts, toes included, so "heel above toes" under-reads a lift; the
-heel's own rise above the floor does not.) Seen from the side or obliquely; from the front
-the heel hides behind the foot.
+Measure: how far the heel has risen above where it stood on the floor, in cm. Seen from the
+side or obliquely; from the front the heel hides behind the foot.
+
+The rise is read from pictures of each foot by a small network (screening.heel_rise): one
+picture from the squat, one from standing. The pose model's heel point is the fallback, for
+sequences made without pictures: its vertical image travel, turned into cm with the standing
+leg's image length over its true length. It is the weaker witness because the pose model
+moves the whole foot when the heel lifts, toes included, and wobbles by 1-3 cm through a
+clean deep squat (see README, "Heels").
 """
 
 from __future__ import annotations
@@ -13,16 +16,20 @@ from __future__ import annotations
 import numpy as np
 
 from screening.checks.base import (
+    SIDES,
     CheckResult,
     measure_sides,
     not_assessable,
     nothing_seen,
     px_per_m_series,
     rep_findings,
+    rise_against_standing,
     side_landmark,
     usable_sides,
 )
 from screening.context import Context
+from screening.heel_rise import heel_rise_cm
+from screening.patches import has_patch
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
 from screening.vocabulary import Check
@@ -40,13 +47,20 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     sides = usable_sides(seq, ctx, PARTS, cfg.min_visibility)
     if not sides:
         return not_assessable(CODE, UNITS, "the feet are not clearly visible")
+    pictures = has_patch(seq.feet).any()
     scale = px_per_m_series(ctx, len(seq))
 
     def height_cm(s: str) -> np.ndarray:
+        if pictures:
+            return rise_against_standing(ctx, seq.feet[:, SIDES.index(s)], heel_rise_cm)
         return -seq.image[:, side_landmark(s, "HEEL"), 1] / scale * 100.0  # image y is down
 
     per_side, at_bottom = measure_sides(seq, ctx, sides, height_cm, parts=PARTS[:1],
-                                        min_bottom_visibility=cfg.min_bottom_visibility,
+                                        baseline_relative=not pictures,
+                                        # A hidden heel point is a guess; a picture of the
+                                        # foot still shows its outline and the floor.
+                                        min_bottom_visibility=0.0 if pictures
+                                        else cfg.min_bottom_visibility,
                                         min_visibility=cfg.min_visibility)
     if nothing_seen(at_bottom):
         return not_assessable(CODE, UNITS, "the heels are hidden at the bottom of the squat "
