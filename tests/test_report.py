@@ -196,7 +196,7 @@ def test_reviewed_result_is_shown_with_the_machine_original_beside_it(scored):
     assert report.review == (
         ("Route", "Work on mobility", "Work on stability"),
         ("Movement score (FMS 0-3)", "1 (provisional)", "1 (provisional)"),
-        ("Heel lift", "Seen (moderate)", "Removed"),
+        ("Heel lift", "Seen (mild)", "Removed"),
         ("Knee valgus", "Not seen", "Added"),
     )
     (section,) = report.findings
@@ -204,7 +204,7 @@ def test_reviewed_result_is_shown_with_the_machine_original_beside_it(scored):
     assert section.summary == "Moderate on the left"
     text, _ = pdf_words(report.pdf_bytes())
     assert "Therapist's review What The screen said After review" in text
-    assert "Heel lift Seen (moderate) Removed" in text
+    assert "Heel lift Seen (mild) Removed" in text
     assert "Knee valgus Not seen Added" in text
     assert "Knee caves on the left." in text
     html = report.html()
