@@ -15,11 +15,12 @@ from screening.heel_rise import foot_patches, heel_rise_cm
 from screening.landmarks import MIRROR_INDEX, NUM_LANDMARKS, Landmark
 from screening.model import resolve_model
 from screening.patches import PATCH, has_patch
-from screening.pipeline import analyse, analyse_pose, extract_pose
+from screening.pipeline import analyse, analyse_pose
 from screening.vocabulary import Check
 
 from .builders import SAMPLES, squat_sequence
 from .media import sample_labels
+from .patch_nets import as_seen_and_mirrored, extracted, largest_self_reading
 
 
 def landmarks(toes_right: bool = True) -> np.ndarray:
@@ -100,19 +101,12 @@ def heel_clip(view: str) -> str:
 @pytest.fixture(scope="module")
 def lift_left():
     """A deep squat from the left whose heels rise 3.5 cm (the left foot is the near one)."""
-    from screening.settings import load_settings
-
-    settings = load_settings()
-    info, raw = extract_pose(SAMPLES / heel_clip("side_left"), resolve_model(), settings)
-    return info, raw, settings
+    return extracted(heel_clip("side_left"))
 
 
 def test_the_same_picture_twice_reads_no_rise(lift_left):
     _, raw, _ = lift_left
-    left = raw.feet[:, 0]
-    frames = np.flatnonzero(has_patch(left))[::15]
-    values = [heel_rise_cm(left[[f]], left[f])[0] for f in frames]
-    assert np.max(np.abs(values)) < 1.0
+    assert largest_self_reading(raw.feet[:, 0], heel_rise_cm) < 1.0
 
 
 def test_a_lift_seen_from_the_left_is_found_on_the_near_foot(lift_left):
@@ -127,12 +121,9 @@ def test_a_lift_seen_from_the_left_is_found_on_the_near_foot(lift_left):
 
 
 def test_mirroring_the_video_moves_the_lift_to_the_right(lift_left):
-    info, raw, settings = lift_left
-    checks = {c.code: c for c in analyse_pose(info, raw, settings).checks}
-    mirrored = {c.code: c for c in analyse_pose(info, raw.mirrored(), settings).checks}
-    assert {f.side for f in mirrored[Check.HEEL_LIFT].findings} == {"right"}
-    assert mirrored[Check.HEEL_LIFT].rep_values == \
-        pytest.approx(checks[Check.HEEL_LIFT].rep_values, abs=0.01)
+    seen, mirrored = as_seen_and_mirrored(*lift_left, Check.HEEL_LIFT)
+    assert {f.side for f in mirrored.findings} == {"right"}
+    assert mirrored.rep_values == pytest.approx(seen.rep_values, abs=0.01)
 
 
 def test_a_clean_squat_at_45_degrees_shows_no_lift(settings):

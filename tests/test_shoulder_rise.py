@@ -13,12 +13,13 @@ from screening.checks import shoulder_elevation
 from screening.landmarks import NUM_LANDMARKS, Landmark
 from screening.model import resolve_model
 from screening.patches import PATCH, has_patch
-from screening.pipeline import analyse, analyse_pose, extract_pose
+from screening.pipeline import analyse, analyse_pose
 from screening.shoulder_rise import neck_patches, shoulder_rise_cm
 from screening.vocabulary import Check
 
 from .builders import SAMPLES, squat_sequence
 from .media import sample_labels
+from .patch_nets import as_seen_and_mirrored, extracted, largest_self_reading
 
 
 def landmarks(ear_l=(380.0, 100.0), sh_l=(420.0, 180.0)) -> np.ndarray:
@@ -97,19 +98,12 @@ def shrug_clip(side: str) -> str:
 
 @pytest.fixture(scope="module")
 def shrug_right():
-    from screening.settings import load_settings
-
-    settings = load_settings()
-    info, raw = extract_pose(SAMPLES / shrug_clip("right"), resolve_model(), settings)
-    return info, raw, settings
+    return extracted(shrug_clip("right"))
 
 
 def test_the_same_picture_twice_reads_no_rise(shrug_right):
     _, raw, _ = shrug_right
-    right = raw.neck[:, 1]
-    frames = np.flatnonzero(has_patch(right))[::15]
-    values = [shoulder_rise_cm(right[[f]], right[f])[0] for f in frames]
-    assert np.max(np.abs(values)) < 1.0
+    assert largest_self_reading(raw.neck[:, 1], shoulder_rise_cm) < 1.0
 
 
 def test_a_right_shrug_is_found_on_the_right_only(shrug_right):
@@ -123,12 +117,9 @@ def test_a_right_shrug_is_found_on_the_right_only(shrug_right):
 
 
 def test_mirroring_the_video_swaps_the_shrug_to_the_left(shrug_right):
-    info, raw, settings = shrug_right
-    checks = {c.code: c for c in analyse_pose(info, raw, settings).checks}
-    mirrored = {c.code: c for c in analyse_pose(info, raw.mirrored(), settings).checks}
-    assert {f.side for f in mirrored[Check.SHOULDER_ELEVATION].findings} == {"left"}
-    assert mirrored[Check.SHOULDER_ELEVATION].rep_values == \
-        pytest.approx(checks[Check.SHOULDER_ELEVATION].rep_values, abs=0.01)
+    seen, mirrored = as_seen_and_mirrored(*shrug_right, Check.SHOULDER_ELEVATION)
+    assert {f.side for f in mirrored.findings} == {"left"}
+    assert mirrored.rep_values == pytest.approx(seen.rep_values, abs=0.01)
 
 
 def test_a_clean_front_squat_shows_no_shrug(settings):
