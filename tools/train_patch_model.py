@@ -223,7 +223,7 @@ def patches(part: Part, work: Path) -> None:
         print(f"patches: {video.stem}", flush=True)
 
 
-def train(part: Part, work: Path, epochs: int) -> None:
+def train(part: Part, work: Path, epochs: int, out: Path | None = None) -> None:
     import importlib
 
     import torch
@@ -231,7 +231,7 @@ def train(part: Part, work: Path, epochs: int) -> None:
 
     from screening.patches import PATCH, has_patch, standardised
 
-    model_file = importlib.import_module(part.model).MODEL_FILE
+    model_file = out or importlib.import_module(part.model).MODEL_FILE
     current, target, refs, owner = [], [], [], []
     for f in sorted((work / "patches").glob("*.npz")):
         d = np.load(f)
@@ -279,6 +279,9 @@ def train(part: Part, work: Path, epochs: int) -> None:
                 idx = order[b:b + batch]
                 ref = np.array([reference(o) for o in who[idx]])
                 gain = rng.uniform(0.8, 1.2, (len(idx), 1, 1, 1)).astype(np.float32)
+                # Half the pairs in negative: a dark shoe on a pale floor then looks like a
+                # pale foot on a dark floor, so no pairing of clothes and floor is unseen.
+                gain *= rng.choice(np.float32([-1.0, 1.0]), (len(idx), 1, 1, 1))
                 pair = np.stack([x[idx], x[ref]], axis=1) * gain
                 pair += rng.normal(0, 0.1, pair.shape).astype(np.float32)
                 loss = nn.functional.smooth_l1_loss(net(torch.from_numpy(pair)),
@@ -308,7 +311,7 @@ def train(part: Part, work: Path, epochs: int) -> None:
                       input_names=["patches"], output_names=["rise_cm"],
                       dynamic_axes={"patches": {0: "n"}, "rise_cm": {0: "n"}},
                       opset_version=13)
-    print(f"wrote {model_file.relative_to(ROOT)}")
+    print(f"wrote {model_file}")
 
 
 def main() -> int:
@@ -319,6 +322,8 @@ def main() -> int:
                         help="folder for the clips, landmarks and patches (~150 MB)")
     parser.add_argument("--workers", type=int, default=2, help="clips rendered at once")
     parser.add_argument("--epochs", type=int, help="default: 10 for the neck, 8 for the feet")
+    parser.add_argument("--out", type=Path,
+                        help="write the network here instead of over the committed one")
     args = parser.parse_args()
     part = PARTS[args.part]
     if args.step in ("render", "all"):
@@ -326,7 +331,7 @@ def main() -> int:
     if args.step in ("patches", "all"):
         patches(part, args.work)
     if args.step in ("train", "all"):
-        train(part, args.work, args.epochs or part.epochs)
+        train(part, args.work, args.epochs or part.epochs, args.out)
     return 0
 
 
