@@ -143,13 +143,17 @@ class Part:
     members: int
     """Networks trained from different seeds whose answers are averaged."""
     epochs: int
+    negatives: bool
+    """Show half the training pairs in negative (see `train`)."""
 
 
 PARTS = {
     "neck": Part(neck_plan, neck_truth, neck_sides, "screening.shoulder_rise:neck_patches",
-                 "screening.shoulder_rise", (-2.0, 8.0), members=1, epochs=10),
+                 "screening.shoulder_rise", (-2.0, 8.0), members=1, epochs=10,
+                 negatives=False),
     "feet": Part(feet_plan, feet_truth, feet_sides, "screening.heel_rise:foot_patches",
-                 "screening.heel_rise", (-2.0, 8.0), members=3, epochs=8),
+                 "screening.heel_rise", (-2.0, 8.0), members=3, epochs=8,
+                 negatives=True),
 }
 
 
@@ -279,9 +283,10 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None) -> None:
                 idx = order[b:b + batch]
                 ref = np.array([reference(o) for o in who[idx]])
                 gain = rng.uniform(0.8, 1.2, (len(idx), 1, 1, 1)).astype(np.float32)
-                # Half the pairs in negative: a dark shoe on a pale floor then looks like a
-                # pale foot on a dark floor, so no pairing of clothes and floor is unseen.
-                gain *= rng.choice(np.float32([-1.0, 1.0]), (len(idx), 1, 1, 1))
+                if part.negatives:
+                    # Half the pairs in negative: a dark shoe on a pale floor then looks like
+                    # a pale foot on a dark floor, so no pairing of clothes and floor is new.
+                    gain *= rng.choice(np.float32([-1.0, 1.0]), (len(idx), 1, 1, 1))
                 pair = np.stack([x[idx], x[ref]], axis=1) * gain
                 pair += rng.normal(0, 0.1, pair.shape).astype(np.float32)
                 loss = nn.functional.smooth_l1_loss(net(torch.from_numpy(pair)),
