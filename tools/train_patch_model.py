@@ -236,6 +236,7 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None) -> None:
     from screening.patches import PATCH, has_patch, standardised
 
     model_file = out or importlib.import_module(part.model).MODEL_FILE
+    model_file.parent.mkdir(parents=True, exist_ok=True)
     current, target, refs, owner = [], [], [], []
     for f in sorted((work / "patches").glob("*.npz")):
         d = np.load(f)
