@@ -227,6 +227,10 @@ def patches(part: Part, work: Path) -> None:
         print(f"patches: {video.stem}", flush=True)
 
 
+class NoPatches(Exception):
+    """The work folder holds no patches to train on."""
+
+
 def train(part: Part, work: Path, epochs: int, out: Path | None = None) -> None:
     import importlib
 
@@ -251,6 +255,8 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None) -> None:
             owner.append(np.full(int(ok.sum()), len(refs)))
             first = sum(len(c) for c in current[:-1])
             refs.append((first, first + int(ok.sum()), np.flatnonzero(stand[ok]) + first))
+    if not current:
+        raise NoPatches(f"no training patches in {work / 'patches'}; run the patches step first")
     x, y, who = np.concatenate(current), np.concatenate(target), np.concatenate(owner)
     print(f"train: {len(refs)} sides, {len(x)} patches", flush=True)
 
@@ -332,12 +338,20 @@ def main() -> int:
                         help="write the network here instead of over the committed one")
     args = parser.parse_args()
     part = PARTS[args.part]
-    if args.step in ("render", "all"):
-        render(part, args.work, args.workers)
-    if args.step in ("patches", "all"):
-        patches(part, args.work)
-    if args.step in ("train", "all"):
-        train(part, args.work, args.epochs or part.epochs, args.out)
+    try:
+        if args.step in ("render", "all"):
+            render(part, args.work, args.workers)
+        if args.step in ("patches", "all"):
+            patches(part, args.work)
+        if args.step in ("train", "all"):
+            train(part, args.work, args.epochs or part.epochs, args.out)
+    except ModuleNotFoundError as exc:
+        print(f"train_patch_model.py: {exc.name} is not installed; the {args.step} step needs "
+              "the environment named in this script's help", file=sys.stderr)
+        return 1
+    except NoPatches as exc:
+        print(f"train_patch_model.py: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
