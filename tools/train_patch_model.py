@@ -194,7 +194,10 @@ def patches(part: Part, work: Path) -> None:
     cache = LandmarkCache(work / "landmarks")
     out_dir = work / "patches"
     out_dir.mkdir(exist_ok=True)
-    for video in sorted((work / "clips").glob("*.mp4")):
+    videos = sorted((work / "clips").glob("*.mp4"))
+    if not videos:
+        raise NothingToDo(f"no clips in {work / 'clips'}; run the render step first")
+    for video in videos:
         out = out_dir / f"{video.stem}.npz"
         label_file = video.with_suffix(".json")
         if out.exists() or not label_file.exists():
@@ -227,8 +230,8 @@ def patches(part: Part, work: Path) -> None:
         print(f"patches: {video.stem}", flush=True)
 
 
-class NoPatches(Exception):
-    """The work folder holds no patches to train on."""
+class NothingToDo(Exception):
+    """The work folder holds nothing for the step: no clips, or no patches."""
 
 
 def train(part: Part, work: Path, epochs: int, out: Path | None = None) -> None:
@@ -256,7 +259,7 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None) -> None:
             first = sum(len(c) for c in current[:-1])
             refs.append((first, first + int(ok.sum()), np.flatnonzero(stand[ok]) + first))
     if not current:
-        raise NoPatches(f"no training patches in {work / 'patches'}; run the patches step first")
+        raise NothingToDo(f"no training patches in {work / 'patches'}; run the patches step first")
     x, y, who = np.concatenate(current), np.concatenate(target), np.concatenate(owner)
     print(f"train: {len(refs)} sides, {len(x)} patches", flush=True)
 
@@ -349,7 +352,7 @@ def main() -> int:
         print(f"train_patch_model.py: {exc.name} is not installed; the {args.step} step needs "
               "the environment named in this script's help", file=sys.stderr)
         return 1
-    except NoPatches as exc:
+    except NothingToDo as exc:
         print(f"train_patch_model.py: {exc}", file=sys.stderr)
         return 1
     return 0
