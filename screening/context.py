@@ -41,6 +41,9 @@ class Context:
     baselines: list[Baseline]
     standing: np.ndarray
     """(T,) True where the person stands upright (hips within a few % of standing height)."""
+    drop: np.ndarray
+    """(T,) the hip-drop signal the reps were found on, shot by shot
+    (screening.reps.hip_drop_fraction)."""
     facing_sign: float
     """+1 when the person faces the image's +x (right), -1 when they face left."""
     lead_side: str | None
@@ -203,10 +206,10 @@ def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: Contex
     landmarks, see screening.shots); reps a cut runs through are left out.
     """
     cuts = tuple(shot_starts or ())
-    found = find_reps(seq, rep_settings)
-    whole = [r for r in found if not any(r.start < c <= r.end for c in cuts)]
+    found = find_reps(seq, rep_settings, cuts)
+    whole = [r for r in found if r.whole]
     reps = [replace(r, index=i) for i, r in enumerate(whole)]
-    drop = hip_drop_fraction(seq)
+    drop = hip_drop_fraction(seq, cuts)
     standing = np.isfinite(drop) & (drop < settings.standing_drop_fraction)
     if not standing.any():
         standing = np.isfinite(drop) & (drop <= nanmedian(drop))
@@ -224,6 +227,7 @@ def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: Contex
         reps=reps,
         baselines=baselines(seq, reps, standing, settings, cuts),
         standing=standing,
+        drop=drop,
         facing_sign=facing_sign(seq, frames),
         lead_side=lead if chosen_movement is Movement.LUNGE else None,
         movement_detected=movement is None,

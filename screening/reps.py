@@ -8,7 +8,9 @@ distances shrink together with perspective.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 from scipy.signal import find_peaks
@@ -30,44 +32,87 @@ class Rep:
     bottom: int
     end: int
     depth_fraction: float
+    whole: bool = True
+    """False when a cut between shots (see screening.shots) interrupts it: the video shows
+    only its first or last part, so it is not judged."""
 
 
-def hip_drop_fraction(seq: PoseSequence) -> np.ndarray:
+def shots(length: int, shot_starts: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """(first, last + 1) of each shot: the clip split at the frames where a new shot begins."""
+    bounds = [0, *sorted(c for c in shot_starts if 0 < c < length), length]
+    return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
+
+
+def hip_drop_fraction(seq: PoseSequence, shot_starts: Sequence[int] = ()) -> np.ndarray:
     """(T,) how far the hips are below standing, as a fraction of standing hip-ankle height.
 
     0 when standing tall, about 0.5-0.6 at the bottom of a deep squat; NaN where no pose.
-    Standing height is the 95th percentile over the clip, so a few bad frames do not set it.
+    Standing height is the 95th percentile over each shot, so a few bad frames do not set
+    it, and a cut to a closer or wider shot of an edited video starts afresh.
     """
     hip_y = seq.image[:, _HIPS, 1].mean(axis=1)
     ankle_y = seq.image[:, _ANKLES, 1].mean(axis=1)
     height = ankle_y - hip_y
-    if not np.isfinite(height).any():
-        return np.full(len(seq), np.nan)
-    standing = float(np.nanpercentile(height, 95))
-    if standing <= 0:
-        return np.full(len(seq), np.nan)
-    return (standing - height) / standing
+    out = np.full(len(seq), np.nan)
+    for lo, hi in shots(len(seq), shot_starts):
+        part = height[lo:hi]
+        if not np.isfinite(part).any():
+            continue
+        standing = float(np.nanpercentile(part, 95))
+        if standing > 0:
+            out[lo:hi] = (standing - part) / standing
+    return out
 
 
-def find_reps(seq: PoseSequence, settings: RepSettings) -> list[Rep]:
-    """Segment reps from the hip-drop signal.
+def find_reps(seq: PoseSequence, settings: RepSettings,
+              shot_starts: Sequence[int] = ()) -> list[Rep]:
+    """Segment reps from the hip-drop signal, shot by shot.
 
     A rep is a dip at least `min_depth_fraction` deep; it starts and ends where the hips are
     back within `boundary_fraction` of that dip's depth from standing. Small bobs, pauses at
     the bottom and slow reps do not split or merge reps because peaks must stand out by the
-    minimum depth (prominence) and be `min_rep_interval_s` apart.
+    minimum depth (prominence) and be `min_rep_interval_s` apart. A rep that a cut between
+    shots interrupts is returned with `whole=False`.
     """
-    drop = hip_drop_fraction(seq)
+    drop = hip_drop_fraction(seq, shot_starts)
+    rate = seq.fps if seq.fps > 0 else 30.0
+    distance = max(1, int(settings.min_rep_interval_s * rate))
+    reps: list[Rep] = []
+    for lo, hi in shots(len(seq), shot_starts):
+        at_cut = (lo > 0, hi < len(seq))
+        for start, bottom, end, depth in _dips(drop[lo:hi], settings, distance, at_cut):
+            threshold = depth * settings.boundary_fraction
+            cut_in = lo > 0 and start == 0 and drop[lo] > threshold
+            cut_out = hi < len(seq) and end == hi - lo - 1 and drop[hi - 1] > threshold
+            rep = Rep(index=len(reps), start=lo + start, bottom=lo + bottom, end=lo + end,
+                      depth_fraction=depth, whole=not (cut_in or cut_out))
+            if cut_in and reps and not reps[-1].whole and reps[-1].end == lo - 1:
+                # The same rep on both sides of the cut: one interrupted rep, not two.
+                deeper = max(reps[-1], rep, key=lambda r: r.depth_fraction)
+                rep = replace(deeper, index=reps[-1].index, start=reps[-1].start,
+                              end=rep.end, whole=False)
+                reps.pop()
+            reps.append(rep)
+    return reps
+
+
+def _dips(drop: np.ndarray, settings: RepSettings, distance: int,
+          at_cut: tuple[bool, bool] = (False, False)) -> list[tuple[int, int, int, float]]:
+    """(start, bottom, end, depth) of each dip in one shot's hip-drop signal. `at_cut`:
+    whether the shot begins and ends at a cut (rather than at the clip's ends)."""
     valid = np.isfinite(drop)
     if valid.sum() < 3:
         return []
     # Peaks need a gap-free signal; gaps left after filling are treated as standing.
     signal = np.where(valid, drop, 0.0)
-    rate = seq.fps if seq.fps > 0 else 30.0
-    distance = max(1, int(settings.min_rep_interval_s * rate))
-    peaks, _ = find_peaks(signal, prominence=settings.min_depth_fraction,
+    # A shot cut mid-squat: pad the cut with standing so that the dip is still found (and
+    # reported as interrupted). The clip's own ends are not padded: someone already
+    # crouching when the recording starts has not done a rep.
+    padded = np.concatenate([[0.0] * at_cut[0], signal, [0.0] * at_cut[1]])
+    peaks, _ = find_peaks(padded, prominence=settings.min_depth_fraction,
                           height=settings.min_depth_fraction, distance=distance)
-    reps: list[Rep] = []
+    peaks = peaks - int(at_cut[0])
+    out = []
     previous_end = 0
     for i, peak in enumerate(peaks):
         depth = float(signal[peak])
@@ -82,7 +127,6 @@ def find_reps(seq: PoseSequence, settings: RepSettings) -> list[Rep]:
         # Between two reps with no return to standing, split at the highest point.
         if end == next_peak and i + 1 < len(peaks):
             end = int(peak) + int(np.argmin(signal[peak:next_peak + 1]))
-        reps.append(Rep(index=len(reps), start=start, bottom=int(peak), end=end,
-                        depth_fraction=depth))
+        out.append((start, int(peak), end, depth))
         previous_end = end
-    return reps
+    return out

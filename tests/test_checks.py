@@ -257,6 +257,28 @@ def test_a_cut_to_a_closer_shot_keeps_each_baseline_in_its_own_shot(settings):
     assert not heel.findings
 
 
+@pytest.mark.parametrize("factor", [0.5, 1.8])
+def test_reps_are_found_afresh_in_a_much_wider_or_closer_shot(settings, factor):
+    """After a cut the person's size in the picture changes; each shot gets its own
+    standing height, so the standing frames and the reps of both shots are where they were."""
+    from screening.shots import shot_starts
+
+    seq = squat_sequence("side_left", reps=3, bottom=CLEAN_BOTTOM)
+    plain = build_context(seq, settings.reps, settings.context)
+    cut = plain.reps[1].start - 3
+    edited = _zoomed_from(seq, cut, factor)
+    cuts = shot_starts(edited, settings.context.max_body_speed)
+    assert cuts == [cut]
+    ctx = build_context(edited, settings.reps, settings.context, shot_starts=cuts)
+    assert ctx.reps_cut == 0 and len(ctx.reps) == 3
+    for got, want in zip(ctx.reps, plain.reps, strict=True):
+        assert abs(got.start - want.start) <= 1 and abs(got.end - want.end) <= 1
+        assert got.depth_fraction == pytest.approx(want.depth_fraction, abs=0.02)
+    assert (ctx.standing == plain.standing).mean() > 0.97
+    heel = {r.code: r for r in run_checks(edited, ctx, settings)}[Check.HEEL_LIFT]
+    assert heel.rep_values == pytest.approx([0.0, 0.0, 0.0], abs=0.3)
+
+
 def test_a_cut_the_pose_takes_two_frames_to_follow_is_one_cut(settings):
     from screening.shots import shot_starts
 

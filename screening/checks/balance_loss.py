@@ -13,7 +13,6 @@ import numpy as np
 from screening.checks.asymmetric_shift import LANDMARKS, pelvis_over_feet_cm
 from screening.checks.base import CheckResult, not_assessable, rep_findings, usable_sides
 from screening.context import Context
-from screening.reps import hip_drop_fraction
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
 from screening.vocabulary import Check
@@ -38,7 +37,7 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     if len(usable_sides(seq, ctx, ("HIP", "ANKLE"), cfg.min_visibility)) < 2:
         return not_assessable(CODE, UNITS, "both hips and feet must be visible")
     lateral = pelvis_over_feet_cm(seq, ctx)
-    drop = hip_drop_fraction(seq)
+    drop = ctx.drop
     series = np.full(len(seq), np.nan)
     values = []
     for rep in ctx.reps:

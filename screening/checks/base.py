@@ -19,7 +19,7 @@ from screening.context import Baseline, Context
 from screening.kinematics import nanmean, nanmedian
 from screening.landmarks import Landmark
 from screening.patches import has_patch
-from screening.reps import Rep, hip_drop_fraction
+from screening.reps import Rep
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
 from screening.vocabulary import VIEWS_THAT_SEE, Check, View
@@ -78,13 +78,13 @@ def severity(value: float, cfg: CheckSettings) -> str | None:
     return "mild"
 
 
-def bottom_window(seq: PoseSequence, rep: Rep, fraction: float = 0.9) -> np.ndarray:
+def bottom_window(ctx: Context, rep: Rep, fraction: float = 0.9) -> np.ndarray:
     """Indices of the rep's frames deep enough to count as "at the bottom".
 
     The frames where the hips are at least `fraction` of the rep's own depth down; a pause
     at the bottom widens the window, so a measure read here is a median, not one frame.
     """
-    drop = hip_drop_fraction(seq)[rep.start:rep.end + 1]
+    drop = ctx.drop[rep.start:rep.end + 1]
     idx = np.arange(rep.start, rep.end + 1)
     deep = idx[np.nan_to_num(drop, nan=0.0) >= fraction * rep.depth_fraction]
     return deep if len(deep) else np.array([rep.bottom])
@@ -187,7 +187,7 @@ def values_at_bottoms(seq: PoseSequence, ctx: Context, series: np.ndarray,
     """The median of a measure over each rep's bottom window, minus its standing value."""
     out = []
     for rep, base in zip(ctx.reps, ctx.baselines, strict=True):
-        v = float(nanmedian(series[bottom_window(seq, rep)]))
+        v = float(nanmedian(series[bottom_window(ctx, rep)]))
         if baseline_relative:
             v -= baseline_value(series, base.frames)
         out.append(v)
@@ -266,7 +266,7 @@ def measure_sides(seq: PoseSequence, ctx: Context, sides: Sequence[str],
         at_bottom[s] = values_at_bottoms(seq, ctx, series, baseline_relative)
         if parts and min_bottom_visibility > 0:
             landmarks = [side_landmark(s, p) for p in parts]
-            at_bottom[s] = [v if visibility(seq, landmarks, bottom_window(seq, rep))
+            at_bottom[s] = [v if visibility(seq, landmarks, bottom_window(ctx, rep))
                             >= min_bottom_visibility else float("nan")
                             for v, rep in zip(at_bottom[s], ctx.reps, strict=True)]
     return per_side, at_bottom
