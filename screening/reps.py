@@ -8,6 +8,7 @@ distances shrink together with perspective.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -43,24 +44,36 @@ def shots(length: int, shot_starts: Sequence[int] = ()) -> list[tuple[int, int]]
     return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
 
 
-def hip_drop_fraction(seq: PoseSequence, shot_starts: Sequence[int] = ()) -> np.ndarray:
+def hip_drop_fraction(seq: PoseSequence, shot_starts: Sequence[int] = (),
+                      window_s: float | None = None) -> np.ndarray:
     """(T,) how far the hips are below standing, as a fraction of standing hip-ankle height.
 
     0 when standing tall, about 0.5-0.6 at the bottom of a deep squat; NaN where no pose.
-    Standing height is the 95th percentile over each shot, so a few bad frames do not set
-    it, and a cut to a closer or wider shot of an edited video starts afresh.
+    Standing height is the 95th percentile of the hip-ankle height within the frame's shot,
+    so a few bad frames do not set it and a cut to a closer or wider shot starts afresh;
+    with `window_s`, only over the frames within that many seconds of it, so a camera that
+    zooms slowly or a person walking toward it does not make them look crouched.
     """
     hip_y = seq.image[:, _HIPS, 1].mean(axis=1)
     ankle_y = seq.image[:, _ANKLES, 1].mean(axis=1)
     height = ankle_y - hip_y
+    rate = seq.fps if seq.fps > 0 else 30.0
     out = np.full(len(seq), np.nan)
     for lo, hi in shots(len(seq), shot_starts):
         part = height[lo:hi]
         if not np.isfinite(part).any():
             continue
-        standing = float(np.nanpercentile(part, 95))
-        if standing > 0:
-            out[lo:hi] = (standing - part) / standing
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # windows with no pose at all
+            if window_s is None:
+                standing = np.full(len(part), np.nanpercentile(part, 95))
+            else:
+                half = max(1, int(window_s * rate))
+                padded = np.concatenate([np.full(half, np.nan), part, np.full(half, np.nan)])
+                windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+                standing = np.nanpercentile(windows, 95, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[lo:hi] = np.where(standing > 0, (standing - part) / standing, np.nan)
     return out
 
 
@@ -74,7 +87,7 @@ def find_reps(seq: PoseSequence, settings: RepSettings,
     minimum depth (prominence) and be `min_rep_interval_s` apart. A rep that a cut between
     shots interrupts is returned with `whole=False`.
     """
-    drop = hip_drop_fraction(seq, shot_starts)
+    drop = hip_drop_fraction(seq, shot_starts, settings.standing_window_s)
     rate = seq.fps if seq.fps > 0 else 30.0
     distance = max(1, int(settings.min_rep_interval_s * rate))
     reps: list[Rep] = []

@@ -279,6 +279,23 @@ def test_reps_are_found_afresh_in_a_much_wider_or_closer_shot(settings, factor):
     assert heel.rep_values == pytest.approx([0.0, 0.0, 0.0], abs=0.3)
 
 
+def test_a_slow_zoom_does_not_make_the_person_look_crouched(settings):
+    """A camera zooming in steadily to 1.25x over four reps (no cut): standing height is read
+    near each frame, so the reps and their standing baselines stay where they were."""
+    seq = squat_sequence("side_left", reps=4, bottom=CLEAN_BOTTOM)
+    plain = build_context(seq, settings.reps, settings.context)
+    factor = np.linspace(1.0, 1.25, len(seq))[:, None, None]
+    centre = np.array([320.0, 240.0])
+    image = seq.image.copy()
+    image[:, :, :2] = (image[:, :, :2] - centre) * factor + centre
+    ctx = build_context(replace(seq, image=image), settings.reps, settings.context)
+    assert len(ctx.reps) == 4
+    for got, want in zip(ctx.reps, plain.reps, strict=True):
+        assert abs(got.start - want.start) <= 5 and abs(got.end - want.end) <= 5
+    for base in ctx.baselines:
+        assert plain.standing[base.frames].all()  # each rep measured against true standing
+
+
 def test_a_cut_the_pose_takes_two_frames_to_follow_is_one_cut(settings):
     from screening.shots import shot_starts
 
