@@ -84,18 +84,24 @@ def neck_plan() -> Plan:
 
 
 def feet_plan() -> Plan:
-    """160 squats from the sides and at 45 degrees, 60% with a 1.5-6 cm heel lift
-    (seeds 91101-91160, 91201-91300)."""
+    """200 squats from the sides and at 45 degrees, 60% with a 1.5-6 cm heel lift (seeds
+    91101-91160, 91201-91300), and 40 more at 45 degrees only, 70% with a lift (seeds
+    91401-91440): at 45 degrees one foot points toward the camera and its heel rises
+    behind it, the hardest view to read."""
     out: Plan = []
     others = ("knee_valgus", "feet_roll_out", "feet_turn_out", "forward_lean",
               "insufficient_depth", "asymmetric_shift")
-    for first, plan_seed, count in ((91101, 515151, 60), (91201, 626262, 100)):
+    views = ("side_left", "side_right", "oblique")
+    for first, plan_seed, count, view_weights, lifted in (
+            (91101, 515151, 60, (0.3, 0.3, 0.4), 0.6),
+            (91201, 626262, 100, (0.3, 0.3, 0.4), 0.6),
+            (91401, 838383, 40, (0.0, 0.0, 1.0), 0.7)):
         rng = random.Random(plan_seed)
         for i in range(count):
             movement = rng.choice(["deep_squat", "overhead_squat"])
-            view = rng.choices(["side_left", "side_right", "oblique"], (0.3, 0.3, 0.4))[0]
+            view = rng.choices(views, view_weights)[0]
             faults = []
-            if rng.random() < 0.6:
+            if rng.random() < lifted:
                 faults.append(f"heel_lift:{rng.choice(SIDES)}:{rng.uniform(1.5, 6.0):.1f}")
             if rng.random() < 0.35:
                 faults += other_fault(rng, movement, others)
