@@ -209,7 +209,7 @@ def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: Contex
     found = find_reps(seq, rep_settings, cuts)
     whole = [r for r in found if r.whole]
     reps = [replace(r, index=i) for i, r in enumerate(whole)]
-    drop = hip_drop_fraction(seq, cuts, rep_settings.standing_window_s)
+    drop = hip_drop_fraction(seq, cuts, rep_settings.standing_reference_s)
     standing = np.isfinite(drop) & (drop < settings.standing_drop_fraction)
     if not standing.any():
         standing = np.isfinite(drop) & (drop <= nanmedian(drop))

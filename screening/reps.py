@@ -8,7 +8,6 @@ distances shrink together with perspective.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -44,15 +43,23 @@ def shots(length: int, shot_starts: Sequence[int] = ()) -> list[tuple[int, int]]
     return [(lo, hi) for lo, hi in pairwise(bounds) if hi > lo]
 
 
+UPRIGHT_FRACTION = 0.25
+"""Frames whose hips are less than this far below the shot's tallest stance may be standing
+(a deep squat's bottom is 0.4-0.6 down): the candidates a frame's standing height is read
+from. Loose enough to keep the standing frames of a stretch filmed up to 1.3x farther away."""
+
+
 def hip_drop_fraction(seq: PoseSequence, shot_starts: Sequence[int] = (),
-                      window_s: float | None = None) -> np.ndarray:
+                      reference_s: float | None = None) -> np.ndarray:
     """(T,) how far the hips are below standing, as a fraction of standing hip-ankle height.
 
     0 when standing tall, about 0.5-0.6 at the bottom of a deep squat; NaN where no pose.
     Standing height is the 95th percentile of the hip-ankle height within the frame's shot,
-    so a few bad frames do not set it and a cut to a closer or wider shot starts afresh;
-    with `window_s`, only over the frames within that many seconds of it, so a camera that
-    zooms slowly or a person walking toward it does not make them look crouched.
+    so a few bad frames do not set it and a cut to a closer or wider shot starts afresh.
+    With `reference_s`, only over the nearest that-many seconds of upright frames before the
+    frame and as many after it: a camera that zooms slowly or a person stepping toward it
+    then does not look crouched, and a long pause at the bottom still measures against the
+    standing on either side of it.
     """
     hip_y = seq.image[:, _HIPS, 1].mean(axis=1)
     ankle_y = seq.image[:, _ANKLES, 1].mean(axis=1)
@@ -63,17 +70,32 @@ def hip_drop_fraction(seq: PoseSequence, shot_starts: Sequence[int] = (),
         part = height[lo:hi]
         if not np.isfinite(part).any():
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # windows with no pose at all
-            if window_s is None:
-                standing = np.full(len(part), np.nanpercentile(part, 95))
-            else:
-                half = max(1, int(window_s * rate))
-                padded = np.concatenate([np.full(half, np.nan), part, np.full(half, np.nan)])
-                windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
-                standing = np.nanpercentile(windows, 95, axis=1)
+        tallest = float(np.nanpercentile(part, 95))
+        standing = np.full(len(part), tallest)
+        if reference_s is not None and tallest > 0:
+            standing = _nearby_standing(part, tallest, max(1, int(reference_s * rate)))
         with np.errstate(invalid="ignore", divide="ignore"):
             out[lo:hi] = np.where(standing > 0, (standing - part) / standing, np.nan)
+    return out
+
+
+def _nearby_standing(height: np.ndarray, tallest: float, count: int) -> np.ndarray:
+    """(T,) standing height at each frame: the 95th percentile of the `count` upright frames
+    nearest before it and the `count` nearest after it (see UPRIGHT_FRACTION)."""
+    with np.errstate(invalid="ignore"):
+        upright = np.flatnonzero(height > (1 - UPRIGHT_FRACTION) * tallest)
+    if len(upright) == 0:
+        return np.full(len(height), tallest)
+    at = np.searchsorted(upright, np.arange(len(height)))
+    first = np.maximum(at - count, 0)
+    last = np.minimum(at + count, len(upright))
+    known: dict[tuple[int, int], float] = {}
+    out = np.empty(len(height))
+    for t, (a, b) in enumerate(zip(first, last, strict=True)):
+        key = (int(a), int(b))
+        if key not in known:  # frames between the same upright ones share one answer
+            known[key] = float(np.percentile(height[upright[a:b]], 95))
+        out[t] = known[key]
     return out
 
 
@@ -87,7 +109,7 @@ def find_reps(seq: PoseSequence, settings: RepSettings,
     minimum depth (prominence) and be `min_rep_interval_s` apart. A rep that a cut between
     shots interrupts is returned with `whole=False`.
     """
-    drop = hip_drop_fraction(seq, shot_starts, settings.standing_window_s)
+    drop = hip_drop_fraction(seq, shot_starts, settings.standing_reference_s)
     rate = seq.fps if seq.fps > 0 else 30.0
     distance = max(1, int(settings.min_rep_interval_s * rate))
     reps: list[Rep] = []

@@ -60,7 +60,7 @@ class RepSettings:
     min_depth_fraction: float = _range(0.01, 1.0)
     boundary_fraction: float = _range(0.0, 0.9)
     min_rep_interval_s: float = _range(0.0, 10.0)
-    standing_window_s: float = _range(1.0, 600.0)
+    standing_reference_s: float = _range(0.1, 600.0)
 
 
 @dataclass(frozen=True)

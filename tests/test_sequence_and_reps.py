@@ -82,6 +82,20 @@ def test_find_reps_ignores_small_bobs_and_keeps_slow_first_rep(settings):
     assert 30 + 60 <= found[0].bottom <= 30 + 90
 
 
+@pytest.mark.parametrize("hold_s", [3.0, 10.0, 20.0])
+def test_a_long_pause_at_the_bottom_is_one_rep(settings, hold_s):
+    """Standing height is read from the standing either side of a pause, however long."""
+    fps = 30.0
+    down = 80.0 * 0.5 * (1 - np.cos(np.pi * np.arange(30) / 30))
+    held = np.concatenate([np.zeros(30), down, np.full(int(hold_s * fps), 80.0), down[::-1],
+                           np.zeros(30)])
+    fast, _ = squat_profile(2, stand_s=0.5)
+    found = find_reps(make_sequence(np.concatenate([held, fast]), fps), settings.reps)
+    assert len(found) == 3
+    assert found[0].start < 60 and found[0].end > 60 + hold_s * fps
+    assert found[0].depth_fraction == pytest.approx(0.5, abs=0.01)
+
+
 def test_find_reps_back_to_back_without_standing_splits_between(settings):
     one = 90.0 * 0.5 * (1 - np.cos(2 * np.pi * np.arange(60) / 60))
     # Rise only to 60% of standing between reps.
