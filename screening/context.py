@@ -206,10 +206,10 @@ def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: Contex
     landmarks, see screening.shots); reps a cut runs through are left out.
     """
     cuts = tuple(shot_starts or ())
-    found = find_reps(seq, rep_settings, cuts)
+    drop = hip_drop_fraction(seq, cuts, rep_settings.standing_reference_s)
+    found = find_reps(seq, rep_settings, cuts, drop)
     whole = [r for r in found if r.whole]
     reps = [replace(r, index=i) for i, r in enumerate(whole)]
-    drop = hip_drop_fraction(seq, cuts, rep_settings.standing_reference_s)
     standing = np.isfinite(drop) & (drop < settings.standing_drop_fraction)
     if not standing.any():
         standing = np.isfinite(drop) & (drop <= nanmedian(drop))

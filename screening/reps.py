@@ -99,17 +99,19 @@ def _nearby_standing(height: np.ndarray, tallest: float, count: int) -> np.ndarr
     return out
 
 
-def find_reps(seq: PoseSequence, settings: RepSettings,
-              shot_starts: Sequence[int] = ()) -> list[Rep]:
+def find_reps(seq: PoseSequence, settings: RepSettings, shot_starts: Sequence[int] = (),
+              drop: np.ndarray | None = None) -> list[Rep]:
     """Segment reps from the hip-drop signal, shot by shot.
 
     A rep is a dip at least `min_depth_fraction` deep; it starts and ends where the hips are
     back within `boundary_fraction` of that dip's depth from standing. Small bobs, pauses at
     the bottom and slow reps do not split or merge reps because peaks must stand out by the
     minimum depth (prominence) and be `min_rep_interval_s` apart. A rep that a cut between
-    shots interrupts is returned with `whole=False`.
+    shots interrupts is returned with `whole=False`. `drop`: the hip-drop signal when the
+    caller already has it (hip_drop_fraction with these shots and settings).
     """
-    drop = hip_drop_fraction(seq, shot_starts, settings.standing_reference_s)
+    if drop is None:
+        drop = hip_drop_fraction(seq, shot_starts, settings.standing_reference_s)
     rate = seq.fps if seq.fps > 0 else 30.0
     distance = max(1, int(settings.min_rep_interval_s * rate))
     reps: list[Rep] = []

@@ -84,8 +84,8 @@ def neck_plan() -> Plan:
 
 
 def feet_plan() -> Plan:
-    """200 squats from the sides and at 45 degrees, 60% with a 1.5-6 cm heel lift (seeds
-    91101-91160, 91201-91300), and 40 more at 45 degrees only, 70% with a lift (seeds
+    """200 squats: 160 from the sides and at 45 degrees, 60% with a 1.5-6 cm heel lift
+    (seeds 91101-91160, 91201-91300), and 40 at 45 degrees only, 70% with a lift (seeds
     91401-91440): at 45 degrees one foot points toward the camera and its heel rises
     behind it, the hardest view to read."""
     out: Plan = []
