@@ -113,6 +113,12 @@ def app_server(app: Path = ROOT / "app.py", timeout_s: float = 90.0,
                     raise RuntimeError(f"the app server did not start in {timeout_s:.0f} s")
                 time.sleep(0.3)
             yield url
+        except BaseException:
+            # What the server said goes into the test's output, so a failure on CI shows it.
+            out.flush()
+            tail = log.read_text(errors="replace").splitlines()[-40:]
+            print(f"--- the last lines of {log.name} ---", *tail, sep="\n")
+            raise
         finally:
             proc.terminate()
             try:
@@ -142,9 +148,23 @@ def chromium_page(profile_dir: Path, fake_webcam: Path | None = None,
             viewport={"width": viewport[0], "height": viewport[1]})
         try:
             page = context.pages[0] if context.pages else context.new_page()
-            yield page
+            try:
+                yield page
+            except BaseException:
+                _show_failed_page(page)
+                raise
         finally:
             context.close()
+
+
+def _show_failed_page(page: object) -> None:
+    """Print what the page said when a test failed (CI shows a failing test's output) and
+    keep a screenshot of it."""
+    with contextlib.suppress(Exception):
+        screenshot(page, "failed-page")
+    with contextlib.suppress(Exception):
+        text = page.inner_text("body", timeout=5_000)  # type: ignore[attr-defined]
+        print("--- the page when the test failed ---", text[-3000:], sep="\n")
 
 
 def frame_with_button(page: object, name: str, timeout_s: float = 60.0) -> object:
@@ -162,6 +182,20 @@ def frame_with_button(page: object, name: str, timeout_s: float = 60.0) -> objec
                     return frame
         time.sleep(0.5)
     raise AssertionError(f"no button called {name!r} appeared in {timeout_s:.0f} s")
+
+
+def settle(page: object, timeout_s: float = 300.0) -> None:
+    """Wait until the app has finished running (its "running" widget gone for a second)."""
+    deadline, quiet_since = time.monotonic() + timeout_s, None
+    while time.monotonic() < deadline:
+        if page.locator("[data-testid=stStatusWidget]").count():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 1.0:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the app was still running after {timeout_s:.0f} s")
 
 
 def screenshot(page: object, name: str) -> Path:

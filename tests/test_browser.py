@@ -18,6 +18,7 @@ from .browser import (
     frame_with_button,
     named_clip,
     screenshot,
+    settle,
     webcam_y4m,
 )
 
@@ -55,6 +56,7 @@ def test_upload_screen_in_the_browser(tmp_path):
     with app_server() as url, chromium_page(tmp_path) as page:
         page.goto(url)
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
+        settle(page)
         page.get_by_role("tab", name="Upload videos").click()
         page.locator("input[type=file]").first.set_input_files(str(clip))
         screen = page.get_by_role("button", name="Screen my videos")

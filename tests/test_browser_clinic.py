@@ -15,7 +15,7 @@ import pytest
 from screening.store import open_store
 from screening.store import repository as repo
 
-from .browser import app_server, chromium_page, screenshot
+from .browser import app_server, chromium_page, screenshot, settle
 from .builders import SAMPLES
 from .media import fault_clip, sample_labels
 from .test_store import make_record
@@ -31,22 +31,6 @@ def _side_clip_with(fault: str) -> tuple[Path, dict]:
                                                     for f in label["faults"]):
             return SAMPLES / name, label
     raise LookupError(f"no side-view sample clip with {fault}")
-
-
-def _settle(page, timeout_s: float = 300.0) -> None:
-    """Wait until the app has finished running (its "running" widget gone for a second)."""
-    import time
-
-    deadline, quiet_since = time.monotonic() + timeout_s, None
-    while time.monotonic() < deadline:
-        if page.locator("[data-testid=stStatusWidget]").count():
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 1.0:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"the app was still running after {timeout_s:.0f} s")
 
 
 def _download(page, button: str, to: Path) -> bytes:
@@ -82,16 +66,19 @@ def test_therapist_records_reviews_and_exports_in_the_browser(tmp_path: Path):
 
         page.get_by_role("button", name="New assessment").click()
         page.get_by_role("heading", name=f"New assessment: {NAME}").wait_for(timeout=60_000)
+        # A file chosen while the page is still being drawn can be dropped with the old
+        # uploader, so let the run finish first, as a person would see the page done.
+        settle(page)
         uploads = page.get_by_role("tab", name="Upload a video")
         uploads.nth(0).click()
         page.locator("input[type=file]").nth(0).set_input_files(str(front))
         # The pose of each upload is found as it arrives; wait for it to be read.
         page.get_by_text("Ready: the front view is read.").wait_for(timeout=300_000)
-        _settle(page)
+        settle(page)
         uploads.nth(1).click()
         page.locator("input[type=file]").nth(1).set_input_files(str(side))
         page.get_by_text("Ready: the side view is read.").wait_for(timeout=300_000)
-        _settle(page)
+        settle(page)
         page.get_by_role("button", name="Analyse", exact=True).click()
         page.get_by_role("button", name="Save assessment").wait_for(timeout=180_000)
         screenshot(page, "browser_clinic_assessment")
