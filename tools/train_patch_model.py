@@ -89,10 +89,12 @@ def neck_plan() -> Plan:
 
 
 def feet_plan() -> Plan:
-    """200 squats: 160 from the sides and at 45 degrees, 60% with a 1.5-6 cm heel lift
-    (seeds 91101-91160, 91201-91300), and 40 at 45 degrees only, 70% with a lift (seeds
+    """280 squats: 160 from the sides and at 45 degrees, 60% with a 1.5-6 cm heel lift
+    (seeds 91101-91160, 91201-91300); 40 at 45 degrees only, 70% with a lift (seeds
     91401-91440): at 45 degrees one foot points toward the camera and its heel rises
-    behind it, the hardest view to read."""
+    behind it, the hardest view to read; and 80 more from the left and at 45 degrees, 70%
+    with a lift (seeds 91501-91580): on bodies it had not seen, the 200-clip network read
+    3.3-3.8 cm lifts seen from the left at 1.8-2.6 cm."""
     out: Plan = []
     others = ("knee_valgus", "feet_roll_out", "feet_turn_out", "forward_lean",
               "insufficient_depth", "asymmetric_shift")
@@ -100,7 +102,8 @@ def feet_plan() -> Plan:
     for first, plan_seed, count, view_weights, lifted in (
             (91101, 515151, 60, (0.3, 0.3, 0.4), 0.6),
             (91201, 626262, 100, (0.3, 0.3, 0.4), 0.6),
-            (91401, 838383, 40, (0.0, 0.0, 1.0), 0.7)):
+            (91401, 838383, 40, (0.0, 0.0, 1.0), 0.7),
+            (91501, 949494, 80, (0.4, 0.1, 0.5), 0.7)):
         rng = random.Random(plan_seed)
         for i in range(count):
             movement = rng.choice(["deep_squat", "overhead_squat"])
