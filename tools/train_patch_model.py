@@ -92,9 +92,9 @@ def feet_plan() -> Plan:
     """280 squats: 160 from the sides and at 45 degrees, 60% with a 1.5-6 cm heel lift
     (seeds 91101-91160, 91201-91300); 40 at 45 degrees only, 70% with a lift (seeds
     91401-91440): at 45 degrees one foot points toward the camera and its heel rises
-    behind it, the hardest view to read; and 80 more from the left and at 45 degrees, 70%
-    with a lift (seeds 91501-91580): on bodies it had not seen, the 200-clip network read
-    3.3-3.8 cm lifts seen from the left at 1.8-2.6 cm."""
+    behind it, the hardest view to read; and 80 more, 40% from the left, 10% from the right
+    and half at 45 degrees, 70% with a lift (seeds 91501-91580): on bodies it had not seen,
+    the 200-clip network read 3.3-3.8 cm lifts seen from the left at 1.8-2.6 cm."""
     out: Plan = []
     others = ("knee_valgus", "feet_roll_out", "feet_turn_out", "forward_lean",
               "insufficient_depth", "asymmetric_shift")
