@@ -27,6 +27,7 @@ from screening.model import resolve_model
 from screening.record import ScreeningRecord
 from screening.report import build_report, report_stem
 from screening.report_pdf import REPLACEMENT, pdf_text
+from screening.store.review import SEVERITY_ORDER
 
 from .builders import SAMPLES
 from .media import sample_labels
@@ -194,9 +195,8 @@ def test_reviewed_result_is_shown_with_the_machine_original_beside_it(scored):
     report = build_report(scored[0], reviewed=reviewed, therapist_notes="Knee caves on the left.")
     # How severe the machine found the heel lift is the heel network's reading, not what
     # this test is about; the review shows the worst rep's grade as found.
-    grades = ("mild", "moderate", "severe")
     heel = max((f for f in machine["findings"] if f["code"] == "heel_lift"),
-               key=lambda f: grades.index(f["severity"]))
+               key=lambda f: SEVERITY_ORDER.index(f["severity"]))
     assert report.headline == "Work on stability"
     assert report.review == (
         ("Route", "Work on mobility", "Work on stability"),
