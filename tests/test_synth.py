@@ -193,3 +193,39 @@ def test_heel_lift_raises_the_heels_with_toes_down() -> None:
     assert abs(m["heel_rise_cm_right"]) < 1.0
     bottom = clip.label["reps"][0]["bottom_frame"]  # type: ignore[index]
     assert clip.world_xyz[bottom, L.LEFT_FOOT_INDEX, 2] < 0.03  # toes still on the floor
+
+
+def test_camera_height_range_is_parsed_and_checked() -> None:
+    import argparse
+
+    from screening.synth.cli import build_parser, parse_range
+
+    assert parse_range("1.3:1.7") == (1.3, 1.7)
+    for bad in ("1.7", "a:b", "1.7:1.3", "0.1:1.0"):
+        with pytest.raises(argparse.ArgumentTypeError, match="bad range"):
+            parse_range(bad)
+    args = build_parser().parse_args(
+        ["clip", "--movement", "deep_squat", "--view", "front", "--camera-height", "1.5:1.6"]
+    )
+    assert args.camera_height == (1.5, 1.6)
+
+
+def test_a_higher_camera_looks_down_more() -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("anny")
+    from screening.synth.clip import ClipSpec, simulate
+
+    pitches = []
+    for height in (0.9, 1.6):
+        spec = ClipSpec(
+            name="t",
+            movement=Movement.DEEP_SQUAT,
+            view=View.FRONT,
+            seed=5,
+            n_reps=2,
+            camera_heights_m=(height, height),
+        )
+        camera = simulate(spec, render=False).label["camera"]
+        assert camera["height_m"] == pytest.approx(height)  # type: ignore[index]
+        pitches.append(camera["pitch_deg"])  # type: ignore[index]
+    assert pitches[1] > pitches[0] + 5

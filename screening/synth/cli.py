@@ -28,6 +28,19 @@ def parse_fault(text: str) -> Fault:
     return Fault(code, side, magnitude)
 
 
+def parse_range(text: str) -> tuple[float, float]:
+    """LO:HI in metres, e.g. 1.3:1.7."""
+    try:
+        lo, hi = (float(v) for v in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"bad range {text!r}: expected LO:HI, e.g. 1.3:1.7"
+        ) from None
+    if not 0.2 <= lo <= hi <= 3.0:
+        raise argparse.ArgumentTypeError(f"bad range {text!r}: need 0.2 <= LO <= HI <= 3.0")
+    return lo, hi
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m screening.synth",
@@ -53,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
         c.add_argument("--seed", type=int, default=0)
         c.add_argument("--reps", type=int, choices=[2, 3], default=None)
+        c.add_argument(
+            "--camera-height",
+            type=parse_range,
+            default=None,
+            metavar="LO:HI",
+            help="metres; the camera's height is drawn from this range (default 0.8:1.3)",
+        )
         c.add_argument("--name", default=None, help="file stem (default: movement__view__faults)")
         c.add_argument("--out", type=Path, default=Path("."))
     return p
@@ -83,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         faults=faults,
         seed=args.seed,
         n_reps=args.reps,
+        **({"camera_heights_m": args.camera_height} if args.camera_height else {}),
     )
     if args.command == "clip":
         label, seconds = render_clip(spec, args.out)

@@ -8,7 +8,7 @@ Everything is drawn from `ClipSpec.seed`, so a spec always gives the same clip.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,9 @@ from screening.vocabulary import CHECKS_FOR_MOVEMENT, VIEWS_THAT_SEE, Movement, 
 FPS = 30.0
 CRF = 23
 """x264 quality: the flat-shaded renders compress well, ~0.1-0.3 MB for a 10 s 640x480 clip."""
+CAMERA_HEIGHTS_M = (0.8, 1.3)
+"""Camera heights the sample set and the held-out sets are drawn from: a tripod or a shelf,
+from hip to head height."""
 FIT_MARGIN = 0.06
 """Fraction of the image height kept clear around the body at its widest pose."""
 
@@ -55,7 +58,8 @@ class ClipSpec:
     seed: int = 0
     n_reps: int | None = None  # None: drawn (2 or 3)
     front_leg: str | None = None  # lunge only; None: drawn
-    extra: dict[str, float] = field(default_factory=dict)
+    camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M
+    """The camera's height is drawn from this range (training clips widen it)."""
 
 
 def assessable(movement: Movement, view: View) -> list[str]:
@@ -146,7 +150,7 @@ def simulate(spec: ClipSpec, render: bool | list[int] = True) -> RenderedClip:
     yaw = float(rng.uniform(lo, hi))
     if spec.view is View.OBLIQUE and rng.random() < 0.5:
         yaw = -yaw
-    cam_height = float(rng.uniform(0.8, 1.3))
+    cam_height = float(rng.uniform(*spec.camera_heights_m))
     sample_pts = posed.vertices[::3, ::5].reshape(-1, 3)
     camera = fit_camera(sample_pts, yaw, cam_height, rng)
     image_xy = camera.project(world).astype(np.float32)
