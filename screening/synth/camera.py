@@ -23,6 +23,11 @@ FOCAL_PX = 560.0
 """About a 60 degree horizontal field of view at 640 px: a typical webcam or phone."""
 
 
+CAMERA_HEIGHTS_M = (0.8, 1.3)
+"""Camera heights the sample set and the held-out sets are drawn from: a tripod or a shelf,
+from hip to head height."""
+
+
 @dataclass(frozen=True)
 class Camera:
     """Camera pose and intrinsics.

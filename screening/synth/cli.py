@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from screening.synth.camera import CAMERA_HEIGHTS_M
 from screening.synth.faults import Fault, Side
 from screening.vocabulary import Check, Movement, View
 
@@ -41,6 +42,17 @@ def parse_range(text: str) -> tuple[float, float]:
     return lo, hi
 
 
+def camera_height_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--camera-height",
+        type=parse_range,
+        default=CAMERA_HEIGHTS_M,
+        metavar="LO:HI",
+        help="metres; each clip's camera height is drawn from this range "
+        f"(default {CAMERA_HEIGHTS_M[0]}:{CAMERA_HEIGHTS_M[1]})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m screening.synth",
@@ -53,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=2)
     s.add_argument("--seed", type=int, default=None, help="default: sample_set.SAMPLE_SEED")
     s.add_argument("--only", nargs="*", help="clip names (file stems) to re-render")
+    camera_height_option(s)
     for name, helptext in (("clip", "render one clip"), ("still", "PNG stills of one clip")):
         c = sub.add_parser(name, help=helptext)
         c.add_argument("--movement", type=Movement, choices=list(Movement), required=True)
@@ -66,13 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         c.add_argument("--seed", type=int, default=0)
         c.add_argument("--reps", type=int, choices=[2, 3], default=None)
-        c.add_argument(
-            "--camera-height",
-            type=parse_range,
-            default=None,
-            metavar="LO:HI",
-            help="metres; the camera's height is drawn from this range (default 0.8:1.3)",
-        )
+        camera_height_option(c)
         c.add_argument("--name", default=None, help="file stem (default: movement__view__faults)")
         c.add_argument("--out", type=Path, default=Path("."))
     return p
@@ -88,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             seed=SAMPLE_SEED if args.seed is None else args.seed,
             only=args.only,
+            camera_heights_m=args.camera_height,
         )
         return 0
 
@@ -103,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         faults=faults,
         seed=args.seed,
         n_reps=args.reps,
-        **({"camera_heights_m": args.camera_height} if args.camera_height else {}),
+        camera_heights_m=args.camera_height,
     )
     if args.command == "clip":
         label, seconds = render_clip(spec, args.out)

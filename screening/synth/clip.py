@@ -22,7 +22,7 @@ from screening.synth.appearance import (
     region_colors,
 )
 from screening.synth.body import Body, Phenotype
-from screening.synth.camera import Camera
+from screening.synth.camera import CAMERA_HEIGHTS_M, Camera
 from screening.synth.faults import Fault
 from screening.synth.motion import Stance, Timing, depth_profile, lunge_states, squat_states
 from screening.synth.posing import Poser, plan_lunge_stance
@@ -33,9 +33,6 @@ from screening.vocabulary import CHECKS_FOR_MOVEMENT, VIEWS_THAT_SEE, Movement, 
 FPS = 30.0
 CRF = 23
 """x264 quality: the flat-shaded renders compress well, ~0.1-0.3 MB for a 10 s 640x480 clip."""
-CAMERA_HEIGHTS_M = (0.8, 1.3)
-"""Camera heights the sample set and the held-out sets are drawn from: a tripod or a shelf,
-from hip to head height."""
 FIT_MARGIN = 0.06
 """Fraction of the image height kept clear around the body at its widest pose."""
 

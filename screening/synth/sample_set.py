@@ -20,6 +20,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from screening.synth.camera import CAMERA_HEIGHTS_M
 from screening.synth.clip import CRF, FPS, ClipSpec, render_clip
 from screening.synth.faults import UNITS, Fault, Side
 from screening.synth.truth import BONE_LANDMARKS, VERTEX_LANDMARKS
@@ -82,19 +83,33 @@ def clip_name(movement: Movement, view: View, faults: tuple[Fault, ...]) -> str:
     return f"{movement}__{view}__{what}"
 
 
-def sample_specs(seed: int = SAMPLE_SEED) -> list[ClipSpec]:
-    """The sample set, in a fixed order; a repeated name gets a number (`..._clean_2`)."""
+def sample_specs(
+    seed: int = SAMPLE_SEED, camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M
+) -> list[ClipSpec]:
+    """The sample set, in a fixed order; a repeated name gets a number (`..._clean_2`).
+    Another seed or camera heights give a held-out set of the same clips."""
     specs, seen = [], Counter[str]()
     for i, (m, v, f) in enumerate(_CLIPS):
         name = clip_name(m, v, f)
         seen[name] += 1
         if seen[name] > 1:
             name = f"{name}_{seen[name]}"
-        specs.append(ClipSpec(name=name, movement=m, view=v, faults=f, seed=seed + i))
+        specs.append(
+            ClipSpec(
+                name=name,
+                movement=m,
+                view=v,
+                faults=f,
+                seed=seed + i,
+                camera_heights_m=camera_heights_m,
+            )
+        )
     return specs
 
 
-def generator_info(seed: int) -> dict[str, object]:
+def generator_info(
+    seed: int, camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M
+) -> dict[str, object]:
     """The labels file's "generator" block: how the clips were made and what the fields mean."""
     import importlib.metadata as md
 
@@ -109,6 +124,7 @@ def generator_info(seed: int) -> dict[str, object]:
         "command": "python tools/make_sample_videos.py",
         "seed": seed,
         "clip_seed": "seed + index of the clip in screening.synth.sample_set",
+        "camera_heights_m": list(camera_heights_m),
         "body_model": f"anny {version('anny')} (Apache-2.0, MakeHuman based)",
         "torch": version("torch"),
         "encoder": f"libx264 via PyAV {version('av')}, yuv420p, crf {CRF}",
@@ -156,14 +172,18 @@ def _warm_model_cache() -> None:
 
 
 def regenerate(
-    out_dir: Path, workers: int = 2, seed: int = SAMPLE_SEED, only: list[str] | None = None
+    out_dir: Path,
+    workers: int = 2,
+    seed: int = SAMPLE_SEED,
+    only: list[str] | None = None,
+    camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M,
 ) -> dict[str, object]:
     """Render the sample set into `out_dir` (one clip per process) and write labels.json.
 
     With `only`, just those clips are re-rendered and their entries replaced in an
     existing labels.json.
     """
-    specs = sample_specs(seed)
+    specs = sample_specs(seed, camera_heights_m)
     if only:
         unknown = set(only) - {s.name for s in specs}
         if unknown:
@@ -193,10 +213,10 @@ def regenerate(
         merged = dict(existing.get("clips", {}))
         merged.update(clips)
         clips = merged
-    order = [f"{s.name}.mp4" for s in sample_specs(seed)]
+    order = [f"{s.name}.mp4" for s in sample_specs(seed, camera_heights_m)]
     ordered = {k: clips[k] for k in order if k in clips}
     ordered.update({k: v for k, v in clips.items() if k not in ordered})
-    labels = {"generator": generator_info(seed), "clips": ordered}
+    labels = {"generator": generator_info(seed, camera_heights_m), "clips": ordered}
     labels_path.write_text(json.dumps(labels, indent=1) + "\n")
     total = sum(p.stat().st_size for p in out_dir.iterdir() if p.is_file()) / 1e6
     print(
