@@ -47,7 +47,8 @@ SIDES = ("left", "right", "both")
 STANDING_FRAMES = 25
 """Frames before the first rep used as "standing" references."""
 Plan = list[tuple[str, str, list[str], int]]
-"""(movement, view, --fault arguments, seed) for every training clip."""
+"""(movement, view, further `screening.synth clip` arguments, seed) for every training clip:
+the arguments are its --fault options and, for some, --camera-height."""
 
 
 def other_fault(rng: random.Random, movement: str, choices: tuple[str, ...]) -> list[str]:
@@ -61,17 +62,25 @@ def other_fault(rng: random.Random, movement: str, choices: tuple[str, ...]) -> 
 
 
 def neck_plan() -> Plan:
-    """240 front-view clips: 180 squats and lunges, two thirds with a 2-6.5 cm shrug (seeds
-    90101-90190, 90201-90290), and 60 deep squats, 70% with a shrug (seeds 90501-90560): in
+    """360 front-view clips: 180 squats and lunges, two thirds with a 2-6.5 cm shrug (seeds
+    90101-90190, 90201-90290); 60 deep squats, 70% with a shrug (seeds 90501-90560): in
     the deep squat the arms reach toward the camera and hide the top of the shoulder, the
-    view the 180-clip network read worst (held-out 4.5 cm shrugs at 1.1-2.3 cm)."""
+    view the 180-clip network read worst (held-out 4.5 cm shrugs at 1.1-2.3 cm); and 120
+    squats filmed from above, 60 from 1.3-1.7 m, half with a shrug and half with another
+    fault (seeds 90601-90660), and 60 from 1.2-1.8 m, mostly overhead squats, 40% with a
+    shrug and 60% with another fault (seeds 90701-90760): from above, a trunk pitching
+    toward the camera shortens the neck in the picture as a shrug does, and the 240-clip
+    network, trained on cameras at 0.8-1.3 m, read such a squat from 1.27 m as a 2.8 cm
+    shrug."""
     out: Plan = []
     others = ("knee_valgus", "feet_roll_out", "asymmetric_shift", "feet_turn_out",
               "forward_lean", "insufficient_depth")
-    for first, plan_seed, count, weights, shrugged in (
-            (90101, 424242, 90, (0.45, 0.45, 0.10), 0.65),
-            (90201, 777, 90, (0.5, 0.4, 0.1), 0.65),
-            (90501, 919191, 60, (1.0, 0.0, 0.0), 0.7)):
+    for first, plan_seed, count, weights, shrugged, other, camera in (
+            (90101, 424242, 90, (0.45, 0.45, 0.10), 0.65, 0.35, []),
+            (90201, 777, 90, (0.5, 0.4, 0.1), 0.65, 0.35, []),
+            (90501, 919191, 60, (1.0, 0.0, 0.0), 0.7, 0.35, []),
+            (90601, 616161, 60, (0.4, 0.6, 0.0), 0.5, 0.5, ["--camera-height", "1.3:1.7"]),
+            (90701, 717171, 60, (0.3, 0.7, 0.0), 0.4, 0.6, ["--camera-height", "1.2:1.8"])):
         rng = random.Random(plan_seed)
         for i in range(count):
             movement = rng.choices(["deep_squat", "overhead_squat", "lunge"], weights)[0]
@@ -80,11 +89,12 @@ def neck_plan() -> Plan:
                     (movement == "lunge" and rng.random() < 0.5):
                 faults.append(f"shoulder_elevation:{rng.choice(SIDES)}:"
                               f"{rng.uniform(2.0, 6.5):.1f}")
-            if rng.random() < 0.35:
+            if rng.random() < other:
                 faults += other_fault(rng, movement, others)
             if movement == "overhead_squat" and rng.random() < 0.2:
                 faults.append("arms_fall_forward")
-            out.append((movement, "front", faults, first + i))
+            out.append((movement, "front", [a for f in faults for a in ("--fault", f)]
+                        + camera, first + i))
     return out
 
 
@@ -115,7 +125,7 @@ def feet_plan() -> Plan:
                 faults += other_fault(rng, movement, others)
             if movement == "overhead_squat" and rng.random() < 0.2:
                 faults.append("arms_fall_forward")
-            out.append((movement, view, faults, first + i))
+            out.append((movement, view, [a for f in faults for a in ("--fault", f)], first + i))
     return out
 
 
@@ -175,14 +185,12 @@ def render(part: Part, work: Path, workers: int) -> None:
     clips = work / "clips"
     clips.mkdir(parents=True, exist_ok=True)
     todo = []
-    for movement, view, faults, seed in part.plan():
+    for movement, view, extra, seed in part.plan():
         if (clips / f"s{seed}.json").exists():
             continue
-        args = [sys.executable, "-m", "screening.synth", "clip", "--movement", movement,
-                "--view", view, "--seed", str(seed), "--name", f"s{seed}", "--out", str(clips)]
-        for f in faults:
-            args += ["--fault", f]
-        todo.append(args)
+        todo.append([sys.executable, "-m", "screening.synth", "clip", "--movement", movement,
+                     "--view", view, "--seed", str(seed), "--name", f"s{seed}",
+                     "--out", str(clips), *extra])
     running: list[subprocess.Popen[bytes]] = []
     for k, args in enumerate(todo, 1):
         while len(running) >= workers:
