@@ -43,6 +43,8 @@ def parse_range(text: str) -> tuple[float, float]:
 
 
 def camera_height_option(parser: argparse.ArgumentParser) -> None:
+    """--camera-height, shared by `clip`, `still` and `sample-set`: training clips and
+    held-out sets filmed from other heights use it; the samples keep the default."""
     parser.add_argument(
         "--camera-height",
         type=parse_range,
