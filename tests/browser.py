@@ -198,6 +198,28 @@ def settle(page: object, timeout_s: float = 300.0) -> None:
     raise AssertionError(f"the app was still running after {timeout_s:.0f} s")
 
 
+def choose_file(page: object, index: int, path: Path, done: object) -> None:
+    """Choose `path` in the page's `index`-th file uploader and wait until the locator
+    `done` (what the page shows once the file is taken) is visible.
+
+    Why the second try: on a machine loaded with two renderers and the test suite on two
+    cores, a chosen file was dropped once: no file shown under the uploader, nothing in the
+    server's log, the page waiting for ever. A person would see that no file is shown and
+    choose it again; so does this, once, after 60 s without the file showing.
+    """
+    uploader = page.locator("[data-testid=stFileUploader]").nth(index)  # type: ignore[attr-defined]
+    for _ in range(2):
+        page.locator("input[type=file]").nth(index).set_input_files(str(path))  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 60.0
+        while time.monotonic() < deadline:
+            if done.count() or uploader.locator("[data-testid=stFileChip]").count():  # type: ignore[attr-defined]
+                done.wait_for(timeout=300_000)  # type: ignore[attr-defined]
+                return
+            time.sleep(0.5)
+        settle(page)
+    raise AssertionError(f"uploader {index} did not take {path.name} in two tries")
+
+
 def screenshot(page: object, name: str) -> Path:
     """Save a full-page screenshot under ARTIFACTS and return its path."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

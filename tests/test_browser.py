@@ -14,6 +14,7 @@ from .browser import (
     HEEL_LIFT_SIDE,
     KNEE_VALGUS_FRONT,
     app_server,
+    choose_file,
     chromium_page,
     frame_with_button,
     named_clip,
@@ -58,9 +59,8 @@ def test_upload_screen_in_the_browser(tmp_path):
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
         settle(page)
         page.get_by_role("tab", name="Upload videos").click()
-        page.locator("input[type=file]").first.set_input_files(str(clip))
         screen = page.get_by_role("button", name="Screen my videos")
-        screen.and_(page.locator(":enabled")).wait_for(timeout=120_000)
+        choose_file(page, 0, clip, screen.and_(page.locator(":enabled")))
         screen.click()
         page.get_by_role("heading", name="Your result", exact=True).wait_for(timeout=120_000)
         page.get_by_text("Work on stability").first.wait_for(timeout=30_000)

@@ -15,7 +15,7 @@ import pytest
 from screening.store import open_store
 from screening.store import repository as repo
 
-from .browser import app_server, chromium_page, screenshot, settle
+from .browser import app_server, choose_file, chromium_page, screenshot, settle
 from .builders import SAMPLES
 from .media import fault_clip, sample_labels
 from .test_store import make_record
@@ -71,13 +71,11 @@ def test_therapist_records_reviews_and_exports_in_the_browser(tmp_path: Path):
         settle(page)
         uploads = page.get_by_role("tab", name="Upload a video")
         uploads.nth(0).click()
-        page.locator("input[type=file]").nth(0).set_input_files(str(front))
         # The pose of each upload is found as it arrives; wait for it to be read.
-        page.get_by_text("Ready: the front view is read.").wait_for(timeout=300_000)
+        choose_file(page, 0, front, page.get_by_text("Ready: the front view is read."))
         settle(page)
         uploads.nth(1).click()
-        page.locator("input[type=file]").nth(1).set_input_files(str(side))
-        page.get_by_text("Ready: the side view is read.").wait_for(timeout=300_000)
+        choose_file(page, 1, side, page.get_by_text("Ready: the side view is read."))
         settle(page)
         page.get_by_role("button", name="Analyse", exact=True).click()
         page.get_by_role("button", name="Save assessment").wait_for(timeout=180_000)
