@@ -107,6 +107,18 @@ class CheckSettings:
     """A rep is judged only where the check's landmarks are this visible at its bottom."""
 
 
+@dataclass(frozen=True)
+class ForwardLeanSettings(CheckSettings):
+    """The squat's trunk-against-shin check also needs to know when the knee point is lost."""
+
+    min_thigh_fraction: float = _range(0.0, 1.0)
+    """Seen from the side, a rep is judged only where the near thigh at the bottom is at
+    least this fraction of its standing length in the picture."""
+
+
+CHECK_CLASSES: dict[str, type[CheckSettings]] = {"forward_lean": ForwardLeanSettings}
+"""[checks.*] tables with keys of their own; the others are plain CheckSettings."""
+
 CHECK_SECTIONS = ("heel_lift", "feet_turn_out", "feet_roll_out", "knee_valgus", "forward_lean",
                   "arms_fall_forward", "shoulder_elevation", "insufficient_depth",
                   "asymmetric_shift", "balance_loss", "forward_lean_lunge",
@@ -220,7 +232,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         data = _merge(data, _read_toml(text, str(path)), str(path))
     sections = {name: _build_section(name, cls, data.get(name, {}))
                 for name, cls in _SECTIONS.items()}
-    checks = {code: _build_section(f"checks.{code}", CheckSettings,
+    checks = {code: _build_section(f"checks.{code}", CHECK_CLASSES.get(code, CheckSettings),
                                    data.get("checks", {}).get(code, {}))
               for code in CHECK_SECTIONS}
     for code, c in checks.items():

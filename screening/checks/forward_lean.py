@@ -4,6 +4,8 @@ Squats (FMS): the torso should be parallel to the tibia or more upright, so the 
 the trunk's forward angle from vertical minus the shin's, at the bottom. Lunges: the torso
 should stay upright, so the measure is the trunk's forward angle from vertical. Angles are
 signed toward the way the person faces, so leaning back is never called leaning forward.
+Seen from the side, a squat rep whose near thigh the pose model shrank (it folded the knee
+back toward the hip, making the shin look upright) is not judged: see `knee_found`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import numpy as np
 
 from screening.checks.base import (
     CheckResult,
+    baseline_value,
+    near_side,
     not_assessable,
     rep_findings,
     side_landmark,
@@ -22,8 +26,8 @@ from screening.context import Context
 from screening.kinematics import midpoint, nanmedian, point
 from screening.landmarks import Landmark as L
 from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import Check, Movement
+from screening.settings import CheckSettings, ForwardLeanSettings
+from screening.vocabulary import Check, Movement, View
 
 CODE = Check.FORWARD_LEAN
 UNITS = "deg"
@@ -33,6 +37,18 @@ def forward_angle_deg(lower: np.ndarray, upper: np.ndarray, facing: float) -> np
     """Signed angle of lower->upper from vertical, positive toward where the person faces."""
     d = upper[:, :2] - lower[:, :2]
     return np.degrees(np.arctan2(facing * d[:, 0], -d[:, 1]))
+
+
+def knee_found(seq: PoseSequence, ctx: Context, side: str, min_fraction: float) -> list[bool]:
+    """Per rep: does the near thigh keep at least `min_fraction` of its standing length in
+    the picture at the bottom? From the side it moves in the picture's plane and barely
+    shortens; a much shorter one means the model folded the knee back toward the hip, and
+    the shin's angle from that knee is wrong by 20-40 degrees."""
+    thigh = np.linalg.norm(point(seq.image, side_landmark(side, "HIP"))[:, :2]
+                           - point(seq.image, side_landmark(side, "KNEE"))[:, :2], axis=1)
+    bottom = values_at_bottoms(seq, ctx, thigh, baseline_relative=False)
+    standing = [baseline_value(thigh, base.frames) for base in ctx.baselines]
+    return [bool(b >= min_fraction * s) for b, s in zip(bottom, standing, strict=True)]
 
 
 def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
@@ -54,5 +70,12 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         landmarks = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER,
                      *(side_landmark(s, p) for s in sides for p in ("KNEE", "ANKLE"))]
     at_bottom = values_at_bottoms(seq, ctx, lean, baseline_relative=False)
+    if ctx.movement is not Movement.LUNGE and ctx.view in (View.SIDE_LEFT, View.SIDE_RIGHT):
+        assert isinstance(cfg, ForwardLeanSettings)
+        kept = knee_found(seq, ctx, near_side(ctx.view), cfg.min_thigh_fraction)
+        if not any(kept):
+            return not_assessable(CODE, UNITS, "the pose model lost the near knee at the "
+                                  "bottom of every rep (the thigh looked too short)")
+        at_bottom = [v if k else float("nan") for v, k in zip(at_bottom, kept, strict=True)]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, {"none": lean}, {"none": at_bottom},
                         landmarks)
