@@ -408,6 +408,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path,
                         help="write the network here instead of over the committed one")
     args = parser.parse_args()
+    if args.jobs is not None and args.jobs < 1:
+        parser.error("--jobs must be at least 1")
     part = PARTS[args.part]
     try:
         if args.step in ("render", "all"):
