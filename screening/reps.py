@@ -164,6 +164,20 @@ def _dips(drop: np.ndarray, settings: RepSettings, distance: int,
         # Between two reps with no return to standing, split at the highest point.
         if end == next_peak and i + 1 < len(peaks):
             end = int(peak) + int(np.argmin(signal[peak:next_peak + 1]))
+        if depth - signal[start] < settings.min_depth_fraction and \
+                _unseen_before(valid, start):
+            # First seen low, with no real descent after it: someone walking in from afar
+            # (a standing person who is still small looks crouched), or a video fading in
+            # on someone already at the bottom. (A rep lost before its rise still counts:
+            # its descent and bottom were seen, as when a video fades out mid-lunge.)
+            continue
         out.append((start, int(peak), end, depth))
         previous_end = end
     return out
+
+
+def _unseen_before(valid: np.ndarray, frame: int) -> bool:
+    """Whether the pose was missing just before `frame` (nobody in the picture yet). The
+    clip's first frame is not: a recording may start mid-rep, and a shot may start at a cut
+    (an interrupted rep)."""
+    return frame > 0 and not valid[frame - 1]

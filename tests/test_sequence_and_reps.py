@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from screening.context import build_context
 from screening.landmarks import MIRROR_INDEX, Landmark, mirror
 from screening.reps import find_reps, hip_drop_fraction
 from screening.sequence import FramePose, PoseSequence, SequenceBuilder
+from screening.vocabulary import View
 
 from .builders import make_sequence, squat_profile
 
@@ -107,3 +109,49 @@ def test_find_reps_back_to_back_without_standing_splits_between(settings):
 
 def test_find_reps_on_no_pose_is_empty(settings):
     assert find_reps(make_sequence(np.full(50, np.nan)), settings.reps) == []
+
+
+def test_a_partial_rep_among_full_ones_is_a_rep_of_its_own_depth(settings):
+    """A half-hearted squat between full ones is still an attempt (FMS scores attempts):
+    it is counted, with its own depth, so the depth check can judge it."""
+    full, _ = squat_profile(1, stand_s=0.5)
+    partial, _ = squat_profile(1, depth_px=40.0, stand_s=0.5)  # 40 of 160 px: a quarter
+    drop = np.concatenate([full, partial, full])
+    found = find_reps(make_sequence(drop), settings.reps)
+    assert [round(r.depth_fraction, 2) for r in found] == [0.56, 0.25, 0.56]
+
+
+def walking_in(drop: np.ndarray, walk_s: float = 2.0, fps: float = 30.0) -> PoseSequence:
+    """`drop` preceded by nobody (0.5 s) and then a person walking in from the picture's
+    left edge toward the camera: they slide 250 px across, grow from 0.7 to 1.0 of their
+    size (scaled about the ankles) and bob 6 px with each stride."""
+    n = int(walk_s * fps)
+    bob = 6.0 * 0.5 * (1 - np.cos(2 * np.pi * np.arange(n) / (fps / 2)))
+    lead = np.full(int(0.5 * fps), np.nan)
+    seq = make_sequence(np.concatenate([lead, bob, drop]), fps)
+    image = seq.image.copy()
+    k = np.arange(n) / n
+    frames = slice(len(lead), len(lead) + n)
+    scale = (0.7 + 0.3 * k)[:, None]
+    image[frames, :, 0] = 320 + (image[frames, :, 0] - 320) * scale - 250 * (1 - k)[:, None]
+    image[frames, :, 1] = 400 + (image[frames, :, 1] - 400) * scale
+    return PoseSequence(image=image, world=seq.world, visibility=seq.visibility,
+                        presence=seq.presence, timestamps_s=seq.timestamps_s,
+                        frame_indices=seq.frame_indices, width=640, height=480, fps=fps)
+
+
+def test_someone_walking_into_the_picture_is_not_a_rep(settings):
+    """Walking in from far away looks like a person who grows taller: the hips rise in the
+    picture, never dip, and the strides bob far less than a squat."""
+    drop, bottoms = squat_profile(3)
+    seq = walking_in(drop)
+    found = find_reps(seq, settings.reps)
+    walked_in = int(2.5 * 30)
+    assert len(found) == 3
+    assert [r.bottom - walked_in for r in found] == pytest.approx(bottoms, abs=1)
+    assert found[0].start >= walked_in
+    # The first rep's standing baseline is taken after the walk, not during it.
+    ctx = build_context(seq, settings.reps, settings.context)
+    assert ctx.view is View.FRONT and len(ctx.reps) == 3
+    assert ctx.baselines[0].frames.min() >= walked_in
+
