@@ -86,6 +86,16 @@ def test_a_foot_that_turns_out_is_not_also_called_rolled_out(settings):
     assert r[Check.FEET_ROLL_OUT].findings == []
 
 
+def test_a_foot_the_pelvis_shifts_over_is_not_also_called_rolled_out(settings):
+    """Both ankles travel 3 cm outward while the pelvis shifts 5 cm to the left: the left
+    foot's travel is put down to the shift, the right foot still rolled."""
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, ankle_out_m=0.03,
+                                                 pelvis_shift_m=0.05))
+    _, r = screen(seq, settings)
+    assert {f.side for f in r[Check.ASYMMETRIC_SHIFT].findings} == {"left"}
+    assert {f.side for f in r[Check.FEET_ROLL_OUT].findings} == {"right"}
+
+
 def test_pelvis_shift_5cm_to_the_left(settings):
     seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, pelvis_shift_m=0.05))
     _, r = screen(seq, settings)

@@ -7,8 +7,8 @@ leg), turned into that angle with an ankle height of ANKLE_PER_LEG of the standi
 (anthropometric tables put the ankle at 0.039 and the hip-to-ankle leg at about 0.49 of
 body height). The ankle is read against the floor rather than against the heel and toe
 points, because the pose model carries those along with the rolling foot. Seen from the
-front; a foot that also turns out is judged by the turn-out check instead (see
-`run_checks`).
+front; a foot that also turns out, or that the pelvis shifts over, is judged by the
+turn-out or shift check instead (see `run_checks`).
 """
 
 from __future__ import annotations
