@@ -70,7 +70,7 @@ def _explained_rolls_dropped(results: list[CheckResult], reps: int) -> list[Chec
     move that point without any roll: a foot that swings its toes out carries the ankle
     sideways (the turn-out finding names it), and a pelvis that shifts to one side tilts
     that leg outward over its foot, and the pose model's ankle point drifts with the shin
-    (on a rendered 8 cm shift filmed from 1.7 m the ankle point moved about 4 cm while the
+    (on a rendered 8 cm shift filmed from 1.7 m the ankle point moved 3-4 cm while the
     real ankle stayed put; the shift finding names it).
     """
     by_code = {r.code: r for r in results}
