@@ -154,4 +154,3 @@ def test_someone_walking_into_the_picture_is_not_a_rep(settings):
     ctx = build_context(seq, settings.reps, settings.context)
     assert ctx.view is View.FRONT and len(ctx.reps) == 3
     assert ctx.baselines[0].frames.min() >= walked_in
-
