@@ -11,6 +11,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from screening.native_log import route_native_stderr
+
+# The pose model's C++ log lines go to logging, not the server's terminal (once per process,
+# safe when several browser sessions open and close models at once).
+route_native_stderr()
+
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
 # The icon is a local file: an icon name (":material/...") makes the browser fetch the

@@ -10,19 +10,17 @@ PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 
 setup() {
-  local extras=$1
+  # $1 is app or test: install exactly what requirements/$1.lock pins (with hashes), so a
+  # fresh machine gets what was tested whatever has been released since; then the package
+  # itself, editable, without letting pip resolve anything again.
+  local lock="requirements/$1.lock"
   if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
   fi
-  # Reinstall only when pyproject.toml changed since the last install.
-  local stamp="$VENV/.installed-$extras"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    "$VENV/bin/pip" install --quiet --upgrade pip
-    if [ "$extras" = base ]; then
-      "$VENV/bin/pip" install --quiet -e .
-    else
-      "$VENV/bin/pip" install --quiet -e ".[$extras]"
-    fi
+  local stamp="$VENV/.installed-$1"
+  if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    "$VENV/bin/python" -m pip install --quiet --require-hashes -r "$lock"
+    "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation -e .
     touch "$stamp"
   fi
 }
@@ -44,7 +42,7 @@ cmd=${1:-app}
 shift || true
 case "$cmd" in
   app)
-    setup base
+    setup app
     exec "$VENV/bin/screening" app "$@"
     ;;
   test)
@@ -53,7 +51,7 @@ case "$cmd" in
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   score)
-    setup base
+    setup app
     exec "$VENV/bin/screening" score "$@"
     ;;
   *)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -16,6 +17,7 @@ from tqdm import tqdm
 from screening import __version__
 from screening.errors import ScreeningError, UsageError
 from screening.model import MODEL_ENV_VAR, ModelInfo, resolve_model
+from screening.native_log import route_native_stderr
 from screening.record import RecordWriter, ScreeningRecord
 from screening.settings import Settings, load_settings
 from screening.store.location import DB_URL_ENV_VAR
@@ -251,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Functional movement screen: score squats and lunges from video, "
                     "offline, with MediaPipe. Nothing leaves this machine.")
     parser.add_argument("--version", action="version", version=f"screening {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also log what the tool and the pose model's native code say "
+                             "while working (to stderr)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     score = sub.add_parser(
@@ -347,7 +352,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "workers", 1) < 1:
         parser.error("--workers must be at least 1")
-    os.environ.setdefault("GLOG_minloglevel", "2")  # keep mediapipe's C++ logging quiet
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    if args.verbose:
+        logging.getLogger("screening").setLevel(logging.DEBUG)
+    route_native_stderr()  # mediapipe's C++ log lines go to logging, not the user's stderr
     try:
         return int(args.func(args))
     except ScreeningError as exc:

@@ -7,11 +7,8 @@ API touches one file.
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 
 import cv2
@@ -27,26 +24,6 @@ from screening.model import ModelInfo
 from screening.sequence import FramePose
 from screening.settings import PoseSettings
 from screening.shoulder_rise import neck_patches
-
-
-@contextmanager
-def _quiet_native_stderr() -> Iterator[None]:
-    """Silence the C++ log lines MediaPipe and TFLite print while starting up.
-
-    They ("Created TensorFlow Lite XNNPACK delegate", "Feedback manager requires...") go
-    straight to file descriptor 2, bypass Python's logging, ignore GLOG/ABSL environment
-    variables, and would break our promise of one line on stderr per failed video.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 def _model_input(rgb: np.ndarray, max_side: int) -> mp.Image:
@@ -102,8 +79,7 @@ def _options(model: ModelInfo, settings: PoseSettings, mode: RunningMode,
 
 def _create(options: PoseLandmarkerOptions, model: ModelInfo) -> PoseLandmarker:
     try:
-        with _quiet_native_stderr():
-            return PoseLandmarker.create_from_options(options)
+        return PoseLandmarker.create_from_options(options)
     except (RuntimeError, ValueError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"cannot load pose model {model.path.name}: {first_line}") from None
@@ -120,7 +96,6 @@ class PoseEstimator:
         self._settings = settings
         self._landmarker = _create(_options(model, settings, RunningMode.VIDEO, num_poses), model)
         self._last_ms = -1
-        self._warm = False  # native warnings stop once the first pose has been found
 
     def estimate(self, rgb: np.ndarray, timestamp_s: float) -> FramePose | None:
         """Find the pose in one RGB frame; None when no person is found."""
@@ -128,13 +103,8 @@ class PoseEstimator:
         self._last_ms = ms
         h, w = rgb.shape[:2]
         image = _model_input(rgb, self._settings.max_input_side_px)
-        if self._warm:
-            result = self._landmarker.detect_for_video(image, ms)
-        else:
-            with _quiet_native_stderr():
-                result = self._landmarker.detect_for_video(image, ms)
+        result = self._landmarker.detect_for_video(image, ms)
         pose = _to_frame_pose(result, w, h)
-        self._warm = self._warm or pose is not None
         return with_patches(pose, rgb)
 
     def close(self) -> None:

@@ -1,0 +1,110 @@
+"""Keep the pose model's native log lines off the user's stderr, safely for threads.
+
+MediaPipe and TFLite write C++ log lines ("INFO: [accelerator_registry.cc:43]
+DestroyAccelerator ...", "W0000 ... inference_feedback_manager.cc ...") straight to file
+descriptor 2. No environment variable silences all of them (GLOG_minloglevel,
+TF_CPP_MIN_LOG_LEVEL, ABSL_MIN_LOG_LEVEL and TFLITE_LOG_SEVERITY all leave mediapipe
+1.2.3's close message in place), and they break the CLI's promise of one stderr line per
+failed video.
+
+Redirecting fd 2 around each model call is not safe: two threads (two browser sessions)
+that save and restore fd 2 in an interleaved order can leave the whole process silenced,
+and anything else written in the window is lost. Instead, once per process, fd 2 becomes a
+pipe read by one daemon thread, and Python's own `sys.stderr` is pointed at the original
+stderr. The thread sends lines in the native log formats to `logging` (debug for
+information and warnings, warning for errors, so `--verbose` shows them all) and passes
+every other line (a child process's traceback, say) through unchanged.
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import logging
+import os
+import re
+import sys
+import threading
+
+log = logging.getLogger("screening.native")
+
+# glog / absl ("I0000 00:00:1733 123 file.cc:12] ...") and TFLite ("INFO: ...") prefixes.
+_GLOG = re.compile(r"^([IWEF])\d{4} \d\d:\d\d:\d\d")
+_TFLITE = re.compile(r"^(VERBOSE|INFO|WARNING|ERROR): ")
+_QUIET_LEVELS = {"I", "W", "VERBOSE", "INFO", "WARNING"}
+
+_lock = threading.Lock()
+_state: dict[str, object] = {}
+
+
+def native_level(line: str) -> int | None:
+    """The logging level for a native log line, or None when the line is not one."""
+    match = _GLOG.match(line) or _TFLITE.match(line)
+    if match is None:
+        return None
+    return logging.DEBUG if match.group(1) in _QUIET_LEVELS else logging.WARNING
+
+
+_SENTINEL = "\x00screening-native-log-drained\x00"
+
+
+def _pump(read_fd: int, real: io.TextIOBase, drained: threading.Event) -> None:
+    pending = b""
+    while True:
+        try:
+            chunk = os.read(read_fd, 65536)
+        except OSError:
+            return
+        if not chunk:
+            return
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", "replace")
+            if line == _SENTINEL:
+                drained.set()
+                continue
+            level = native_level(line)
+            if level is None:
+                real.write(line + "\n")
+                real.flush()
+            else:
+                log.log(level, "%s", line)
+
+
+def _drain(drained: threading.Event) -> None:
+    """At exit, let the reader pass on all that was written before: a marker line goes
+    down the pipe after everything else, and we wait (briefly) until the reader sees it."""
+    try:
+        os.write(2, (_SENTINEL + "\n").encode())
+    except OSError:
+        return
+    drained.wait(1.0)
+
+
+def route_native_stderr() -> None:
+    """Send native log lines written to fd 2 to `logging`; idempotent and thread-safe.
+
+    Call it from an entry point (the CLI, the app) before any pose model is created.
+    """
+    with _lock:
+        if _state:
+            return
+        sys.stderr.flush()
+        real_fd = os.dup(2)
+        read_fd, write_fd = os.pipe()
+        os.dup2(write_fd, 2)
+        os.close(write_fd)
+        real = io.TextIOWrapper(os.fdopen(real_fd, "wb", buffering=0), encoding="utf-8",
+                                errors="backslashreplace", line_buffering=True,
+                                write_through=True)
+        sys.stderr = real
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.StreamHandler) and handler.stream is sys.__stderr__:
+                handler.setStream(real)
+        drained = threading.Event()
+        thread = threading.Thread(target=_pump, args=(read_fd, real, drained), daemon=True,
+                                  name="native-stderr")
+        thread.start()
+        atexit.register(_drain, drained)
+        _state.update(real=real, thread=thread)
