@@ -39,7 +39,7 @@ def show_result(record: ScreeningRecord, analyses: list[Analysis],
 
 def show_route(record: ScreeningRecord) -> None:
     """The route in plain words, the score and what it rests on."""
-    title, kind = ROUTE_WORDS[record.route or "conditioning"]
+    title, kind = ROUTE_WORDS[record.route or "not_judged"]
     getattr(st, kind)(f"**{title}.** " + (record.program or {}).get("summary", ""))
     fms = record.score.get("fms")
     cols = st.columns(3)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from screening.kinematics import distance, midpoint, nanmedian, point
+from screening.kinematics import distance, joint_angle_deg, midpoint, nanmedian, point
 from screening.landmarks import Landmark as L
 from screening.reps import Rep, find_reps, hip_drop_fraction
 from screening.sequence import PoseSequence
@@ -54,6 +54,9 @@ class Context:
     """Frame positions where an edited video cuts to a new shot (see screening.shots)."""
     reps_cut: int = 0
     """Reps left out because a cut runs through them."""
+    unscreened: str | None = None
+    """When the reps are of a movement the screen does not judge (a side lunge, a hip
+    hinge): what it looks like, in words. Every check is then not assessable."""
 
 
 def leg_length_m(seq: PoseSequence, frames: np.ndarray) -> float:
@@ -152,6 +155,53 @@ def classify_movement(seq: PoseSequence, reps: list[Rep], standing: np.ndarray, 
     return Movement.DEEP_SQUAT, None
 
 
+def knee_flexion_deg(seq: PoseSequence, frames: np.ndarray, side: str) -> np.ndarray:
+    """(len(frames),) knee flexion in the 3-D body frame: 0 = straight leg."""
+    hip, knee, ankle = (L[f"{side.upper()}_{part}"] for part in ("HIP", "KNEE", "ANKLE"))
+    w = seq.world[frames]
+    return 180.0 - joint_angle_deg(point(w, hip), point(w, knee), point(w, ankle))
+
+
+def trunk_pitch_deg(seq: PoseSequence, frames: np.ndarray) -> np.ndarray:
+    """(len(frames),) the trunk's tilt from vertical (mid-hip -> mid-shoulder), 3-D."""
+    w = seq.world[frames]
+    up = midpoint(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER) - midpoint(w, L.LEFT_HIP, L.RIGHT_HIP)
+    # The world frame's y points down along gravity (for a level camera).
+    cos = -up[:, 1] / np.linalg.norm(up, axis=-1)
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def unscreened_movement(seq: PoseSequence, reps: list[Rep], settings: ContextSettings
+                        ) -> str | None:
+    """What the reps look like when they are not a squat or a forward lunge, else None.
+
+    Judged by the knees in the body's own frame at the bottoms, so the camera's place does
+    not matter: the squats and the forward lunge bend both knees; a side lunge or a
+    single-leg squat bends one and keeps the other straight; a hip hinge bends neither while
+    the trunk tips forward. Scoring those with squat criteria gives confident nonsense (a
+    side lunge's straight leg reads as a collapsing knee).
+    """
+    if not reps:
+        return None
+    bottoms = np.array([r.bottom for r in reps], dtype=int)
+    flex = np.stack([knee_flexion_deg(seq, bottoms, s) for s in ("left", "right")])
+    straighter = float(nanmedian(np.nanmin(flex, axis=0)))
+    bent = float(nanmedian(np.nanmax(flex, axis=0)))
+    if not (np.isfinite(straighter) and np.isfinite(bent)):
+        return None
+    if straighter <= settings.straight_knee_max_deg and bent >= settings.bent_knee_min_deg:
+        w = seq.world[bottoms]
+        stance = distance(point(w, L.LEFT_ANKLE), point(w, L.RIGHT_ANKLE))
+        hips = distance(point(w, L.LEFT_HIP), point(w, L.RIGHT_HIP))
+        if float(nanmedian(stance / hips)) >= settings.side_lunge_stance_hip_widths:
+            return "a side lunge (one leg bends while the other stays straight, feet wide)"
+        return "a single-leg squat or step (one leg bends while the other stays straight)"
+    trunk = float(nanmedian(trunk_pitch_deg(seq, bottoms)))
+    if bent <= settings.straight_knee_max_deg and trunk >= settings.hinge_trunk_min_deg:
+        return "a hip hinge (the trunk tips forward while the knees hardly bend)"
+    return None
+
+
 def facing_sign(seq: PoseSequence, frames: np.ndarray) -> float:
     """Which way the person faces in the image: toes point ahead of the heels."""
     img = seq.image[frames]
@@ -234,4 +284,5 @@ def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: Contex
         view_detected=view is None,
         shot_starts=cuts,
         reps_cut=len(found) - len(whole),
+        unscreened=unscreened_movement(seq, reps, settings),
     )

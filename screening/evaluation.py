@@ -1,9 +1,17 @@
 """`screening eval`: measure the screen against labelled clips.
 
 For every labelled clip it runs the same engine as `screening score` and compares with the
-truth: per check precision / recall / F1 over the clips whose (true) view can see that
-check, false findings on clean clips, view / movement / rep-count accuracy, and the mean
-pixel error of the landmarks against the projected truth.
+truth: per check precision / recall / F1, false findings on clean clips, view / movement /
+rep-count accuracy, and (for rendered clips) the mean pixel error of the landmarks against
+the projected truth.
+
+Two label formats are read, and both become one `ClipLabel`:
+- the renderer's `labels.json` ("clips": {file: {movement, view, reps: [...], faults: [...]}}):
+  every fault is known, so each check the true view can see is either present or absent;
+- a physiotherapist's labels of real recordings, as in ../shared/real_videos/LABELS.json
+  ("clips": [{file, movement, view (text), reps (count), faults: {check: {label}}}]): each
+  check is present, absent or unclear, and unclear counts neither way. A real clip may show
+  a movement the screen does not judge (back_squat, other) or a view that changes.
 """
 
 from __future__ import annotations
@@ -25,6 +33,25 @@ from screening.settings import Settings
 from screening.vocabulary import CHECKS_FOR_MOVEMENT, Check, Movement, can_see
 
 LOWER_BODY = list(range(23, 33))
+SEVERITY = ("mild", "moderate", "severe")
+
+
+@dataclass(frozen=True)
+class ClipLabel:
+    """What is true of one clip, in either label format."""
+
+    movement: str
+    """A screened movement (deep_squat, overhead_squat, lunge) or another (back_squat,
+    other) that the screen is not built to judge."""
+    view: str | None
+    """front, side_left, side_right or oblique; None when it changes or is another."""
+    reps: int
+    present: tuple[str, ...]
+    absent: tuple[str, ...]
+    """Checks known not to be there; the rest are unclear."""
+    judged: tuple[str, ...]
+    """The checks scored for precision and recall on this clip: for a render, those its
+    view can see; for a real clip, those labelled present or absent."""
 
 
 @dataclass
@@ -36,13 +63,21 @@ class ClipOutcome:
     error: str | None
     movement: str
     movement_found: str | None = None
-    view: str = ""
+    unscreened_found: str | None = None
+    """What the screen said the movement looks like when it is not one it judges."""
+    view: str | None = ""
     view_found: str | None = None
     reps: int = 0
     reps_found: int | None = None
     faults: list[str] = field(default_factory=list)
+    """The checks labelled present."""
+    absent: list[str] = field(default_factory=list)
+    """The checks labelled absent (for rendered clips: every other check)."""
+    judged: list[str] = field(default_factory=list)
     found: list[str] = field(default_factory=list)
-    assessable: list[str] = field(default_factory=list)
+    severity_found: dict[str, str] = field(default_factory=dict)
+    """The worst severity reported for each found check."""
+    not_assessable: list[str] = field(default_factory=list)
     pose_fraction: float = 0.0
     landmark_error_px: float | None = None
     lower_body_error_px: float | None = None
@@ -72,8 +107,12 @@ class CheckScore:
         return 2 * p * r / (p + r) if p and r else 0.0
 
 
-def load_labels(directory: Path, labels: Path | None) -> dict[str, dict[str, Any]]:
-    path = labels or directory / "labels.json"
+def load_labels(directory: Path, labels: Path | None) -> dict[str, ClipLabel]:
+    """The clips' labels by file name, from DIR/labels.json, DIR/LABELS.json or `labels`."""
+    path = labels
+    if path is None:
+        found = [directory / n for n in ("labels.json", "LABELS.json") if (directory / n).exists()]
+        path = found[0] if found else directory / "labels.json"
     if not path.exists():
         raise UsageError(f"no labels at {path}; pass --labels FILE")
     try:
@@ -81,15 +120,61 @@ def load_labels(directory: Path, labels: Path | None) -> dict[str, dict[str, Any
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
     clips = data.get("clips") if isinstance(data, dict) else None
-    if not isinstance(clips, dict) or not clips:
-        raise UsageError(f"{path} has no \"clips\" table")
-    return clips
+    try:
+        if isinstance(clips, dict) and clips:
+            return {name: rendered_label(label) for name, label in clips.items()}
+        if isinstance(clips, list) and clips:
+            return {clip["file"]: physio_label(clip) for clip in clips}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"{path}: a clip's label is not in a known format ({exc!r})") from None
+    raise UsageError(f"{path} has no \"clips\" table")
 
 
-def truth_assessable(label: dict[str, Any]) -> list[str]:
+def truth_assessable(movement: str, view: str | None) -> list[str]:
     """Checks the true view can see, for the true movement."""
-    movement = Movement(label["movement"])
-    return [c.value for c in CHECKS_FOR_MOVEMENT[movement] if can_see(c, label["view"])]
+    if movement not in Movement.__members__.values() or view is None:
+        return []
+    return [c.value for c in CHECKS_FOR_MOVEMENT[Movement(movement)] if can_see(c, view)]
+
+
+def rendered_label(label: dict[str, Any]) -> ClipLabel:
+    """A label of the renderer's: every fault is known, so the rest of what the view can
+    see is absent."""
+    present = sorted({f["code"] for f in label["faults"]})
+    checks = CHECKS_FOR_MOVEMENT[Movement(label["movement"])]
+    return ClipLabel(movement=label["movement"], view=label["view"], reps=len(label["reps"]),
+                     present=tuple(present),
+                     absent=tuple(c.value for c in checks if c.value not in present),
+                     judged=tuple(truth_assessable(label["movement"], label["view"])))
+
+
+_VIEW_WORDS = (("front-oblique", "oblique"), ("oblique", "oblique"), ("side_left", "side_left"),
+               ("side_right", "side_right"), ("front", "front"))
+
+
+def view_from_text(text: str) -> str | None:
+    """The view a physiotherapist's note starts with ("side_left (slightly ...)" ->
+    side_left); None for a view that changes during the clip, or one we do not screen."""
+    words = text.strip().lower()
+    if words.startswith("changes"):
+        return None
+    for prefix, view in _VIEW_WORDS:
+        if words.startswith(prefix):
+            return view
+    return None
+
+
+def physio_label(clip: dict[str, Any]) -> ClipLabel:
+    """A physiotherapist's label of a real clip: present / absent / unclear per check."""
+    verdicts = {code: entry["label"] for code, entry in clip["faults"].items()}
+    unknown = set(verdicts) - {c.value for c in Check}
+    if unknown:
+        raise ValueError(f"unknown checks {sorted(unknown)}")
+    present = tuple(sorted(c for c, v in verdicts.items() if v == "present"))
+    absent = tuple(sorted(c for c, v in verdicts.items() if v == "absent"))
+    return ClipLabel(movement=clip["movement"], view=view_from_text(clip["view"]),
+                     reps=int(clip["reps"]), present=present, absent=absent,
+                     judged=tuple(sorted(present + absent)))
 
 
 def _landmark_error(raw_image: np.ndarray, frame_indices: np.ndarray,
@@ -105,17 +190,16 @@ def _landmark_error(raw_image: np.ndarray, frame_indices: np.ndarray,
     return float(np.nanmean(err)), float(np.nanmean(err[:, LOWER_BODY]))
 
 
-def evaluate_clip(directory: Path, name: str, label: dict[str, Any], model: ModelInfo,
+def evaluate_clip(directory: Path, name: str, label: ClipLabel, model: ModelInfo,
                   settings: Settings, cache_dir: str | None = None) -> ClipOutcome:
     """Score one labelled clip (auto movement and view, as a user would) against its truth.
 
     With `cache_dir`, landmarks come from (and go to) a LandmarkCache, so trying new
     thresholds on a labelled set skips the pose model.
     """
-    out = ClipOutcome(name=name, ok=False, error=None, movement=label["movement"],
-                      view=label["view"], reps=len(label["reps"]),
-                      faults=sorted({f["code"] for f in label["faults"]}),
-                      assessable=truth_assessable(label))
+    out = ClipOutcome(name=name, ok=False, error=None, movement=label.movement,
+                      view=label.view, reps=label.reps, faults=list(label.present),
+                      absent=list(label.absent), judged=list(label.judged))
     try:
         extract = LandmarkCache(cache_dir).extract if cache_dir else extract_pose
         analysis = analyse(directory / name, model, settings, extract=extract)
@@ -124,9 +208,13 @@ def evaluate_clip(directory: Path, name: str, label: dict[str, Any], model: Mode
         return out
     out.ok = True
     out.movement_found = analysis.context.movement.value
+    out.unscreened_found = analysis.context.unscreened
     out.view_found = analysis.context.view.value
     out.reps_found = len(analysis.context.reps)
     out.found = sorted({f.code for c in analysis.checks for f in c.findings})
+    out.severity_found = {c.code.value: max((f.severity for f in c.findings), key=_rank)
+                          for c in analysis.checks if c.findings}
+    out.not_assessable = sorted(c.code.value for c in analysis.checks if not c.assessable)
     out.pose_fraction = analysis.raw.detected_fraction
     truth_file = directory / (Path(name).stem + ".truth.npz")
     out.landmark_error_px, out.lower_body_error_px = _landmark_error(
@@ -134,12 +222,16 @@ def evaluate_clip(directory: Path, name: str, label: dict[str, Any], model: Mode
     return out
 
 
-def _run(args: tuple[Path, str, dict[str, Any], ModelInfo, Settings, str | None]
+def _rank(severity: str) -> int:
+    return SEVERITY.index(severity) if severity in SEVERITY else -1
+
+
+def _run(args: tuple[Path, str, ClipLabel, ModelInfo, Settings, str | None]
          ) -> ClipOutcome:
     return evaluate_clip(*args)
 
 
-def evaluate(directory: Path, labels: dict[str, dict[str, Any]], model: ModelInfo,
+def evaluate(directory: Path, labels: dict[str, ClipLabel], model: ModelInfo,
              settings: Settings, workers: int = 1,
              on_clip: Callable[[ClipOutcome], None] | None = None,
              cache_dir: str | None = None) -> list[ClipOutcome]:
@@ -165,15 +257,17 @@ def evaluate(directory: Path, labels: dict[str, dict[str, Any]], model: ModelInf
 
 
 def check_scores(outcomes: list[ClipOutcome]) -> list[CheckScore]:
-    """Precision/recall/F1 per check over the scored clips whose true view can see it."""
+    """Precision/recall/F1 per check over the scored clips that judge it (a fault lost to
+    "not assessable" is a miss)."""
     scores = []
     for code in Check:
         s = CheckScore(code.value, 0, 0, 0, 0)
         for o in outcomes:
-            if not o.ok or code.value not in o.assessable:
+            if not o.ok or code.value not in o.judged:
                 continue
+            truth = code.value in o.faults
             s.clips += 1
-            truth, found = code.value in o.faults, code.value in o.found
+            found = code.value in o.found
             s.tp += truth and found
             s.fp += found and not truth
             s.fn += truth and not found
@@ -181,9 +275,17 @@ def check_scores(outcomes: list[ClipOutcome]) -> list[CheckScore]:
     return scores
 
 
+def wrong_on_absent(outcome: ClipOutcome, at_least: str = "mild") -> list[str]:
+    """The checks labelled absent that the screen reported, at `at_least` severity."""
+    return [c for c in outcome.absent if c in outcome.found
+            and _rank(outcome.severity_found.get(c, "mild")) >= _rank(at_least)]
+
+
 def summary(outcomes: list[ClipOutcome]) -> dict[str, Any]:
     scored = [o for o in outcomes if o.ok]
     clean = [o for o in scored if not o.faults]
+    screened = [o for o in scored if o.movement in Movement.__members__.values()]
+    viewed = [o for o in scored if o.view is not None]
     errors = [o.landmark_error_px for o in scored if o.landmark_error_px is not None]
     lower = [o.lower_body_error_px for o in scored if o.lower_body_error_px is not None]
 
@@ -194,13 +296,23 @@ def summary(outcomes: list[ClipOutcome]) -> dict[str, Any]:
         "clips": len(outcomes),
         "scored": len(scored),
         "failed": [{"clip": o.name, "error": o.error} for o in outcomes if not o.ok],
-        "view_accuracy": frac([o.view_found == o.view for o in scored]),
-        "movement_accuracy": frac([o.movement_found == o.movement for o in scored]),
+        "view_accuracy": frac([o.view_found == o.view for o in viewed]),
+        "movement_accuracy": frac([o.movement_found == o.movement and not o.unscreened_found
+                                   for o in screened]),
+        "other_movements_named": [o.name for o in scored if o.movement == "other"
+                                  and o.unscreened_found],
+        "other_movements": [o.name for o in scored if o.movement == "other"],
         "rep_count_accuracy": frac([o.reps_found == o.reps for o in scored]),
         "clean_clips": len(clean),
-        "false_findings_on_clean": sum(len(o.found) for o in clean),
-        "false_findings_per_20_clean": (20 * sum(len(o.found) for o in clean) / len(clean)
-                                        if clean else None),
+        "false_findings_on_clean": sum(len(wrong_on_absent(o)) for o in clean),
+        "false_findings_per_20_clean": (20 * sum(len(wrong_on_absent(o)) for o in clean)
+                                        / len(clean) if clean else None),
+        "present_found": sum(len(set(o.faults) & set(o.found)) for o in scored),
+        "present": sum(len(o.faults) for o in scored),
+        "absent_flagged": sum(len(wrong_on_absent(o)) for o in scored),
+        "absent": sum(len(o.absent) for o in scored),
+        "absent_flagged_moderate": [f"{o.name}: {c} ({o.severity_found[c]})" for o in scored
+                                    for c in wrong_on_absent(o, "moderate")],
         "mean_landmark_error_px": float(np.mean(errors)) if errors else None,
         "mean_lower_body_error_px": float(np.mean(lower)) if lower else None,
         "min_pose_fraction": min((o.pose_fraction for o in scored), default=None),
@@ -229,14 +341,20 @@ def format_report(report: dict[str, Any]) -> str:
         f"clips scored          {report['scored']} of {report['clips']}",
         f"view accuracy         {_pct(report['view_accuracy'])}",
         f"movement accuracy     {_pct(report['movement_accuracy'])}",
+        f"other movements named {len(report['other_movements_named'])} of "
+        f"{len(report['other_movements'])} (not scored as a squat or lunge)",
         f"rep count exact       {_pct(report['rep_count_accuracy'])}",
         f"false findings, clean {report['false_findings_on_clean']} on "
         f"{report['clean_clips']} clean clips",
+        f"labelled present      {report['present_found']} of {report['present']} found",
+        f"labelled absent       {report['absent_flagged']} of {report['absent']} flagged",
         "landmark error        " + ("-" if err is None else
                                     f"{err:.1f} px mean, {lower:.1f} px lower body"),
         "min pose detected     " + ("-" if report["min_pose_fraction"] is None else
                                     f"{report['min_pose_fraction']:.0%} of frames"),
     ]
+    for wrong in report["absent_flagged_moderate"]:
+        lines.append(f"ABSENT BUT FLAGGED   {wrong}")
     for f in report["failed"]:
         lines.append(f"FAILED {f['clip']}: {f['error']}")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ every other line (a child process's traceback, say) through unchanged.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import io
 import logging
 import os
@@ -31,6 +32,10 @@ log = logging.getLogger("screening.native")
 # glog / absl ("I0000 00:00:1733 123 file.cc:12] ...") and TFLite ("INFO: ...") prefixes.
 _GLOG = re.compile(r"^([IWEF])\d{4} \d\d:\d\d:\d\d")
 _TFLITE = re.compile(r"^(VERBOSE|INFO|WARNING|ERROR): ")
+# Two threads logging at once interleave their write() calls, so a line can lose its prefix
+# to another ("INFO: INFO: [a.cc:1] ...\n[b.cc:2] ...\n"); the source location still
+# marks it.
+_SOURCE = re.compile(r"^\[[\w./-]+\.(?:cc|cpp|c|h):\d+\]")
 _QUIET_LEVELS = {"I", "W", "VERBOSE", "INFO", "WARNING"}
 
 _lock = threading.Lock()
@@ -41,14 +46,20 @@ def native_level(line: str) -> int | None:
     """The logging level for a native log line, or None when the line is not one."""
     match = _GLOG.match(line) or _TFLITE.match(line)
     if match is None:
-        return None
+        return logging.DEBUG if _SOURCE.match(line) else None
     return logging.DEBUG if match.group(1) in _QUIET_LEVELS else logging.WARNING
 
 
 _SENTINEL = "\x00screening-native-log-drained\x00"
 
 
-def _pump(read_fd: int, real: io.TextIOBase, drained: threading.Event) -> None:
+def _pump(read_fd: int, real_fd: int, drained: threading.Event) -> None:
+    """Read fd 2's pipe line by line: native lines to logging, the rest to the terminal.
+
+    Writes go straight to the real stderr's file descriptor, one whole line per call, so
+    they never tangle with Python's own writes through `sys.stderr` from other threads.
+    Blank lines are dropped (interleaved native writes leave them).
+    """
     pending = b""
     while True:
         try:
@@ -64,10 +75,12 @@ def _pump(read_fd: int, real: io.TextIOBase, drained: threading.Event) -> None:
             if line == _SENTINEL:
                 drained.set()
                 continue
+            if not line.strip():
+                continue
             level = native_level(line)
             if level is None:
-                real.write(line + "\n")
-                real.flush()
+                with contextlib.suppress(OSError):  # the terminal behind stderr is gone
+                    os.write(real_fd, raw + b"\n")
             else:
                 log.log(level, "%s", line)
 
@@ -90,20 +103,25 @@ def route_native_stderr() -> None:
     with _lock:
         if _state:
             return
-        sys.stderr.flush()
-        real_fd = os.dup(2)
+        _state["installed"] = True  # once, even if stderr turns out to be unusable
+        try:
+            sys.stderr.flush()
+            real_fd = os.dup(2)
+        except (OSError, ValueError):  # no usable stderr (closed, or a broken pipe)
+            return
         read_fd, write_fd = os.pipe()
         os.dup2(write_fd, 2)
         os.close(write_fd)
-        real = io.TextIOWrapper(os.fdopen(real_fd, "wb", buffering=0), encoding="utf-8",
-                                errors="backslashreplace", line_buffering=True,
-                                write_through=True)
+        # Line-buffered, so each line leaves in one write() and cannot be split by a line
+        # the reader thread passes on at the same moment.
+        real = io.TextIOWrapper(os.fdopen(real_fd, "wb", closefd=False), encoding="utf-8",
+                                errors="backslashreplace", line_buffering=True)
         sys.stderr = real
         for handler in logging.getLogger().handlers:
             if isinstance(handler, logging.StreamHandler) and handler.stream is sys.__stderr__:
                 handler.setStream(real)
         drained = threading.Event()
-        thread = threading.Thread(target=_pump, args=(read_fd, real, drained), daemon=True,
+        thread = threading.Thread(target=_pump, args=(read_fd, real_fd, drained), daemon=True,
                                   name="native-stderr")
         thread.start()
         atexit.register(_drain, drained)

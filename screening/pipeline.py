@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from screening.annotate import write_annotated
-from screening.checks import CheckResult, run_checks
+from screening.checks import CheckResult, run_checks, unscreened_reason
 from screening.context import Context, build_context
 from screening.errors import InputError, ScreeningError
 from screening.filtering import smooth_recorded
@@ -327,6 +327,14 @@ def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckR
     record.program = build_program(decision.route,
                                    [f for c in checks for f in c.findings])
     record.pain = dict(pain)
+    if ctx.unscreened:
+        record.warnings.append(unscreened_reason(ctx.unscreened))
+        if decision.route != "pain":  # pain still comes first, whatever the movement
+            record.route, record.program, record.focus = None, None, []
+            record.route_reasons = ["no route: " + unscreened_reason(ctx.unscreened)]
+            record.suggested_retakes = []
+            record.score = {"fms": None, "criteria": {},
+                            "basis": "not scored: the movement is not one the screen judges"}
     if analysis.raw.max_people > 1:
         record.warnings.append(MORE_THAN_ONE_PERSON)
     if ctx.shot_starts:

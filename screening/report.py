@@ -137,7 +137,7 @@ def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
         "therapist_notes": _clean(therapist_notes)}
     if not shown.get("ok"):
         return _failure(shown, common)
-    route = shown.get("route") or "conditioning"
+    route = shown.get("route") or "not_judged"
     headline, tone = ROUTE_WORDS.get(route, (check_name(route), "warning"))
     program = shown.get("program") or {}
     score = shown.get("score") or {}

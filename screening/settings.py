@@ -72,6 +72,10 @@ class ContextSettings:
     lunge_knee_gap_fraction: float = _range(0.0, 1.0)
     lunge_stagger_fraction: float = _range(0.0, 2.0)
     overhead_fraction: float = _range(0.0, 1.0)
+    straight_knee_max_deg: float = _range(0.0, 180.0)
+    bent_knee_min_deg: float = _range(0.0, 180.0)
+    hinge_trunk_min_deg: float = _range(0.0, 90.0)
+    side_lunge_stance_hip_widths: float = _range(0.5, 10.0)
     max_body_speed: float = _range(1.0, 1000.0)
 
 

@@ -15,6 +15,7 @@ ROUTE_WORDS: dict[str, tuple[str, str]] = {
     "mobility": ("Work on mobility", "warning"),
     "stability": ("Work on stability", "warning"),
     "conditioning": ("Keep conditioning", "success"),
+    "not_judged": ("Not judged: this movement is not one the screen scores", "info"),
 }
 """Route -> (headline, tone). The tone is Streamlit's alert kind; reports map it to a colour."""
 

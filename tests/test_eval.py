@@ -57,12 +57,12 @@ def test_eval_without_labels_is_a_usage_error(tmp_path):
 
 def test_eval_with_a_cache_scores_again_without_the_pose_model(tmp_path, monkeypatch):
     import screening.cache
-    from screening.evaluation import evaluate
+    from screening.evaluation import evaluate, rendered_label
     from screening.model import resolve_model
     from screening.settings import load_settings
 
     name = "lunge__front__clean.mp4"
-    labels = {name: sample_labels()[name]}
+    labels = {name: rendered_label(sample_labels()[name])}
     model, settings, cache = resolve_model(), load_settings(), tmp_path / "cache"
     (first,) = evaluate(SAMPLES, labels, model, settings, cache_dir=str(cache))
     assert len(list(cache.glob("*.parquet"))) == 1

@@ -54,6 +54,8 @@ def run_checks(seq: PoseSequence, ctx: Context, settings: Settings) -> list[Chec
     results = []
     for code in CHECKS_FOR_MOVEMENT[ctx.movement]:
         reason = view_reason(code, ctx.view)
+        if ctx.unscreened:
+            reason = unscreened_reason(ctx.unscreened)
         if reason is None and not ctx.reps:
             reason = "no complete rep was found to judge"
         if reason is not None:
@@ -61,6 +63,12 @@ def run_checks(seq: PoseSequence, ctx: Context, settings: Settings) -> list[Chec
             continue
         results.append(CHECKS[code](seq, ctx, settings_for(code, ctx.movement, settings)))
     return _explained_rolls_dropped(results, len(ctx.reps))
+
+
+def unscreened_reason(looks_like: str) -> str:
+    """Why nothing is judged on a movement the screen is not built for."""
+    return (f"the movement looks like {looks_like}, which this screen does not judge; "
+            "film a deep squat, an overhead squat or a forward lunge")
 
 
 def _explained_rolls_dropped(results: list[CheckResult], reps: int) -> list[CheckResult]:
