@@ -9,6 +9,7 @@ a video file or from the frames a take kept in memory (`screening.visuals.FrameS
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -18,7 +19,16 @@ from screening.checks.base import CheckResult, Finding
 from screening.pipeline import Analysis
 from screening.record import ScreeningRecord
 from screening.visuals import FrameSource, key_frames, measure_table
-from screening.words import CRITERIA_WORDS, DISCLAIMER, RED_FLAGS, ROUTE_WORDS, retake_advice
+from screening.words import (
+    BORDERLINE_HEADING,
+    BORDERLINE_NOTE,
+    CRITERIA_WORDS,
+    DISCLAIMER,
+    RED_FLAGS,
+    ROUTE_WORDS,
+    borderline_sentence,
+    retake_advice,
+)
 from screening.words import check_name as _name
 
 
@@ -32,6 +42,7 @@ def show_result(record: ScreeningRecord, analyses: list[Analysis],
     for warning in record.warnings:
         st.warning(warning[0].upper() + warning[1:] + ".")
     show_findings(record, analyses, sources)
+    show_borderline(record)
     show_not_assessable(record)
     show_program(record)
     show_disclaimer()
@@ -112,6 +123,20 @@ def show_findings(record: ScreeningRecord, analyses: list[Analysis],
             right.altair_chart(measure_chart(analysis, check), width="stretch")
             right.caption(f"{_name(code)} in {check.units} over time; the dashed line is "
                           "where it starts to count.")
+
+
+def show_borderline(record: ScreeningRecord) -> None:
+    """Checks too close to their threshold to call, and why they do not count."""
+    if not record.borderline:
+        return
+    st.subheader(BORDERLINE_HEADING)
+    worst: dict[str, Any] = {}
+    for f in record.borderline:
+        if f.code not in worst or f.value > worst[f.code].value:
+            worst[f.code] = f
+    for f in worst.values():
+        st.write("- " + borderline_sentence(f.code, f.value, f.uncertainty, f.units))
+    st.caption(BORDERLINE_NOTE)
 
 
 def show_not_assessable(record: ScreeningRecord) -> None:

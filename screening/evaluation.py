@@ -75,6 +75,8 @@ class ClipOutcome:
     """The checks labelled absent (for rendered clips: every other check)."""
     judged: list[str] = field(default_factory=list)
     found: list[str] = field(default_factory=list)
+    borderline: list[str] = field(default_factory=list)
+    """Checks the screen called borderline (neither found nor clear)."""
     severity_found: dict[str, str] = field(default_factory=dict)
     """The worst severity reported for each found check."""
     not_assessable: list[str] = field(default_factory=list)
@@ -215,6 +217,7 @@ def evaluate_clip(directory: Path, name: str, label: ClipLabel, model: ModelInfo
     out.severity_found = {c.code.value: max((f.severity for f in c.findings), key=_rank)
                           for c in analysis.checks if c.findings}
     out.not_assessable = sorted(c.code.value for c in analysis.checks if not c.assessable)
+    out.borderline = sorted(c.code.value for c in analysis.checks if c.borderline)
     out.pose_fraction = analysis.raw.detected_fraction
     truth_file = directory / (Path(name).stem + ".truth.npz")
     out.landmark_error_px, out.lower_body_error_px = _landmark_error(
@@ -311,6 +314,8 @@ def summary(outcomes: list[ClipOutcome]) -> dict[str, Any]:
         "present": sum(len(o.faults) for o in scored),
         "absent_flagged": sum(len(wrong_on_absent(o)) for o in scored),
         "absent": sum(len(o.absent) for o in scored),
+        "present_borderline": sum(len(set(o.faults) & set(o.borderline)) for o in scored),
+        "absent_borderline": sum(len(set(o.absent) & set(o.borderline)) for o in scored),
         "absent_flagged_moderate": [f"{o.name}: {c} ({o.severity_found[c]})" for o in scored
                                     for c in wrong_on_absent(o, "moderate")],
         "mean_landmark_error_px": float(np.mean(errors)) if errors else None,
@@ -348,6 +353,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"{report['clean_clips']} clean clips",
         f"labelled present      {report['present_found']} of {report['present']} found",
         f"labelled absent       {report['absent_flagged']} of {report['absent']} flagged",
+        f"borderline            {report['present_borderline']} on faults, "
+        f"{report['absent_borderline']} on checks without one (neither found nor clear)",
         "landmark error        " + ("-" if err is None else
                                     f"{err:.1f} px mean, {lower:.1f} px lower body"),
         "min pose detected     " + ("-" if report["min_pose_fraction"] is None else

@@ -313,6 +313,7 @@ def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckR
     record.view = ctx.view.value
     record.reps = rep_records(analysis, checks)
     record.findings = [FindingRecord(**vars(f)) for c in checks for f in c.findings]
+    record.borderline = [FindingRecord(**vars(f)) for c in checks for f in c.borderline]
     record.not_assessable = [c.code.value for c in checks if not c.assessable]
     record.not_assessable_reasons = {c.code.value: c.reason or "" for c in checks
                                      if not c.assessable}

@@ -40,6 +40,7 @@ class FindingRecord:
     units: str
     rep: int | None
     frames: list[int]
+    uncertainty: float = 0.0
 
 
 @dataclass
@@ -76,6 +77,9 @@ class ScreeningRecord:
     """Things that make this result less certain (e.g. a second person in the picture)."""
     video_sha256: str = ""
     """SHA-256 of the video file's bytes (batch scoring): `--resume` matches on it."""
+    borderline: list[FindingRecord] = field(default_factory=list)
+    """Checks too close to their threshold to call either way (value within its
+    uncertainty): shown as borderline, they change neither the score nor the route."""
 
     def to_dict(self) -> dict[str, Any]:
         return _finite(asdict(self))
@@ -104,6 +108,8 @@ class ScreeningRecord:
             parts.append(f"{self.view} view")
         if self.findings:
             parts.append("findings: " + ", ".join(sorted({f.code for f in self.findings})))
+        if self.borderline:
+            parts.append("borderline: " + ", ".join(sorted({f.code for f in self.borderline})))
         if self.route:
             parts.append(f"route {self.route}")
         parts += [f"(warning: {w.split(':')[0]})" for w in self.warnings]
@@ -222,7 +228,7 @@ def read_records(path: str | Path) -> Iterator[ScreeningRecord]:
 CSV_COLUMNS = ("source", "ok", "error", "movement", "view", "fps", "frames",
                "pose_detected_fraction", "duration_s", "reps", "findings", "not_assessable",
                "fms", "route", "program", "model_file", "model_sha256", "version",
-               "video_sha256")
+               "video_sha256", "borderline")
 
 
 def csv_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -243,6 +249,7 @@ def csv_row(record: dict[str, Any]) -> dict[str, Any]:
         "model_sha256": record["model"].get("sha256", ""),
         "version": record["version"],
         "video_sha256": record.get("video_sha256", ""),
+        "borderline": ";".join(f"{f['code']}:{f['side']}" for f in record.get("borderline", [])),
     }
 
 

@@ -38,11 +38,14 @@ from screening.store.files import write_private_atomic
 from screening.visuals import FrameSource, key_frames, measure_table
 from screening.vocabulary import Check, Movement
 from screening.words import (
+    BORDERLINE_HEADING,
+    BORDERLINE_NOTE,
     CRITERIA_WORDS,
     DISCLAIMER,
     FILMING_TIPS,
     RED_FLAGS,
     ROUTE_WORDS,
+    borderline_sentence,
     check_name,
     plain_sentence,
     retake_advice,
@@ -93,6 +96,10 @@ class Report:
     disclaimer: str = DISCLAIMER
     red_flags: str = RED_FLAGS
     filming_tips: str = FILMING_TIPS
+    borderline: tuple[str, ...] = ()
+    """One sentence per check too close to its threshold to call."""
+    borderline_heading: str = BORDERLINE_HEADING
+    borderline_note: str = BORDERLINE_NOTE
 
     def html(self) -> str:
         """One self-contained HTML page: styles inline, images as data URIs, user text escaped."""
@@ -157,6 +164,7 @@ def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
         review=_review_rows(machine, shown) if reviewed is not None else (),
         not_assessable=tuple((check_name(code), reason) for code, reason in
                              (shown.get("not_assessable_reasons") or {}).items()),
+        borderline=_borderline(shown),
         program_title=program.get("title", "Program"),
         program_summary=program.get("summary", ""),
         exercises=tuple(_exercise(ex) for ex in program.get("exercises", [])), **common)
@@ -261,6 +269,16 @@ def _finding_summary(items: Sequence[Mapping[str, Any]], reps: int) -> str:
     if seen_in and reps:
         text += f", in {seen_in} of {reps} rep{'s' if reps != 1 else ''}"
     return text
+
+
+def _borderline(record: Mapping[str, Any]) -> tuple[str, ...]:
+    """One sentence per borderline check, for its highest reading."""
+    worst: dict[str, Mapping[str, Any]] = {}
+    for f in record.get("borderline") or []:
+        if f["code"] not in worst or f["value"] > worst[f["code"]]["value"]:
+            worst[f["code"]] = f
+    return tuple(borderline_sentence(f["code"], f["value"], f.get("uncertainty", 0.0),
+                                     f["units"]) for f in worst.values())
 
 
 def _review_rows(machine: Mapping[str, Any], reviewed: Mapping[str, Any]

@@ -100,6 +100,10 @@ def render_pdf(report: Report) -> bytes:
             _para(pdf, "No compensation was seen in what this view can show.")
         for section in report.findings:
             _finding(pdf, section)
+        if report.borderline:
+            _heading(pdf, report.borderline_heading)
+            _bullets(pdf, list(report.borderline))
+            _para(pdf, report.borderline_note)
         if report.not_assessable:
             _heading(pdf, "Not judged from this view")
             _bullets(pdf, [f"{name}: {reason}" for name, reason in report.not_assessable])

@@ -71,3 +71,16 @@ def plain_sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
+
+
+BORDERLINE_HEADING = "Too close to call"
+BORDERLINE_NOTE = ("These were near their threshold, within what the measurement could be off "
+                   "by, so they are neither counted nor ruled out; they do not change your "
+                   "route. A clearer video (whole body, good light, the view named for the "
+                   "check) can settle them.")
+
+
+def borderline_sentence(code: str, value: float, uncertainty: float, units: str) -> str:
+    """One borderline check in words: what was read and how far it could be off."""
+    return (f"{check_name(code)}: read {abs(value):.1f} {units}, give or take "
+            f"{uncertainty:.1f} {units}")

@@ -363,3 +363,32 @@ def test_a_thigh_kept_at_most_of_its_length_is_still_judged(settings):
                          "right", 0.7)
     _, r = screen(seq, settings)
     assert r[Check.FORWARD_LEAN].assessable and r[Check.FORWARD_LEAN].findings
+
+
+def _jittered(seq, sd_px: float, seed: int = 7):
+    """The sequence with independent pixel noise on every image landmark, every frame."""
+    rng = np.random.default_rng(seed)
+    noisy = seq.image.copy()
+    noisy[..., :2] += rng.normal(0.0, sd_px, noisy[..., :2].shape)
+    return replace(seq, image=noisy)
+
+
+def test_a_lean_just_over_the_line_with_noisy_landmarks_is_borderline_not_a_finding(settings):
+    """16 degrees against a 15-degree threshold, read through about 2 degrees of jitter:
+    the honest answer is "too close to call", and it must not change the route."""
+    bottom = replace(CLEAN_BOTTOM, trunk_deg=51.0)
+    _, clean = screen(squat_sequence("side_left", bottom=bottom), settings)
+    assert clean[Check.FORWARD_LEAN].findings  # without noise 16 > 15 is a finding
+    _, noisy = screen(_jittered(squat_sequence("side_left", bottom=bottom), 3.0), settings)
+    lean = noisy[Check.FORWARD_LEAN]
+    assert not lean.findings
+    assert lean.borderline and all(f.uncertainty > 1.0 for f in lean.borderline)
+    assert all(abs(f.value - 16.0) < f.uncertainty + 1.5 for f in lean.borderline)
+
+
+def test_a_clear_lean_through_the_same_noise_is_still_a_finding(settings):
+    bottom = replace(CLEAN_BOTTOM, trunk_deg=65.0)  # 30 degrees beyond the shin
+    _, results = screen(_jittered(squat_sequence("side_left", bottom=bottom), 3.0), settings)
+    lean = results[Check.FORWARD_LEAN]
+    assert len(lean.findings) == 2 and not lean.borderline
+    assert all(f.value - f.uncertainty > 15.0 for f in lean.findings)

@@ -37,6 +37,8 @@ class Finding:
     units: str
     rep: int | None
     frames: list[int]  # decoder frame numbers that show it
+    uncertainty: float = 0.0
+    """How far the value could be off, in its units (see `rep_uncertainty`)."""
 
 
 @dataclass
@@ -53,6 +55,10 @@ class CheckResult:
     rep_values: list[float] = field(default_factory=list)
     """The measure at the bottom of each rep (worse side), NaN where not measurable."""
     threshold: float = float("nan")
+    borderline: list[Finding] = field(default_factory=list)
+    """When the check is not clear either way: the reps whose value lies within its
+    uncertainty of the threshold (or over it, but not by more than the uncertainty).
+    Shown to the user as borderline; they do not change the score or the route."""
 
 
 def not_assessable(code: Check, units: str, reason: str) -> CheckResult:
@@ -105,41 +111,104 @@ def view_confidence(view: View) -> float:
     return 0.75 if view is View.OBLIQUE else 1.0
 
 
+def spread(values: np.ndarray) -> float:
+    """Robust standard deviation (scaled median absolute deviation); NaN when too few."""
+    v = values[np.isfinite(values)]
+    if len(v) < 3:
+        return float("nan")
+    return float(1.4826 * np.median(np.abs(v - np.median(v))))
+
+
+IMAGE_PLANE_CHECKS = frozenset({Check.FEET_TURN_OUT, Check.FEET_ROLL_OUT, Check.FORWARD_LEAN,
+                                Check.ARMS_FALL_FORWARD, Check.BALANCE_LOSS})
+"""Checks whose measure is read in the image plane, so a camera that does not squarely face
+the plane they are judged in shortens it. The others are read in the body's frame (depth,
+knees, shift), along the image's vertical, which a turned camera does not shorten (heels),
+or by a network trained on every view (heels, shoulders)."""
+
+
+def view_offset_deg(code: Check, view: View, yaw_deg: float) -> float:
+    """How far the camera is from squarely facing the plane the check is judged in
+    (0 for checks not read in the image plane)."""
+    if code not in IMAGE_PLANE_CHECKS:
+        return 0.0
+    frontal = View.FRONT in VIEWS_THAT_SEE[code] and not VIEWS_THAT_SEE[code] & {
+        View.SIDE_LEFT, View.SIDE_RIGHT}
+    offset = abs(yaw_deg) if frontal else abs(90.0 - abs(yaw_deg))
+    return float(min(offset, 60.0))
+
+
+def rep_uncertainty(code: Check, ctx: Context, rep_index: int, series: np.ndarray,
+                    value: float) -> float:
+    """How far a rep's value could be off, in its units.
+
+    Two parts, combined as independent errors:
+    - jitter: the measure's spread over the still standing frames before the rep (where
+      it should be constant) and over the rep's bottom (where the body is nearly still);
+      it grows when the landmarks are unsure (dim light, loose clothes, a small person);
+    - the view: a measure read in the image plane (`IMAGE_PLANE_CHECKS`), of a plane the
+      camera sees at an angle, is foreshortened by the cosine of that angle; the part it
+      may lose, |value| * (1 - cos), is unknown.
+    """
+    rep, base = ctx.reps[rep_index], ctx.baselines[rep_index]
+    jitter = [spread(series[base.frames]), spread(series[bottom_window(ctx, rep)])]
+    jitter_sq = sum(j * j for j in jitter if np.isfinite(j))
+    offset = np.radians(view_offset_deg(code, ctx.view, ctx.yaw_deg))
+    view_part = abs(value) * (1.0 - np.cos(offset)) if np.isfinite(value) else 0.0
+    return float(np.sqrt(jitter_sq + view_part ** 2))
+
+
 def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
                  cfg: CheckSettings, per_side: dict[str, np.ndarray],
                  rep_value: dict[str, list[float]], landmarks: Sequence[Landmark],
                  series_units_factor: float = 1.0) -> CheckResult:
-    """Turn per-side measures at each rep's bottom into Findings.
+    """Turn per-side measures at each rep's bottom into Findings, or borderline ones.
 
     per_side: side -> (T,) measure series (for charts and for the frames that show it).
     rep_value: side -> one value per rep (the measure at that rep's bottom).
     A side is 'left'/'right', or 'both'/'none' for measures of the whole body.
+
+    A rep counts as showing the fault when its value clears the mild cut-off by more than
+    its uncertainty, and as borderline when it lies within the uncertainty of the cut-off.
+    The check reports findings when more than half of the reps it could judge show the
+    fault; failing that, it is borderline when more than half are over or near the cut-off.
     """
     result = CheckResult(code=code, units=units, assessable=True, series=per_side,
                          threshold=cfg.mild)
     sides = list(rep_value)
-    flagged: list[Finding] = []
+    clear: list[Finding] = []
+    near: list[Finding] = []
     for i, rep in enumerate(ctx.reps):
         values = {s: rep_value[s][i] for s in sides}
         finite = {s: v for s, v in values.items() if np.isfinite(v)}
         worst = max(finite.values()) if finite else float("nan")
         result.rep_values.append(worst)
-        over = [s for s, v in finite.items() if severity(v, cfg)]
-        if not over:
+        margin = {s: rep_uncertainty(code, ctx, i, per_side[s] * series_units_factor, v)
+                  for s, v in finite.items()}
+        over = [s for s, v in finite.items() if v >= cfg.mild + margin[s]]
+        close = [s for s, v in finite.items() if s not in over and v >= cfg.mild - margin[s]]
+        named = over or close
+        if not named:
             continue
-        side = over[0] if len(over) == 1 else "both"
+        side = named[0] if len(named) == 1 else "both"
+        lowest = min(cfg.mild - margin[s] for s in named)
         window = np.arange(rep.start, rep.end + 1)
         shown = [int(seq.frame_indices[t]) for t in window
-                 if any(np.nan_to_num(per_side[s][t] * series_units_factor) >= cfg.mild
-                        for s in over)]
+                 if any(np.nan_to_num(per_side[s][t] * series_units_factor, nan=-np.inf)
+                        >= lowest for s in named)]
         conf = min(1.0, visibility(seq, landmarks, window)) * view_confidence(ctx.view)
-        flagged.append(Finding(code=code.value, side=side, severity=severity(worst, cfg) or "",
-                               confidence=round(conf, 3), value=round(worst, 2), units=units,
-                               rep=rep.index,
-                               frames=shown or [int(seq.frame_indices[rep.bottom])]))
+        value = max(finite[s] for s in named)
+        finding = Finding(code=code.value, side=side,
+                          severity=severity(max(value, cfg.mild), cfg) or "",
+                          confidence=round(conf, 3), value=round(value, 2), units=units,
+                          rep=rep.index, frames=shown or [int(seq.frame_indices[rep.bottom])],
+                          uncertainty=round(max(margin[s] for s in named), 2))
+        (clear if over else near).append(finding)
     judged = sum(np.isfinite(v) for v in result.rep_values)
-    if judged and len({f.rep for f in flagged}) * 2 > judged:
-        result.findings = flagged
+    if judged and len({f.rep for f in clear}) * 2 > judged:
+        result.findings = clear
+    elif judged and len({f.rep for f in clear + near}) * 2 > judged:
+        result.borderline = sorted(clear + near, key=lambda f: f.rep or 0)
     return result
 
 
