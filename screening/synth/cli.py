@@ -42,6 +42,18 @@ def parse_range(text: str) -> tuple[float, float]:
     return lo, hi
 
 
+def parse_front_yaw(text: str) -> tuple[float, float]:
+    """LO:HI in degrees off the person's front, e.g. 8:18 (at most 30: beyond, a front
+    view turns oblique)."""
+    try:
+        lo, hi = (float(v) for v in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad range {text!r}: expected LO:HI, e.g. 8:18") from None
+    if not 0.0 <= lo <= hi <= 30.0:
+        raise argparse.ArgumentTypeError(f"bad range {text!r}: need 0 <= LO <= HI <= 30")
+    return lo, hi
+
+
 def camera_height_option(parser: argparse.ArgumentParser) -> None:
     """--camera-height, shared by `clip`, `still` and `sample-set`: training clips and
     held-out sets filmed from other heights use it; the samples keep the default."""
@@ -68,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=None, help="default: sample_set.SAMPLE_SEED")
     s.add_argument("--only", nargs="*", help="clip names (file stems) to re-render")
     camera_height_option(s)
+    s.add_argument("--front-yaw", type=parse_front_yaw, default=None, metavar="LO:HI",
+                   help="degrees; front views are filmed this far off the person's front, "
+                   "either side (a held-out region: the samples keep within 6)")
     for name, helptext in (("clip", "render one clip"), ("still", "PNG stills of one clip")):
         c = sub.add_parser(name, help=helptext)
         c.add_argument("--movement", type=Movement, choices=list(Movement), required=True)
@@ -98,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             seed=SAMPLE_SEED if args.seed is None else args.seed,
             only=args.only,
             camera_heights_m=args.camera_height,
+            front_yaw_deg=args.front_yaw,
         )
         return 0
 

@@ -57,6 +57,10 @@ class ClipSpec:
     front_leg: str | None = None  # lunge only; None: drawn
     camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M
     """The camera's height is drawn from this range (training clips widen it)."""
+    front_yaw_deg: tuple[float, float] | None = None
+    """Front views only: draw the camera's angle off the person's front from this range of
+    magnitudes, either side (held-out sets filmed a little off the front); None keeps
+    YAW_RANGES."""
 
 
 def assessable(movement: Movement, view: View) -> list[str]:
@@ -144,8 +148,11 @@ def simulate(spec: ClipSpec, render: bool | list[int] = True) -> RenderedClip:
     world = landmarks_world(body, posed.vertices, posed.joints)
 
     lo, hi = YAW_RANGES[spec.view]
+    if spec.view is View.FRONT and spec.front_yaw_deg is not None:
+        lo, hi = spec.front_yaw_deg
     yaw = float(rng.uniform(lo, hi))
-    if spec.view is View.OBLIQUE and rng.random() < 0.5:
+    if (spec.view is View.OBLIQUE or (spec.view is View.FRONT and spec.front_yaw_deg)) \
+            and rng.random() < 0.5:
         yaw = -yaw
     cam_height = float(rng.uniform(*spec.camera_heights_m))
     sample_pts = posed.vertices[::3, ::5].reshape(-1, 3)

@@ -84,7 +84,8 @@ def clip_name(movement: Movement, view: View, faults: tuple[Fault, ...]) -> str:
 
 
 def sample_specs(
-    seed: int = SAMPLE_SEED, camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M
+    seed: int = SAMPLE_SEED, camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M,
+    front_yaw_deg: tuple[float, float] | None = None,
 ) -> list[ClipSpec]:
     """The sample set, in a fixed order; a repeated name gets a number (`..._clean_2`).
     Another seed or camera heights give a held-out set of the same clips."""
@@ -102,6 +103,7 @@ def sample_specs(
                 faults=f,
                 seed=seed + i,
                 camera_heights_m=camera_heights_m,
+                front_yaw_deg=front_yaw_deg,
             )
         )
     return specs
@@ -177,13 +179,14 @@ def regenerate(
     seed: int = SAMPLE_SEED,
     only: list[str] | None = None,
     camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M,
+    front_yaw_deg: tuple[float, float] | None = None,
 ) -> dict[str, object]:
     """Render the sample set into `out_dir` (one clip per process) and write labels.json.
 
     With `only`, just those clips are re-rendered and their entries replaced in an
     existing labels.json.
     """
-    specs = sample_specs(seed, camera_heights_m)
+    specs = sample_specs(seed, camera_heights_m, front_yaw_deg)
     if only:
         unknown = set(only) - {s.name for s in specs}
         if unknown:
@@ -213,7 +216,7 @@ def regenerate(
         merged = dict(existing.get("clips", {}))
         merged.update(clips)
         clips = merged
-    order = [f"{s.name}.mp4" for s in sample_specs(seed, camera_heights_m)]
+    order = [f"{s.name}.mp4" for s in sample_specs(seed, camera_heights_m, front_yaw_deg)]
     ordered = {k: clips[k] for k in order if k in clips}
     ordered.update({k: v for k, v in clips.items() if k not in ordered})
     labels = {"generator": generator_info(seed, camera_heights_m), "clips": ordered}
