@@ -138,21 +138,13 @@ def body_points(p: Pose) -> np.ndarray:
     return out
 
 
-def camera_views(body: np.ndarray, view: str, yaw_deg: float = 0.0
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def camera_views(body: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray]:
     """(image px, MediaPipe-style world) of body points seen from `view`.
 
     front: the camera faces the person (their left appears on the image's right).
     side_left: the camera is on the person's left; they face the image's left.
     side_right: the camera is on their right; they face the image's right.
-    yaw_deg: the person turned this far to their left from that view, about the vertical
-    through the feet' midpoint (the camera stays where it is).
     """
-    a = np.radians(yaw_deg)
-    body = body.copy()
-    x0, z0 = body[:, 0].copy(), body[:, 2].copy()
-    body[:, 0] = x0 * np.cos(a) + z0 * np.sin(a)
-    body[:, 2] = -x0 * np.sin(a) + z0 * np.cos(a)
     x, y, z = body[:, 0], body[:, 1], body[:, 2]
     if view == "front":
         horiz, depth = x, -z
@@ -171,7 +163,7 @@ def camera_views(body: np.ndarray, view: str, yaw_deg: float = 0.0
 
 
 def squat_sequence(view: str, reps: int = 2, fps: float = 30.0, bottom: Pose | None = None,
-                   stand: Pose | None = None, yaw_deg: float = 0.0) -> PoseSequence:
+                   stand: Pose | None = None) -> PoseSequence:
     """Stand, `reps` squats easing from `stand` to `bottom` and back, stand."""
     stand = stand or Pose()
     bottom = bottom or Pose(shank_deg=35.0, thigh_above_deg=-10.0, trunk_deg=35.0)
@@ -182,7 +174,7 @@ def squat_sequence(view: str, reps: int = 2, fps: float = 30.0, bottom: Pose | N
     for s in s_t:
         mix = {f: getattr(stand, f) + s * (getattr(bottom, f) - getattr(stand, f))
                for f in Pose.__dataclass_fields__ if f != "arms"}
-        img, wld = camera_views(body_points(Pose(**mix, arms=bottom.arms)), view, yaw_deg)
+        img, wld = camera_views(body_points(Pose(**mix, arms=bottom.arms)), view)
         images.append(img)
         worlds.append(wld)
     t = len(s_t)

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.body_frame import axis_series, toward_left_m
 from screening.checks.base import (
     CheckResult,
     not_assessable,
+    outward_sign,
     px_per_m_series,
     relative_series,
     rep_findings,
-    rep_segments,
     usable_sides,
     values_at_bottoms,
 )
 from screening.context import Context
+from screening.kinematics import midpoint
 from screening.landmarks import Landmark as L
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
@@ -32,15 +32,11 @@ LANDMARKS = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_ANKLE, L.RIGHT_ANKLE]
 
 
 def pelvis_over_feet_cm(seq: PoseSequence, ctx: Context) -> np.ndarray:
-    """(T,) pelvis centre minus feet centre, in cm, positive toward the person's left.
-
-    Read along the body's own left-right axis (screening.body_frame): the hips travel
-    back about 25 cm in a squat, and from a camera turned 10 degrees off the person's
-    front that reads as a 4 cm shift to one side.
-    """
-    axis = axis_series(seq, [(part, base.frames) for part, base in rep_segments(ctx, len(seq))])
-    return 100.0 * toward_left_m(seq, (L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_ANKLE, L.RIGHT_ANKLE),
-                                 axis, px_per_m_series(ctx, len(seq)))
+    """(T,) pelvis centre minus feet centre, in cm, positive toward the person's left."""
+    toward_left = outward_sign(seq, "left", np.flatnonzero(ctx.standing))
+    pelvis = midpoint(seq.image, L.LEFT_HIP, L.RIGHT_HIP)[:, 0]
+    feet = midpoint(seq.image, L.LEFT_ANKLE, L.RIGHT_ANKLE)[:, 0]
+    return toward_left * (pelvis - feet) / px_per_m_series(ctx, len(seq)) * 100.0
 
 
 def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:

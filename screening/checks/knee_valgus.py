@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.body_frame import axis_series, toward_left_m
 from screening.checks.base import (
     CheckResult,
     baseline_value,
     measure_sides,
     not_assessable,
-    px_per_m_series,
+    outward_sign,
     rep_findings,
-    rep_segments,
     side_landmark,
     usable_sides,
 )
@@ -36,21 +34,14 @@ PARTS = ("HIP", "KNEE", "ANKLE", "FOOT_INDEX")
 
 
 def inward_knee_deg(seq: PoseSequence, ctx: Context, side: str) -> np.ndarray:
-    """(T,) angle of the knee's position inside the toes, per the standing shin length.
-
-    Read along the body's own left-right axis (screening.body_frame): from a camera a
-    little off the person's front, the knee's forward travel would otherwise read as one
-    knee caving and the other flaring.
-    """
-    knee, ankle, toes = (side_landmark(side, p) for p in ("KNEE", "ANKLE", "FOOT_INDEX"))
+    """(T,) angle of the knee's position inside the toes, per the standing shin length."""
+    knee = point(seq.image, side_landmark(side, "KNEE"))
+    ankle = point(seq.image, side_landmark(side, "ANKLE"))
+    toes = point(seq.image, side_landmark(side, "FOOT_INDEX"))
     stand = np.flatnonzero(ctx.standing)
-    scale = px_per_m_series(ctx, len(seq))
-    shin_m = baseline_value(distance(point(seq.image, knee)[:, :2],
-                                     point(seq.image, ankle)[:, :2]), stand) / scale
-    axis = axis_series(seq, [(part, base.frames) for part, base in rep_segments(ctx, len(seq))])
-    outward = 1.0 if side == "left" else -1.0
-    inward_m = -outward * toward_left_m(seq, (knee,), (toes,), axis, scale)
-    return np.degrees(np.arcsin(np.clip(inward_m / shin_m, -1.0, 1.0)))
+    shin_px = baseline_value(distance(knee[:, :2], ankle[:, :2]), stand)
+    inward = -outward_sign(seq, side, stand) * (knee[:, 0] - toes[:, 0])
+    return np.degrees(np.arcsin(np.clip(inward / shin_px, -1.0, 1.0)))
 
 
 def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
