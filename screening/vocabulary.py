@@ -55,7 +55,10 @@ _SIDE = frozenset({View.SIDE_LEFT, View.SIDE_RIGHT})
 
 VIEWS_THAT_SEE: dict[Check, frozenset[View]] = {
     Check.HEEL_LIFT: _SIDE | {View.OBLIQUE},
-    Check.FEET_TURN_OUT: frozenset({View.FRONT}),
+    # The toes' sideways offset over the foot's length is sin(turn - camera angle), so the
+    # change of its arcsine from standing is the turn itself from any camera angle that
+    # still sees the foot's width: from 45 degrees as from the front.
+    Check.FEET_TURN_OUT: frozenset({View.FRONT, View.OBLIQUE}),
     Check.FEET_ROLL_OUT: frozenset({View.FRONT}),
     Check.KNEE_VALGUS: frozenset({View.FRONT}),
     Check.FORWARD_LEAN: _SIDE,

@@ -119,12 +119,13 @@ def spread(values: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(v - np.median(v))))
 
 
-IMAGE_PLANE_CHECKS = frozenset({Check.FEET_TURN_OUT, Check.FEET_ROLL_OUT, Check.FORWARD_LEAN,
+IMAGE_PLANE_CHECKS = frozenset({Check.FEET_ROLL_OUT, Check.FORWARD_LEAN,
                                 Check.ARMS_FALL_FORWARD, Check.BALANCE_LOSS})
 """Checks whose measure is read in the image plane, so a camera that does not squarely face
 the plane they are judged in shortens it. The others are read in the body's frame (depth,
 knees, shift), along the image's vertical, which a turned camera does not shorten (heels),
-or by a network trained on every view (heels, shoulders)."""
+by a network trained on every view (heels, shoulders), or as an angle whose camera part
+cancels against standing (feet turning out, see `vocabulary.VIEWS_THAT_SEE`)."""
 
 
 def view_offset_deg(code: Check, view: View, yaw_deg: float) -> float:
