@@ -36,6 +36,12 @@ def _codes(results: list[CheckResult] | None) -> set[Check]:
     return {r.code for r in results or [] if r.findings}
 
 
+def _seen_clear(results: list[CheckResult]) -> set[Check]:
+    """Checks a take judged and found clean (not borderline). A check the take could not
+    see (the wrong view for it) says nothing either way, so it never "went away"."""
+    return {r.code for r in results if r.assessable and not r.findings and not r.borderline}
+
+
 def decide_route(results: list[CheckResult], movement: Movement, pain: dict[str, float],
                  heels_elevated: list[CheckResult] | None = None,
                  hands_on_hips: list[CheckResult] | None = None) -> RouteDecision:
@@ -49,7 +55,7 @@ def decide_route(results: list[CheckResult], movement: Movement, pain: dict[str,
     focus: list[str] = []
     reasons: list[str] = []
     if heels_elevated is not None:
-        resolved = seen - _codes(heels_elevated)
+        resolved = seen & _seen_clear(heels_elevated)
         if resolved:
             mobility |= resolved
             focus.append("ankle")
@@ -60,7 +66,7 @@ def decide_route(results: list[CheckResult], movement: Movement, pain: dict[str,
             focus.append("hip")
             reasons.append("depth was missing with the heels elevated too (points to the hips)")
     if hands_on_hips is not None:
-        resolved = (seen & HANDS_RETAKE_SHARPENS) - _codes(hands_on_hips)
+        resolved = seen & HANDS_RETAKE_SHARPENS & _seen_clear(hands_on_hips)
         if resolved:
             mobility |= resolved
             focus.append("shoulder")

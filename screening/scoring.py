@@ -91,8 +91,15 @@ def score_from_criteria(met: dict[str, bool], unseen: list[str], movement: Movem
                      basis="criteria not met with the heels flat; a heels-elevated retake "
                            "decides between 1 and 2")
         return score
-    if retake_met and all(retake_met.values()):
-        score.update(fms=2, basis="criteria met only with the heels elevated")
-    else:
+    # With the heels raised every other criterion must be met: one the retake failed scores
+    # 1; one it could not see (filmed from the wrong view) leaves 1 as a lower bound.
+    required = [name for name in met if name != "heels_down"]
+    if any(retake_met.get(name) is False for name in required):
         score.update(fms=1, basis="criteria not met even with the heels elevated")
+    elif unjudged := [name for name in required if name not in retake_met]:
+        score.update(fms=1, provisional=True,
+                     basis="the heels-elevated retake could not see "
+                           + ", ".join(unjudged) + "; film it from the same view")
+    else:
+        score.update(fms=2, basis="criteria met only with the heels elevated")
     return score

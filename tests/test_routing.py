@@ -133,3 +133,35 @@ def test_library_with_an_unknown_exercise_fails_naming_it():
     data["findings"]["heel_lift"]["exercises"].append("moonwalk")
     with pytest.raises(SettingsError, match="unknown exercise 'moonwalk'"):
         parse_library(data)
+
+
+FRONT_ONLY = {Check.HEEL_LIFT, Check.FORWARD_LEAN, Check.INSUFFICIENT_DEPTH,
+              Check.ARMS_FALL_FORWARD}
+SIDE_ONLY = {Check.KNEE_VALGUS, Check.FEET_TURN_OUT, Check.FEET_ROLL_OUT,
+             Check.SHOULDER_ELEVATION, Check.ASYMMETRIC_SHIFT}
+
+
+def test_a_retake_that_cannot_see_a_fault_does_not_make_it_go_away():
+    """A front-view knee collapse and a side-view heels-elevated retake: the retake cannot
+    see the knees, so it says nothing about them; the route stays stability."""
+    main = results(SQUAT, {Check.KNEE_VALGUS}, unseen=FRONT_ONLY)
+    side_retake = results(SQUAT, set(), unseen=SIDE_ONLY)
+    decision = decide_route(main, SQUAT, {}, heels_elevated=side_retake)
+    assert decision.route == "stability"
+    assert not any("went away" in r for r in decision.reasons)
+
+
+def test_a_retake_that_cannot_see_the_failed_criteria_leaves_the_score_provisional():
+    """The same retake cannot say the knees are over the feet with the heels raised: the
+    score stays the lower bound, 1, and provisional, not a confident 2."""
+    main = results(SQUAT, {Check.KNEE_VALGUS}, unseen=FRONT_ONLY)
+    side_retake = results(SQUAT, set(), unseen=SIDE_ONLY)
+    score = fms_score(main, SQUAT, False, heels_elevated=side_retake)
+    assert score["fms"] == 1 and score["provisional"] is True
+    assert "knees_over_feet" in score["basis"]
+
+
+def test_a_retake_that_sees_everything_clean_still_scores_2():
+    main = results(SQUAT, {Check.HEEL_LIFT})
+    score = fms_score(main, SQUAT, False, heels_elevated=results(SQUAT, set()))
+    assert score["fms"] == 2 and score["provisional"] is False
