@@ -117,12 +117,26 @@ def test_shallow_squat_thigh_20_degrees_above_level(settings):
     assert r[Check.INSUFFICIENT_DEPTH].findings
 
 
-def test_overhead_arms_falling_forward_30_degrees(settings):
-    bottom = replace(CLEAN_BOTTOM, arms="overhead", arm_forward_deg=30.0)
+def test_overhead_arms_falling_30_degrees_forward_of_the_trunk(settings):
+    """The trunk leans 35 degrees, the arms 65: they fall 30 degrees forward of its line."""
+    bottom = replace(CLEAN_BOTTOM, arms="overhead", arm_forward_deg=65.0)
     seq = squat_sequence("side_left", bottom=bottom, stand=Pose(arms="overhead"))
     ctx, r = screen(seq, settings)
     assert ctx.movement.value == "overhead_squat"
     assert r[Check.ARMS_FALL_FORWARD].rep_values == pytest.approx([30.0, 30.0], abs=0.5)
+    assert len(r[Check.ARMS_FALL_FORWARD].findings) == 2
+
+
+def test_arms_behind_the_line_of_a_leaning_trunk_are_not_falling_forward(settings):
+    """Arms 27 degrees from vertical over a trunk leaning 60: the arms are 33 degrees behind
+    the trunk's line. The lean is a fault; the arms are not (judged against the floor they
+    would be, and one fault would be counted twice)."""
+    bottom = replace(CLEAN_BOTTOM, trunk_deg=60.0, arms="overhead", arm_forward_deg=27.0)
+    seq = squat_sequence("side_left", bottom=bottom, stand=Pose(arms="overhead"))
+    _, r = screen(seq, settings)
+    assert r[Check.FORWARD_LEAN].findings
+    assert not r[Check.ARMS_FALL_FORWARD].findings and not r[Check.ARMS_FALL_FORWARD].borderline
+    assert r[Check.ARMS_FALL_FORWARD].rep_values == pytest.approx([-33.0, -33.0], abs=0.5)
 
 
 def test_mirroring_swaps_sides_and_keeps_values(settings):

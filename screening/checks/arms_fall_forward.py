@@ -1,8 +1,13 @@
 """Arms falling forward in the overhead squat (tight lats / chest, stiff upper back).
 
-Measure: the forward tilt of the arm (shoulder -> wrist) from straight up, at the bottom,
-signed toward where the person faces. Arms in line with the ears are about 0 degrees.
-Seen from the side.
+Judged as NASM does, against the trunk: the arms should stay in line with the trunk,
+whatever the trunk does. FMS's "dowel over the feet" is judged against the floor instead,
+and fails whenever the trunk leans forward, which the forward-lean check already reports;
+judging the arms that way too would count one fault twice and send a person whose arms are
+fine to shoulder work. Measure: how far the arm (shoulder -> wrist) tilts forward of the
+trunk's line (hip -> shoulder, same side) at the bottom, signed toward where the person
+faces: arms in line with the trunk read 0, arms behind its line read negative. Both lines
+are read in the picture, so the trunk's own lean cancels. Seen from the side.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from screening.vocabulary import Check
 
 CODE = Check.ARMS_FALL_FORWARD
 UNITS = "deg"
-PARTS = ("SHOULDER", "WRIST")
+PARTS = ("SHOULDER", "WRIST", "HIP")
 
 
 def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
@@ -35,8 +40,12 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         return not_assessable(CODE, UNITS, "the arms are not clearly visible")
 
     def arm_forward_deg(s: str) -> np.ndarray:
-        return forward_angle_deg(point(seq.image, side_landmark(s, "SHOULDER")),
-                                 point(seq.image, side_landmark(s, "WRIST")), ctx.facing_sign)
+        shoulder = point(seq.image, side_landmark(s, "SHOULDER"))
+        arm = forward_angle_deg(shoulder, point(seq.image, side_landmark(s, "WRIST")),
+                                ctx.facing_sign)
+        trunk = forward_angle_deg(point(seq.image, side_landmark(s, "HIP")), shoulder,
+                                  ctx.facing_sign)
+        return arm - trunk
 
     per_side, at_bottom = measure_sides(seq, ctx, sides, arm_forward_deg,
                                         baseline_relative=False, parts=PARTS,

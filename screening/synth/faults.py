@@ -32,7 +32,7 @@ UNITS: dict[Check, str] = {
     Check.FEET_ROLL_OUT: "deg",  # inversion of the foot about its outer edge
     Check.KNEE_VALGUS: "deg",  # knee swung medially about the hip-ankle line
     Check.FORWARD_LEAN: "deg",  # trunk inclination beyond the shin inclination
-    Check.ARMS_FALL_FORWARD: "deg",  # overhead arms' angle forward of vertical
+    Check.ARMS_FALL_FORWARD: "deg",  # overhead arms' angle forward of the trunk's line (NASM)
     Check.SHOULDER_ELEVATION: "cm",  # shoulder joint raised toward the ear vs standing
     Check.INSUFFICIENT_DEPTH: "deg",  # thigh angle above horizontal at the bottom
     Check.ASYMMETRIC_SHIFT: "cm",  # lateral pelvis shift toward `side` at the bottom
@@ -46,7 +46,7 @@ DEFAULT_MAGNITUDE: dict[Check, float] = {
     Check.FEET_ROLL_OUT: 18.0,
     Check.KNEE_VALGUS: 15.0,
     Check.FORWARD_LEAN: 25.0,
-    Check.ARMS_FALL_FORWARD: 40.0,
+    Check.ARMS_FALL_FORWARD: 25.0,
     Check.SHOULDER_ELEVATION: 4.0,
     Check.INSUFFICIENT_DEPTH: 30.0,
     Check.ASYMMETRIC_SHIFT: 8.0,

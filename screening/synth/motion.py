@@ -218,8 +218,10 @@ def squat_states(
             elif code is Check.SHOULDER_ELEVATION:
                 st = replace(st, shrug_m=_lr(f, m / 100.0 * float(smoothstep(s / 0.9))))
             elif code is Check.ARMS_FALL_FORWARD:
-                base = shape.arms_from_vertical
-                st = replace(st, arms_from_vertical_deg=base + (m - base) * float(s) ** 1.2)
+                # NASM's fault: the arms end `m` degrees forward of the trunk's line (a clean
+                # overhead squat keeps them near vertical, behind a leaning trunk's line).
+                base, target = shape.arms_from_vertical, shape.trunk * sd + m
+                st = replace(st, arms_from_vertical_deg=base + (target - base) * float(s) ** 1.2)
             elif code is Check.ASYMMETRIC_SHIFT:
                 sign = 1.0 if f.side is Side.LEFT else -1.0
                 st = replace(

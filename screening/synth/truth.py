@@ -112,7 +112,8 @@ def rep_measurements(
     knee separation over ankle separation (x, frontal plane). shoulder_to_ear_change_cm_*:
     change of the vertical ear-shoulder gap (negative = shrug). pelvis_shift_cm: hip centre
     x change (+ = toward the person's left). arms_forward_of_vertical_deg: mean shoulder-to-wrist
-    angle forward of vertical in the sagittal plane (about 90 for arms reaching forward).
+    angle forward of vertical in the sagittal plane (about 90 for arms reaching forward);
+    arms_forward_of_trunk_deg: the same minus trunk_from_vertical_deg (NASM's measure).
     foot_turn_out_change_deg_*: heel-to-toe yaw change, outward positive.
     """
     b, s = world[rep.bottom_frame], world[rep.start_frame]
@@ -169,4 +170,7 @@ def rep_measurements(
         for sh, w in ((L.LEFT_SHOULDER, L.LEFT_WRIST), (L.RIGHT_SHOULDER, L.RIGHT_WRIST))
     ]
     out["arms_forward_of_vertical_deg"] = _deg(np.mean([np.arctan2(-a[1], a[2]) for a in arms]))
+    if "trunk_from_vertical_deg" in out:
+        out["arms_forward_of_trunk_deg"] = round(
+            out["arms_forward_of_vertical_deg"] - out["trunk_from_vertical_deg"], 2)
     return out
