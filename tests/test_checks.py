@@ -406,3 +406,26 @@ def test_a_clear_lean_through_the_same_noise_is_still_a_finding(settings):
     lean = results[Check.FORWARD_LEAN]
     assert len(lean.findings) == 2 and not lean.borderline
     assert all(f.value - f.uncertainty > 15.0 for f in lean.findings)
+
+
+def _finding(code: Check, side: str, rep: int):
+    from screening.checks.base import Finding
+
+    return Finding(code.value, side, "mild", 1.0, 25.0, "deg", rep, [rep])
+
+
+def test_roll_out_left_after_the_explained_foot_needs_more_than_half_the_reps():
+    """The one majority rule, also after a roll on a foot the shift explains is dropped:
+    both feet roll in two reps, the pelvis shifts over the right foot in both, and the left
+    foot rolled in only one of the two; one of two is not more than half."""
+    from screening.checks import _explained_rolls_dropped
+    from screening.checks.base import CheckResult
+
+    roll = CheckResult(Check.FEET_ROLL_OUT, "deg", True, rep_values=[25.0, 25.0],
+                       findings=[_finding(Check.FEET_ROLL_OUT, "both", 0),
+                                 _finding(Check.FEET_ROLL_OUT, "right", 1)])
+    shift = CheckResult(Check.ASYMMETRIC_SHIFT, "cm", True, rep_values=[5.0, 5.0],
+                        findings=[_finding(Check.ASYMMETRIC_SHIFT, "right", 0),
+                                  _finding(Check.ASYMMETRIC_SHIFT, "right", 1)])
+    (roll_after, _) = _explained_rolls_dropped([roll, shift])
+    assert roll_after.findings == []

@@ -24,7 +24,14 @@ from screening.checks import (
     knee_valgus,
     shoulder_elevation,
 )
-from screening.checks.base import CheckResult, Finding, not_assessable, view_reason
+from screening.checks.base import (
+    CheckResult,
+    Finding,
+    judged_reps,
+    most_reps,
+    not_assessable,
+    view_reason,
+)
 from screening.context import Context
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings, Settings
@@ -62,7 +69,7 @@ def run_checks(seq: PoseSequence, ctx: Context, settings: Settings) -> list[Chec
             results.append(not_assessable(code, UNITS[code], reason))
             continue
         results.append(CHECKS[code](seq, ctx, settings_for(code, ctx.movement, settings)))
-    return _explained_rolls_dropped(results, len(ctx.reps))
+    return _explained_rolls_dropped(results)
 
 
 def unscreened_reason(looks_like: str) -> str:
@@ -71,7 +78,7 @@ def unscreened_reason(looks_like: str) -> str:
             "film a deep squat, an overhead squat or a forward lunge")
 
 
-def _explained_rolls_dropped(results: list[CheckResult], reps: int) -> list[CheckResult]:
+def _explained_rolls_dropped(results: list[CheckResult]) -> list[CheckResult]:
     """Drop roll-out findings on a foot that something else already explains.
 
     The roll-out measure is the ankle point's sideways travel, and two other compensations
@@ -98,5 +105,5 @@ def _explained_rolls_dropped(results: list[CheckResult], reps: int) -> list[Chec
         left = ({"left", "right"} if f.side == "both" else {f.side}) - explained
         if left:
             kept.append(replace(f, side=left.pop() if len(left) == 1 else "both"))
-    roll.findings = kept if len({f.rep for f in kept}) * 2 >= reps else []
+    roll.findings = kept if most_reps(kept, judged_reps(roll)) else []
     return results

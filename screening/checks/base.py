@@ -159,6 +159,17 @@ def rep_uncertainty(code: Check, ctx: Context, rep_index: int, series: np.ndarra
     return float(np.sqrt(jitter_sq + view_part ** 2))
 
 
+def most_reps(findings: Sequence[Finding], judged: int) -> bool:
+    """The one majority rule: more than half of the reps a check could judge show it
+    (both of two, two of three); one noisy rep does not label a person."""
+    return judged > 0 and len({f.rep for f in findings}) * 2 > judged
+
+
+def judged_reps(result: CheckResult) -> int:
+    """How many reps a check could measure (its value is a number)."""
+    return int(sum(np.isfinite(v) for v in result.rep_values))
+
+
 def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
                  cfg: CheckSettings, per_side: dict[str, np.ndarray],
                  rep_value: dict[str, list[float]], landmarks: Sequence[Landmark],
@@ -205,10 +216,10 @@ def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
                           rep=rep.index, frames=shown or [int(seq.frame_indices[rep.bottom])],
                           uncertainty=round(max(margin[s] for s in named), 2))
         (clear if over else near).append(finding)
-    judged = sum(np.isfinite(v) for v in result.rep_values)
-    if judged and len({f.rep for f in clear}) * 2 > judged:
+    judged = judged_reps(result)
+    if most_reps(clear, judged):
         result.findings = clear
-    elif judged and len({f.rep for f in clear + near}) * 2 > judged:
+    elif most_reps(clear + near, judged):
         result.borderline = sorted(clear + near, key=lambda f: f.rep or 0)
     return result
 
