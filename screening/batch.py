@@ -31,7 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tqdm import tqdm
 
@@ -147,57 +147,88 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                mp_context=multiprocessing.get_context("spawn"))
 
 
-def _run_alone(job: Job, options: ScoreOptions, work: Work) -> ScreeningRecord:
-    """Retry a video whose worker died, alone in a new process, so a crash is pinned on it."""
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _alone(item: T, work: Callable[[T], R], failed: Callable[[T, str | Exception], R]) -> R:
+    """Retry an item whose worker died, alone in a new process, so a crash is pinned on it."""
     with _pool(1) as pool:
         try:
-            return pool.submit(work, job, options).result()
+            return pool.submit(work, item).result()
         except BrokenProcessPool:
-            return failure(job, options, CRASHED_TWICE)
+            return failed(item, CRASHED_TWICE)
         except Exception as exc:
-            return unexpected(job, options, exc)
+            return failed(item, exc)
 
 
-def run_pool(jobs: Iterable[Job], options: ScoreOptions, workers: int,
-             work: Work = score_job) -> Iterator[ScreeningRecord]:
-    """Score videos in `workers` processes, yielding each record as soon as it is ready.
+def parallel(items: Iterable[T], work: Callable[[T], R], workers: int,
+             failed: Callable[[T, str | Exception], R]) -> Iterator[R]:
+    """`work` each item in `workers` fresh (spawned) processes, yielding results as they end.
 
-    Only as many videos as there are workers are handed out at a time, so when a worker
-    dies the pool knows exactly which videos were in hand: those are retried alone; the
-    others simply go to the next pool.
+    The one process pool of the project (score and eval both use it). Only as many items
+    as there are workers are handed out at a time, so when a worker dies the pool knows
+    exactly which items were in hand: those are retried alone, and an item that kills its
+    process again gets `failed(item, CRASHED_TWICE)`; the others go to the next pool. An
+    exception inside `work` gets `failed(item, exc)`. `work` must be picklable (a
+    module-level function or a `Bound`).
     """
-    pending = deque(jobs)
+    pending = deque(items)
     while pending:
-        in_hand: list[Job] = []
+        in_hand: list[T] = []
         pool = _pool(workers)
         try:
-            running: dict[Future[ScreeningRecord], Job] = {}
+            running: dict[Future[R], T] = {}
             while pending or running:
                 while pending and len(running) < workers:
-                    job = pending.popleft()
+                    item = pending.popleft()
                     try:
-                        running[pool.submit(work, job, options)] = job
+                        running[pool.submit(work, item)] = item
                     except BrokenProcessPool:  # a worker died since the last wait
-                        pending.appendleft(job)
+                        pending.appendleft(item)
                         break
                 if not running:
                     break  # the pool broke with nothing in hand: start a new one
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    job = running.pop(future)
+                    item = running.pop(future)
                     try:
                         yield future.result()
                     except BrokenProcessPool:
-                        in_hand.append(job)
+                        in_hand.append(item)
                     except Exception as exc:
-                        yield unexpected(job, options, exc)
+                        yield failed(item, exc)
                 if in_hand:
                     in_hand += running.values()
                     break
         finally:
             pool.shutdown(wait=not in_hand, cancel_futures=True)
-        for job in in_hand:
-            yield _run_alone(job, options, work)
+        for item in in_hand:
+            yield _alone(item, work, failed)
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A picklable `work(job, options)` with its options bound, for `parallel`."""
+
+    work: Work
+    options: ScoreOptions
+
+    def __call__(self, job: Job) -> ScreeningRecord:
+        return self.work(job, self.options)
+
+    def failed(self, job: Job, why: str | Exception) -> ScreeningRecord:
+        if isinstance(why, Exception):
+            return unexpected(job, self.options, why)
+        return failure(job, self.options, why)
+
+
+def run_pool(jobs: Iterable[Job], options: ScoreOptions, workers: int,
+             work: Work = score_job) -> Iterator[ScreeningRecord]:
+    """Score videos in `workers` processes, yielding each record as soon as it is ready
+    (see `parallel`)."""
+    bound = Bound(work, options)
+    return parallel(jobs, bound, workers, bound.failed)
 
 
 # --- same content, resume --------------------------------------------------------------

@@ -17,14 +17,14 @@ Two label formats are read, and both become one `ClipLabel`:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from screening.batch import parallel
 from screening.cache import LandmarkCache
 from screening.errors import ScreeningError, UsageError
 from screening.model import ModelInfo
@@ -234,29 +234,31 @@ def _run(args: tuple[Path, str, ClipLabel, ModelInfo, Settings, str | None]
     return evaluate_clip(*args)
 
 
+def _crashed(args: tuple[Path, str, ClipLabel, ModelInfo, Settings, str | None],
+             why: str | Exception) -> ClipOutcome:
+    _, name, label, *_ = args
+    return ClipOutcome(name=name, ok=False, error=str(why) or type(why).__name__,
+                       movement=label.movement, view=label.view, reps=label.reps,
+                       faults=list(label.present), absent=list(label.absent),
+                       judged=list(label.judged))
+
+
 def evaluate(directory: Path, labels: dict[str, ClipLabel], model: ModelInfo,
              settings: Settings, workers: int = 1,
              on_clip: Callable[[ClipOutcome], None] | None = None,
              cache_dir: str | None = None) -> list[ClipOutcome]:
+    """Score every labelled clip, in `workers` processes (the batch's pool: a crashing clip
+    is retried alone, then reported as failed, and the rest go on)."""
     jobs = [(directory, name, label, model, settings, cache_dir)
             for name, label in sorted(labels.items())]
-    results: Iterator[ClipOutcome]
-    if workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(_run, jobs)
-    else:
-        pool = None
-        results = map(_run, jobs)
+    results: Iterable[ClipOutcome] = (parallel(jobs, _run, workers, _crashed) if workers > 1
+                                      else map(_run, jobs))
     outcomes = []
-    try:
-        for outcome in results:
-            outcomes.append(outcome)
-            if on_clip:
-                on_clip(outcome)
-    finally:
-        if pool:
-            pool.shutdown()
-    return outcomes
+    for outcome in results:
+        outcomes.append(outcome)
+        if on_clip:
+            on_clip(outcome)
+    return sorted(outcomes, key=lambda o: o.name)
 
 
 def check_scores(outcomes: list[ClipOutcome]) -> list[CheckScore]:

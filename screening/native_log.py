@@ -85,10 +85,13 @@ def _pump(read_fd: int, real_fd: int, drained: threading.Event) -> None:
                 log.log(level, "%s", line)
 
 
-def _drain(drained: threading.Event) -> None:
+def _drain(drained: threading.Event, pipe_inode: int) -> None:
     """At exit, let the reader pass on all that was written before: a marker line goes
-    down the pipe after everything else, and we wait (briefly) until the reader sees it."""
+    down the pipe after everything else, and we wait (briefly) until the reader sees it.
+    Nothing is written if fd 2 is no longer our pipe (someone redirected it since)."""
     try:
+        if os.fstat(2).st_ino != pipe_inode:
+            return
         os.write(2, (_SENTINEL + "\n").encode())
     except OSError:
         return
@@ -98,10 +101,11 @@ def _drain(drained: threading.Event) -> None:
 def route_native_stderr() -> None:
     """Send native log lines written to fd 2 to `logging`; idempotent and thread-safe.
 
-    Call it from an entry point (the CLI, the app) before any pose model is created.
+    Call it from an entry point (the CLI, the app) before any pose model is created. It
+    does nothing when `sys.stderr` is not the process's own (a test capturing it, say).
     """
     with _lock:
-        if _state:
+        if _state or sys.stderr is not sys.__stderr__:
             return
         _state["installed"] = True  # once, even if stderr turns out to be unusable
         try:
@@ -124,5 +128,5 @@ def route_native_stderr() -> None:
         thread = threading.Thread(target=_pump, args=(read_fd, real_fd, drained), daemon=True,
                                   name="native-stderr")
         thread.start()
-        atexit.register(_drain, drained)
+        atexit.register(_drain, drained, os.fstat(2).st_ino)
         _state.update(real=real, thread=thread)
