@@ -54,22 +54,22 @@ def test_one_straight_leg_with_the_feet_close_is_a_single_leg_squat(settings):
     assert "single-leg" in (_context(seq, settings).unscreened or "")
 
 
-def test_a_hip_hinge_is_named(settings):
+def _bottoms_posed(settings, bottom: Pose):
+    """A side-view squat whose 3-D points at each rep's bottom are replaced by `bottom`."""
     seq = squat_sequence("side_right", reps=2)
     ctx = _context(seq, settings)
-    hinge = body_points(Pose(shank_deg=0.0, thigh_above_deg=85.0, trunk_deg=70.0))
-    _, world = camera_views(hinge, "side_right")
+    _, world = camera_views(body_points(bottom), "side_right")
     for rep in ctx.reps:
         seq.world[rep.bottom] = world
-    assert "hip hinge" in (unscreened_movement(seq, ctx.reps, settings.context) or "")
+    return unscreened_movement(seq, ctx.reps, settings.context)
+
+
+def test_a_hip_hinge_is_named(settings):
+    hinge = Pose(shank_deg=0.0, thigh_above_deg=85.0, trunk_deg=70.0)
+    assert "hip hinge" in (_bottoms_posed(settings, hinge) or "")
 
 
 def test_a_shallow_squat_with_an_upright_trunk_is_still_a_squat(settings):
     """Knees bent only 30 degrees and an upright trunk: a quarter squat, judged for depth."""
-    seq = squat_sequence("side_right", reps=2)
-    ctx = _context(seq, settings)
-    quarter = body_points(Pose(shank_deg=15.0, thigh_above_deg=75.0, trunk_deg=10.0))
-    _, world = camera_views(quarter, "side_right")
-    for rep in ctx.reps:
-        seq.world[rep.bottom] = world
-    assert unscreened_movement(seq, ctx.reps, settings.context) is None
+    quarter = Pose(shank_deg=15.0, thigh_above_deg=75.0, trunk_deg=10.0)
+    assert _bottoms_posed(settings, quarter) is None
