@@ -229,3 +229,32 @@ def test_a_higher_camera_looks_down_more() -> None:
         assert camera["height_m"] == pytest.approx(height)  # type: ignore[index]
         pitches.append(camera["pitch_deg"])  # type: ignore[index]
     assert pitches[1] > pitches[0] + 5
+
+
+# ----- the widened set's regions (numpy only) ----------------------------------------------
+
+
+def test_wide_set_regions_never_overlap_in_camera_angle_or_height() -> None:
+    from screening.synth.wide_set import judged, wide_specs
+
+    tune, held = wide_specs("tune"), wide_specs("held")
+    assert len(tune) == len(held) > 20
+    assert not {s.seed for s in tune} & {s.seed for s in held}
+
+    def off_front(spec) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+        lo, hi = sorted(abs(v) for v in spec.yaw_deg)
+        return (0.0, hi) if spec.yaw_deg[0] <= 0 <= spec.yaw_deg[1] else (lo, hi)
+
+    tuned = [off_front(s) for s in tune]
+    for spec in held:
+        lo, hi = off_front(spec)
+        assert all(hi <= a or lo >= b for a, b in tuned), spec.name
+        h_lo, h_hi = spec.camera_heights_m
+        assert h_hi <= 0.8 or h_lo >= 1.4, spec.name
+        assert spec.wide
+    # Every fault is filmed from 45 degrees in both regions, and counts as judged there.
+    oblique = [s for s in held if s.view is View.OBLIQUE and s.faults]
+    assert {s.faults[0].code for s in oblique} == {f.code for s in held for f in s.faults}
+    knees = next(s for s in oblique if s.faults[0].code is Check.KNEE_VALGUS)
+    assert "knee_valgus" in judged(knees, "held")["assessable"]
+    assert judged(knees, "held")["region"] == "held"

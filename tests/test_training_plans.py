@@ -12,6 +12,7 @@ import pytest
 
 from screening.synth.cli import build_parser
 from screening.synth.sample_set import SAMPLE_SEED, sample_specs
+from screening.synth.wide_set import REGIONS, wide_specs
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "train_patch_model.py"
 HELD_OUT_SEEDS = (20261122, 31000000, 32000000, 33000000, 34000000, 35000000, 36000000,
@@ -50,6 +51,7 @@ def test_training_seeds_are_unique_and_never_those_of_measured_clips(tool) -> No
     assert len(seeds) == len(set(seeds))
     n = len(sample_specs())
     measured = {base + i for base in (SAMPLE_SEED, *HELD_OUT_SEEDS) for i in range(n)}
+    measured |= {spec.seed for region in REGIONS for spec in wide_specs(region)}
     assert not measured & set(seeds)
 
 

@@ -1,6 +1,7 @@
-"""Command line: `python -m screening.synth sample-set | clip | still`.
+"""Command line: `python -m screening.synth sample-set | wide-set | clip | still`.
 
 sample-set  regenerate the committed sample set (fixed seed, both cores).
+wide-set    render the widened set's tuning or held-out region (issue 25, item 6).
 clip        render one clip with chosen movement, view, faults and seed.
 still       save PNGs of a clip's first frame and first rep's bottom (for looking at).
 """
@@ -67,6 +68,19 @@ def camera_height_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def parse_yaw(text: str) -> tuple[float, float]:
+    """LO:HI signed camera yaw in degrees (0 front, +90 the person's left side)."""
+    try:
+        lo, hi = (float(v) for v in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"bad yaw {text!r}: expected LO:HI, e.g. 30:60"
+        ) from None
+    if not -180.0 <= lo <= hi <= 180.0:
+        raise argparse.ArgumentTypeError(f"bad yaw {text!r}: need -180 <= LO <= HI <= 180")
+    return lo, hi
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m screening.synth",
@@ -83,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--front-yaw", type=parse_front_yaw, default=None, metavar="LO:HI",
                    help="degrees; front views are filmed this far off the person's front, "
                    "either side (a held-out region: the samples keep within 6)")
+    w = sub.add_parser("wide-set", help="render the widened set's tuning or held-out region")
+    w.add_argument("--region", choices=["tune", "held"], required=True)
+    w.add_argument("--out", type=Path, required=True)
+    w.add_argument("--workers", type=int, default=2)
+    w.add_argument("--seed", type=int, default=None, help="default: wide_set.WIDE_SEED")
+    w.add_argument("--only", nargs="*", help="clip names (file stems) to re-render")
     for name, helptext in (("clip", "render one clip"), ("still", "PNG stills of one clip")):
         c = sub.add_parser(name, help=helptext)
         c.add_argument("--movement", type=Movement, choices=list(Movement), required=True)
@@ -97,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("--seed", type=int, default=0)
         c.add_argument("--reps", type=int, choices=[2, 3], default=None)
         camera_height_option(c)
+        c.add_argument("--yaw", type=parse_yaw, default=None, metavar="LO:HI",
+                       help="signed camera yaw in degrees, drawn from this range (0 = front, "
+                       "+90 = the person's left side); overrides the view's usual range")
+        c.add_argument("--wide", action="store_true",
+                       help="squats: draw the clean bottom (depth, shin, trunk) from the "
+                       "whole range people show, not the samples' one shape")
         c.add_argument("--name", default=None, help="file stem (default: movement__view__faults)")
         c.add_argument("--out", type=Path, default=Path("."))
     return p
@@ -117,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
 
+    if args.command == "wide-set":
+        from screening.synth.wide_set import WIDE_SEED, regenerate_wide
+
+        regenerate_wide(args.out, args.region, args.workers,
+                        WIDE_SEED if args.seed is None else args.seed, args.only)
+        return 0
+
     from screening.synth.clip import ClipSpec, render_clip, simulate
     from screening.synth.sample_set import clip_name
 
@@ -130,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         n_reps=args.reps,
         camera_heights_m=args.camera_height,
+        yaw_deg=args.yaw,
+        wide=args.wide,
     )
     if args.command == "clip":
         label, seconds = render_clip(spec, args.out)

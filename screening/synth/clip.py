@@ -61,6 +61,11 @@ class ClipSpec:
     """Front views only: draw the camera's angle off the person's front from this range of
     magnitudes, either side (held-out sets filmed a little off the front); None keeps
     YAW_RANGES."""
+    yaw_deg: tuple[float, float] | None = None
+    """Any view: draw the camera's signed yaw (see `camera`) from this range, overriding
+    YAW_RANGES and front_yaw_deg; the caller names the view that yaw belongs to."""
+    wide: bool = False
+    """Squats: draw the clean bottom shape from `motion.wide_shape` (held-out sets)."""
 
 
 def assessable(movement: Movement, view: View) -> list[str]:
@@ -141,7 +146,7 @@ def simulate(spec: ClipSpec, render: bool | list[int] = True) -> RenderedClip:
             half_width_m=0.5 * shoulder_width * float(rng.uniform(0.95, 1.1)),
             turn_out_deg=float(rng.uniform(7, 14)),
         )
-        states = squat_states(spec.movement, faults, depth, reps, rng)
+        states = squat_states(spec.movement, faults, depth, reps, rng, wide=spec.wide)
     poser = Poser(body, spec.movement, stance)
     rotations, roots = zip(*(poser.frame(s) for s in states), strict=True)
     posed = body.pose(np.array(rotations), np.array(roots))
@@ -154,6 +159,8 @@ def simulate(spec: ClipSpec, render: bool | list[int] = True) -> RenderedClip:
     if (spec.view is View.OBLIQUE or (spec.view is View.FRONT and spec.front_yaw_deg)) \
             and rng.random() < 0.5:
         yaw = -yaw
+    if spec.yaw_deg is not None:
+        yaw = float(rng.uniform(*spec.yaw_deg))
     cam_height = float(rng.uniform(*spec.camera_heights_m))
     sample_pts = posed.vertices[::3, ::5].reshape(-1, 3)
     camera = fit_camera(sample_pts, yaw, cam_height, rng)

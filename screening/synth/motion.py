@@ -61,6 +61,23 @@ CLEAN_SHAPE: dict[Movement, SquatShape] = {
 upright than) the shins, overhead arms nearly vertical (FMS deep squat score 3)."""
 
 
+def wide_shape(movement: Movement, rng: np.random.Generator) -> SquatShape:
+    """A clean bottom drawn from the whole range people show, for held-out sets.
+
+    Thighs from just below horizontal (4 degrees) to 26 below, shins 26-42 degrees forward,
+    the trunk anywhere from 20 degrees to parallel with the shin (still FMS 3): the samples'
+    one bottom shape sits 20-24 degrees below horizontal and hides a depth measure that
+    reads a few degrees high.
+    """
+    shin = float(rng.uniform(26.0, 42.0))
+    return replace(
+        CLEAN_SHAPE[movement],
+        shin=shin,
+        thigh=float(rng.uniform(94.0, 116.0)),
+        trunk=float(rng.uniform(20.0, shin)),
+    )
+
+
 @dataclass(frozen=True)
 class FrameState:
     """Everything `posing` needs to pose the body in one frame (world terms).
@@ -175,9 +192,13 @@ def squat_states(
     depth: NDArray[np.float64],
     reps: list[Rep],
     rng: np.random.Generator,
+    wide: bool = False,
 ) -> list[FrameState]:
-    """Per-frame targets for a deep or overhead squat with `faults`."""
-    shape = CLEAN_SHAPE[movement]
+    """Per-frame targets for a deep or overhead squat with `faults`.
+
+    wide: draw the clean bottom from `wide_shape` instead of the samples' one shape.
+    """
+    shape = wide_shape(movement, rng) if wide else CLEAN_SHAPE[movement]
     by_code = {f.code: f for f in faults}
     if Check.INSUFFICIENT_DEPTH in by_code:
         stop_above = by_code[Check.INSUFFICIENT_DEPTH].size

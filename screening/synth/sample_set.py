@@ -17,6 +17,7 @@ import multiprocessing
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -186,12 +187,27 @@ def regenerate(
     With `only`, just those clips are re-rendered and their entries replaced in an
     existing labels.json.
     """
-    specs = sample_specs(seed, camera_heights_m, front_yaw_deg)
+    return render_set(sample_specs(seed, camera_heights_m, front_yaw_deg), out_dir, workers,
+                      generator_info(seed, camera_heights_m), only)
+
+
+def render_set(
+    specs: list[ClipSpec],
+    out_dir: Path,
+    workers: int,
+    generator: dict[str, object],
+    only: list[str] | None = None,
+    label_extra: Callable[[ClipSpec], dict[str, object]] | None = None,
+) -> dict[str, object]:
+    """Render `specs` into `out_dir` (one clip per process) and write labels.json in their
+    order; `label_extra(spec)` adds or replaces fields of a clip's label."""
+    all_specs = specs
     if only:
         unknown = set(only) - {s.name for s in specs}
         if unknown:
             raise SystemExit(f"unknown clip(s): {', '.join(sorted(unknown))}")
         specs = [s for s in specs if s.name in only]
+    by_name = {s.name: s for s in specs}
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     ctx = multiprocessing.get_context("spawn")
@@ -203,6 +219,8 @@ def regenerate(
         futures = [pool.submit(_render_one, s, str(out_dir)) for s in specs]
         for n, fut in enumerate(as_completed(futures), start=1):
             name, label, seconds = fut.result()
+            if label_extra is not None:
+                label.update(label_extra(by_name[name]))
             clips[f"{name}.mp4"] = label
             size = (out_dir / f"{name}.mp4").stat().st_size / 1e6
             print(
@@ -216,10 +234,10 @@ def regenerate(
         merged = dict(existing.get("clips", {}))
         merged.update(clips)
         clips = merged
-    order = [f"{s.name}.mp4" for s in sample_specs(seed, camera_heights_m, front_yaw_deg)]
+    order = [f"{s.name}.mp4" for s in all_specs]
     ordered = {k: clips[k] for k in order if k in clips}
     ordered.update({k: v for k, v in clips.items() if k not in ordered})
-    labels = {"generator": generator_info(seed, camera_heights_m), "clips": ordered}
+    labels = {"generator": generator, "clips": ordered}
     labels_path.write_text(json.dumps(labels, indent=1) + "\n")
     total = sum(p.stat().st_size for p in out_dir.iterdir() if p.is_file()) / 1e6
     print(
