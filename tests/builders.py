@@ -65,6 +65,7 @@ def squat_profile(reps: int, fps: float = 30.0, depth_px: float = 90.0,
 # A parametric stick figure seen by a pinhole-free (orthographic) camera, for known-answer
 # tests of the checks. Body coordinates in metres: x to the person's left, y up, z forward.
 
+from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 from screening.landmarks import Landmark as L  # noqa: E402
@@ -162,9 +163,40 @@ def camera_views(body: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray]:
     return image, world
 
 
+def pinhole_views(body: np.ndarray, yaw_deg: float, height_m: float, distance_m: float,
+                  focal_px: float = 560.0) -> tuple[np.ndarray, np.ndarray]:
+    """(image px, MediaPipe-style world) of body points seen by a real (pinhole) camera.
+
+    The camera stands `distance_m` away at `yaw_deg` toward the person's left (0 = in
+    front) and `height_m` up, looking at the middle of the standing hips, as a phone on a
+    shelf would. The world points are the body in that camera's axes (x right, y down,
+    z away) about the hip centre: depth along the line of sight, as the pose model gives it.
+    """
+    yaw = np.radians(yaw_deg)
+    target = np.array([0.0, SHANK + THIGH + 0.08, 0.0])
+    eye = np.array([distance_m * np.sin(yaw), height_m, distance_m * np.cos(yaw)])
+    forward = (target - eye) / np.linalg.norm(target - eye)
+    right = np.cross(forward, [0.0, 1.0, 0.0])
+    right /= np.linalg.norm(right)
+    down = np.cross(forward, right)
+    rot = np.stack([right, down, forward])
+    cam = (body - eye) @ rot.T
+    image = np.stack([320 + focal_px * cam[:, 0] / cam[:, 2],
+                      240 + focal_px * cam[:, 1] / cam[:, 2],
+                      focal_px * (cam[:, 2] - cam[:, 2].mean()) / cam[:, 2].mean()], axis=1)
+    hip_mid = (body[L.LEFT_HIP] + body[L.RIGHT_HIP]) / 2
+    world = (body - hip_mid) @ rot.T
+    return image, world
+
+
 def squat_sequence(view: str, reps: int = 2, fps: float = 30.0, bottom: Pose | None = None,
-                   stand: Pose | None = None) -> PoseSequence:
-    """Stand, `reps` squats easing from `stand` to `bottom` and back, stand."""
+                   stand: Pose | None = None,
+                   camera: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
+                   ) -> PoseSequence:
+    """Stand, `reps` squats easing from `stand` to `bottom` and back, stand.
+
+    camera: body points -> (image, world); default the orthographic `camera_views(view)`.
+    """
     stand = stand or Pose()
     bottom = bottom or Pose(shank_deg=35.0, thigh_above_deg=-10.0, trunk_deg=35.0)
     down = 0.5 * (1 - np.cos(np.pi * np.arange(int(fps)) / fps))  # 1 s down, eased
@@ -174,7 +206,8 @@ def squat_sequence(view: str, reps: int = 2, fps: float = 30.0, bottom: Pose | N
     for s in s_t:
         mix = {f: getattr(stand, f) + s * (getattr(bottom, f) - getattr(stand, f))
                for f in Pose.__dataclass_fields__ if f != "arms"}
-        img, wld = camera_views(body_points(Pose(**mix, arms=bottom.arms)), view)
+        body = body_points(Pose(**mix, arms=bottom.arms))
+        img, wld = camera(body) if camera else camera_views(body, view)
         images.append(img)
         worlds.append(wld)
     t = len(s_t)

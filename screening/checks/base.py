@@ -140,7 +140,7 @@ def view_offset_deg(code: Check, view: View, yaw_deg: float) -> float:
 
 
 def rep_uncertainty(code: Check, ctx: Context, rep_index: int, series: np.ndarray,
-                    value: float) -> float:
+                    value: float, measure_part: float = 0.0) -> float:
     """How far a rep's value could be off, in its units.
 
     Two parts, combined as independent errors:
@@ -149,14 +149,17 @@ def rep_uncertainty(code: Check, ctx: Context, rep_index: int, series: np.ndarra
       it grows when the landmarks are unsure (dim light, loose clothes, a small person);
     - the view: a measure read in the image plane (`IMAGE_PLANE_CHECKS`), of a plane the
       camera sees at an angle, is foreshortened by the cosine of that angle; the part it
-      may lose, |value| * (1 - cos), is unknown.
+      may lose, |value| * (1 - cos), is unknown;
+    - the measure's own doubt (`measure_part`), where a check knows how far an unknown in
+      its geometry could move the value (depth: the pose model's depth guess).
     """
     rep, base = ctx.reps[rep_index], ctx.baselines[rep_index]
     jitter = [spread(series[base.frames]), spread(series[bottom_window(ctx, rep)])]
     jitter_sq = sum(j * j for j in jitter if np.isfinite(j))
     offset = np.radians(view_offset_deg(code, ctx.view, ctx.yaw_deg))
     view_part = abs(value) * (1.0 - np.cos(offset)) if np.isfinite(value) else 0.0
-    return float(np.sqrt(jitter_sq + view_part ** 2))
+    own = measure_part if np.isfinite(measure_part) else 0.0
+    return float(np.sqrt(jitter_sq + view_part ** 2 + own ** 2))
 
 
 def most_reps(findings: Sequence[Finding], judged: int) -> bool:
@@ -173,12 +176,15 @@ def judged_reps(result: CheckResult) -> int:
 def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
                  cfg: CheckSettings, per_side: dict[str, np.ndarray],
                  rep_value: dict[str, list[float]], landmarks: Sequence[Landmark],
-                 series_units_factor: float = 1.0) -> CheckResult:
+                 series_units_factor: float = 1.0,
+                 rep_doubt: dict[str, list[float]] | None = None) -> CheckResult:
     """Turn per-side measures at each rep's bottom into Findings, or borderline ones.
 
     per_side: side -> (T,) measure series (for charts and for the frames that show it).
     rep_value: side -> one value per rep (the measure at that rep's bottom).
     A side is 'left'/'right', or 'both'/'none' for measures of the whole body.
+    rep_doubt: side -> per rep, how far the measure's own geometry could move the value
+    (added to the jitter and view parts of `rep_uncertainty`).
 
     A rep counts as showing the fault when its value clears the mild cut-off by more than
     its uncertainty, and as borderline when it lies within the uncertainty of the cut-off.
@@ -195,7 +201,8 @@ def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
         finite = {s: v for s, v in values.items() if np.isfinite(v)}
         worst = max(finite.values()) if finite else float("nan")
         result.rep_values.append(worst)
-        margin = {s: rep_uncertainty(code, ctx, i, per_side[s] * series_units_factor, v)
+        margin = {s: rep_uncertainty(code, ctx, i, per_side[s] * series_units_factor, v,
+                                     rep_doubt[s][i] if rep_doubt else 0.0)
                   for s, v in finite.items()}
         over = [s for s, v in finite.items() if v >= cfg.mild + margin[s]]
         close = [s for s, v in finite.items() if s not in over and v >= cfg.mild - margin[s]]

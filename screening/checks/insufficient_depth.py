@@ -1,11 +1,11 @@
 """Shallow depth: the thighs do not reach horizontal at the bottom.
 
-Measure: the thigh's angle above horizontal (hip above knee is positive) at the deepest
-frames of each rep. An absolute angle, not baseline-relative: "below parallel" is a fixed
-target. It is measured in MediaPipe's 3-D world landmarks against the body's own vertical
-(the standing ankle-to-hip direction), because in the image a thigh pointing partly toward
-an oblique, raised camera looks steeper than it is, and a tilted camera tilts every angle.
-Read from the side or obliquely; from the front the thigh points at the camera.
+Measure: the thigh's angle above level (hip above knee is positive) at the deepest frames
+of each rep. An absolute angle, not baseline-relative: "below parallel" is a fixed target.
+It is measured against the floor, not the picture: on the lifted landmarks (image x, y
+with the pose model's depth) and against the true vertical at the thigh's row, which the
+standing feet give (screening.floor). Read from the side or obliquely; from the front the
+thigh points at the camera.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from screening.checks.base import (
     usable_sides,
 )
 from screening.context import Context
-from screening.kinematics import midpoint, nanmedian, point
-from screening.landmarks import Landmark as L
+from screening.floor import lifted, vertical
+from screening.kinematics import nanmedian, point
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
 from screening.vocabulary import Check
@@ -29,37 +29,58 @@ from screening.vocabulary import Check
 CODE = Check.INSUFFICIENT_DEPTH
 UNITS = "deg"
 PARTS = ("HIP", "KNEE")
-
-
-def body_up(seq: PoseSequence, standing: np.ndarray) -> np.ndarray:
-    """Unit vector of the body's vertical in world coordinates: ankles to hips, standing."""
-    w = seq.world[standing]
-    d = nanmedian(midpoint(w, L.LEFT_HIP, L.RIGHT_HIP) - midpoint(w, L.LEFT_ANKLE,
-                                                                    L.RIGHT_ANKLE), axis=0)
-    return np.asarray(d) / np.linalg.norm(d)
+DEPTH_DOUBT = 0.3
+"""How far the pose model's depth guess may be off, as a fraction: the thigh angle is
+measured again with the depth stretched and shrunk by this much, and the spread is part
+of each rep's uncertainty. A thigh across the picture hardly moves; one pointing at the
+camera (a view 20-35 degrees off the front) moves a lot, and says so as borderline."""
 
 
 def thigh_above_horizontal_deg(hip: np.ndarray, knee: np.ndarray, up: np.ndarray
                                ) -> np.ndarray:
-    """(T,) angle of the thigh above horizontal: + hip above knee, - hip below knee."""
+    """(T,) angle of the thigh above level: + hip above knee, - hip below knee.
+
+    up: (3,) or (T, 3) unit vertical in the points' coordinates.
+    """
     d = hip - knee
-    vertical = d @ up
-    horizontal = np.linalg.norm(d - np.outer(vertical, up), axis=1)
-    return np.degrees(np.arctan2(vertical, horizontal))
+    up = np.broadcast_to(up, d.shape)
+    rise = np.sum(d * up, axis=-1)
+    level = np.linalg.norm(d - rise[:, None] * up, axis=-1)
+    return np.degrees(np.arctan2(rise, level))
 
 
 def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     sides = usable_sides(seq, ctx, PARTS, cfg.min_visibility)
     if not sides:
         return not_assessable(CODE, UNITS, "the hips and knees are not clearly visible")
-    up = body_up(seq, np.flatnonzero(ctx.standing))
-    thigh = np.stack([thigh_above_horizontal_deg(point(seq.world, side_landmark(s, "HIP")),
-                                                 point(seq.world, side_landmark(s, "KNEE")), up)
-                      for s in sides])
-    angle = np.asarray(nanmedian(thigh, axis=0))
-    # The deepest moment of each rep: the 10th percentile of the thigh angle within it.
-    deepest = [float(np.nanpercentile(angle[r.start:r.end + 1], 10)) if
-               np.isfinite(angle[r.start:r.end + 1]).any() else float("nan") for r in ctx.reps]
+    points = lifted(seq, ctx)
+    angle = thigh_angle(seq, ctx, points, sides)
+    deepest = deepest_per_rep(angle, ctx)
+    # The same with the depth guess stretched and shrunk: how far it could move the value.
+    spread = []
+    for scale in (1.0 - DEPTH_DOUBT, 1.0 + DEPTH_DOUBT):
+        stretched = points.copy()
+        stretched[..., 2] *= scale
+        spread.append(deepest_per_rep(thigh_angle(seq, ctx, stretched, sides), ctx))
+    doubt = [float(np.nanmax(np.abs(np.array(alt) - d))) if np.isfinite(d) else float("nan")
+             for d, *alt in zip(deepest, *spread, strict=True)]
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, {"both": angle}, {"both": deepest},
-                        landmarks)
+                        landmarks, rep_doubt={"both": doubt})
+
+
+def thigh_angle(seq: PoseSequence, ctx: Context, points: np.ndarray, sides: list[str]
+                ) -> np.ndarray:
+    """(T,) thigh angle above level on lifted points, the median over the visible sides."""
+    per_side = []
+    for s in sides:
+        hip, knee = point(points, side_landmark(s, "HIP")), point(points, side_landmark(s, "KNEE"))
+        up = vertical(seq, ctx, points, (hip[:, 1] + knee[:, 1]) / 2.0)
+        per_side.append(thigh_above_horizontal_deg(hip, knee, up))
+    return np.asarray(nanmedian(np.stack(per_side), axis=0))
+
+
+def deepest_per_rep(angle: np.ndarray, ctx: Context) -> list[float]:
+    """The deepest moment of each rep: the 10th percentile of the thigh angle within it."""
+    return [float(np.nanpercentile(angle[r.start:r.end + 1], 10))
+            if np.isfinite(angle[r.start:r.end + 1]).any() else float("nan") for r in ctx.reps]
