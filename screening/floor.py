@@ -33,6 +33,12 @@ FOCAL_FRACTION = 0.8
 between a laptop webcam's and a phone's. Only a guess is possible from one video; the
 depth angle moves by about 1 degree for every 25% this is off."""
 
+DEPTH_DOUBT = 0.3
+"""How far the pose model's depth guess may be off, as a fraction. A measure on lifted
+points is taken again with the depth stretched and shrunk by this much (`depth_scaled`),
+and the spread is part of each rep's uncertainty: a segment across the picture hardly
+moves, one pointing at the camera moves a lot, and is then called borderline."""
+
 MAX_DEPRESSION_DEG = 60.0
 """Steeper than this the floor fit is not believed (a camera almost overhead, or feet
 the pose model has lost): the vertical then falls back to the image's own up."""
@@ -107,3 +113,31 @@ def vertical(seq: PoseSequence, ctx: Context, points: np.ndarray, rows: np.ndarr
         depression[lo:hi] = np.nan_to_num(ray, nan=feet)
     return np.stack([np.zeros_like(depression), -np.cos(depression), -np.sin(depression)],
                     axis=1)
+
+
+def depth_scaled(points: np.ndarray) -> list[np.ndarray]:
+    """The lifted points with the depth shrunk and stretched by `DEPTH_DOUBT`."""
+    out = []
+    for scale in (1.0 - DEPTH_DOUBT, 1.0 + DEPTH_DOUBT):
+        p = points.copy()
+        p[..., 2] *= scale
+        out.append(p)
+    return out
+
+
+def doubt(values: list[float], alternates: list[list[float]]) -> list[float]:
+    """Per rep, the largest change the alternates (see `depth_scaled`) make to a value."""
+    return [float(np.nanmax(np.abs(np.array(alt) - v))) if np.isfinite(v) else float("nan")
+            for v, *alt in zip(values, *alternates, strict=True)]
+
+
+def tilt_from_vertical_deg(seq: PoseSequence, ctx: Context, points: np.ndarray,
+                           lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """(T,) 3-D angle of the segment lower->upper from the true vertical, on lifted points.
+
+    Unsigned: it says how far a segment tips, not which way; used where the way is known
+    (at a squat's bottom the trunk and the shins tip forward)."""
+    up = vertical(seq, ctx, points, (lower[:, 1] + upper[:, 1]) / 2.0)
+    d = upper - lower
+    cos = np.sum(d * up, axis=-1) / np.linalg.norm(d, axis=-1)
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))

@@ -61,7 +61,7 @@ VIEWS_THAT_SEE: dict[Check, frozenset[View]] = {
     Check.FEET_TURN_OUT: frozenset({View.FRONT, View.OBLIQUE}),
     Check.FEET_ROLL_OUT: frozenset({View.FRONT}),
     Check.KNEE_VALGUS: frozenset({View.FRONT}),
-    Check.FORWARD_LEAN: _SIDE,
+    Check.FORWARD_LEAN: _SIDE | {View.OBLIQUE},
     Check.ARMS_FALL_FORWARD: _SIDE,
     Check.SHOULDER_ELEVATION: frozenset({View.FRONT}),
     Check.INSUFFICIENT_DEPTH: _SIDE | {View.OBLIQUE},

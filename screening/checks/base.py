@@ -128,10 +128,15 @@ by a network trained on every view (heels, shoulders), or as an angle whose came
 cancels against standing (feet turning out, see `vocabulary.VIEWS_THAT_SEE`)."""
 
 
+LIFTED_WHEN_OBLIQUE = frozenset({Check.FORWARD_LEAN})
+"""Image-plane checks that an oblique view measures in 3-D instead (screening.floor), so
+the picture's foreshortening does not apply; their depth doubt is counted by the check."""
+
+
 def view_offset_deg(code: Check, view: View, yaw_deg: float) -> float:
     """How far the camera is from squarely facing the plane the check is judged in
     (0 for checks not read in the image plane)."""
-    if code not in IMAGE_PLANE_CHECKS:
+    if code not in IMAGE_PLANE_CHECKS or (code in LIFTED_WHEN_OBLIQUE and view is View.OBLIQUE):
         return 0.0
     frontal = View.FRONT in VIEWS_THAT_SEE[code] and not VIEWS_THAT_SEE[code] & {
         View.SIDE_LEFT, View.SIDE_RIGHT}

@@ -6,6 +6,9 @@ should stay upright, so the measure is the trunk's forward angle from vertical. 
 signed toward the way the person faces, so leaning back is never called leaning forward.
 Seen from the side, a squat rep whose near thigh the pose model shrank (it folded the knee
 back toward the hip, making the shin look upright) is not judged: see `knee_found`.
+Seen obliquely, the picture shortens the lean by an unknown amount, so the angles are
+taken in 3-D instead, on the lifted landmarks against the floor's vertical
+(screening.floor), with the depth guess's doubt in each rep's uncertainty.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from screening.checks.base import (
     values_at_bottoms,
 )
 from screening.context import Context
+from screening.floor import depth_scaled, doubt, lifted, tilt_from_vertical_deg
 from screening.kinematics import midpoint, nanmedian, point
 from screening.landmarks import Landmark as L
 from screening.sequence import PoseSequence
@@ -51,7 +55,37 @@ def knee_found(seq: PoseSequence, ctx: Context, side: str, min_fraction: float) 
     return [bool(b >= min_fraction * s) for b, s in zip(bottom, standing, strict=True)]
 
 
+def oblique(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
+    """The lean from an oblique camera: trunk tilt (minus shin tilt for squats) in 3-D."""
+    sides = usable_sides(seq, ctx, ("KNEE", "ANKLE"), cfg.min_visibility)
+    if ctx.movement is not Movement.LUNGE and not sides:
+        return not_assessable(CODE, UNITS, "the shins are not clearly visible")
+
+    def lean_of(points: np.ndarray) -> np.ndarray:
+        trunk = tilt_from_vertical_deg(seq, ctx, points,
+                                       midpoint(points, L.LEFT_HIP, L.RIGHT_HIP),
+                                       midpoint(points, L.LEFT_SHOULDER, L.RIGHT_SHOULDER))
+        if ctx.movement is Movement.LUNGE:
+            return trunk
+        shin = nanmedian(np.stack([tilt_from_vertical_deg(
+            seq, ctx, points, point(points, side_landmark(s, "ANKLE")),
+            point(points, side_landmark(s, "KNEE"))) for s in sides]), axis=0)
+        return trunk - np.asarray(shin)
+
+    points = lifted(seq, ctx)
+    lean = lean_of(points)
+    at_bottom = values_at_bottoms(seq, ctx, lean, baseline_relative=False)
+    alternates = [values_at_bottoms(seq, ctx, lean_of(p), baseline_relative=False)
+                  for p in depth_scaled(points)]
+    landmarks = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER,
+                 *(side_landmark(s, p) for s in sides for p in ("KNEE", "ANKLE"))]
+    return rep_findings(CODE, UNITS, seq, ctx, cfg, {"none": lean}, {"none": at_bottom},
+                        landmarks, rep_doubt={"none": doubt(at_bottom, alternates)})
+
+
 def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
+    if ctx.view is View.OBLIQUE:
+        return oblique(seq, ctx, cfg)
     img = seq.image
     trunk = forward_angle_deg(midpoint(img, L.LEFT_HIP, L.RIGHT_HIP),
                               midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), ctx.facing_sign)

@@ -20,7 +20,7 @@ from screening.checks.base import (
     usable_sides,
 )
 from screening.context import Context
-from screening.floor import lifted, vertical
+from screening.floor import depth_scaled, doubt, lifted, vertical
 from screening.kinematics import nanmedian, point
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
@@ -29,11 +29,6 @@ from screening.vocabulary import Check
 CODE = Check.INSUFFICIENT_DEPTH
 UNITS = "deg"
 PARTS = ("HIP", "KNEE")
-DEPTH_DOUBT = 0.3
-"""How far the pose model's depth guess may be off, as a fraction: the thigh angle is
-measured again with the depth stretched and shrunk by this much, and the spread is part
-of each rep's uncertainty. A thigh across the picture hardly moves; one pointing at the
-camera (a view 20-35 degrees off the front) moves a lot, and says so as borderline."""
 
 
 def thigh_above_horizontal_deg(hip: np.ndarray, knee: np.ndarray, up: np.ndarray
@@ -57,16 +52,11 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     angle = thigh_angle(seq, ctx, points, sides)
     deepest = deepest_per_rep(angle, ctx)
     # The same with the depth guess stretched and shrunk: how far it could move the value.
-    spread = []
-    for scale in (1.0 - DEPTH_DOUBT, 1.0 + DEPTH_DOUBT):
-        stretched = points.copy()
-        stretched[..., 2] *= scale
-        spread.append(deepest_per_rep(thigh_angle(seq, ctx, stretched, sides), ctx))
-    doubt = [float(np.nanmax(np.abs(np.array(alt) - d))) if np.isfinite(d) else float("nan")
-             for d, *alt in zip(deepest, *spread, strict=True)]
+    alternates = [deepest_per_rep(thigh_angle(seq, ctx, p, sides), ctx)
+                  for p in depth_scaled(points)]
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, {"both": angle}, {"both": deepest},
-                        landmarks, rep_doubt={"both": doubt})
+                        landmarks, rep_doubt={"both": doubt(deepest, alternates)})
 
 
 def thigh_angle(seq: PoseSequence, ctx: Context, points: np.ndarray, sides: list[str]
