@@ -142,6 +142,20 @@ def test_thigh_below_level_reads_below_level_from_a_camera_above_or_below(settin
     assert not depth.findings and not depth.borderline
 
 
+@pytest.mark.parametrize(("trunk", "found"), [(62.0, True), (35.0, False)])
+def test_forward_lean_judged_from_45_degrees_above(settings, trunk, found):
+    """From 45 degrees and 1.4 m up the picture shortens the trunk's lean; in 3-D against
+    the floor, a trunk 27 degrees beyond the shins is found and one parallel to them not."""
+    bottom = replace(CLEAN_BOTTOM, trunk_deg=trunk)
+    seq = squat_sequence("oblique", bottom=bottom,
+                         camera=lambda body: pinhole_views(body, 45.0, 1.4, 2.6))
+    ctx, r = screen(seq, settings)
+    assert ctx.view.value == "oblique"
+    lean = r[Check.FORWARD_LEAN]
+    assert lean.rep_values == pytest.approx([trunk - 35.0] * 2, abs=3.0)
+    assert bool(lean.findings) is found
+
+
 def test_overhead_arms_falling_30_degrees_forward_of_the_trunk(settings):
     """The trunk leans 35 degrees, the arms 65: they fall 30 degrees forward of its line."""
     bottom = replace(CLEAN_BOTTOM, arms="overhead", arm_forward_deg=65.0)
