@@ -30,29 +30,29 @@ def parse_fault(text: str) -> Fault:
     return Fault(code, side, magnitude)
 
 
-def parse_range(text: str) -> tuple[float, float]:
-    """LO:HI in metres, e.g. 1.3:1.7."""
+def bounded_range(text: str, what: str, example: str, low: float, high: float
+                  ) -> tuple[float, float]:
+    """LO:HI with low <= LO <= HI <= high, or an argparse error naming `what`."""
     try:
         lo, hi = (float(v) for v in text.split(":"))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"bad range {text!r}: expected LO:HI, e.g. 1.3:1.7"
-        ) from None
-    if not 0.2 <= lo <= hi <= 3.0:
-        raise argparse.ArgumentTypeError(f"bad range {text!r}: need 0.2 <= LO <= HI <= 3.0")
+            f"bad {what} {text!r}: expected LO:HI, e.g. {example}") from None
+    if not low <= lo <= hi <= high:
+        raise argparse.ArgumentTypeError(
+            f"bad {what} {text!r}: need {low:g} <= LO <= HI <= {high:g}")
     return lo, hi
+
+
+def parse_range(text: str) -> tuple[float, float]:
+    """LO:HI in metres, e.g. 1.3:1.7."""
+    return bounded_range(text, "range", "1.3:1.7", 0.2, 3.0)
 
 
 def parse_front_yaw(text: str) -> tuple[float, float]:
     """LO:HI in degrees off the person's front, e.g. 8:18 (at most 30: beyond, a front
     view turns oblique)."""
-    try:
-        lo, hi = (float(v) for v in text.split(":"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"bad range {text!r}: expected LO:HI, e.g. 8:18") from None
-    if not 0.0 <= lo <= hi <= 30.0:
-        raise argparse.ArgumentTypeError(f"bad range {text!r}: need 0 <= LO <= HI <= 30")
-    return lo, hi
+    return bounded_range(text, "range", "8:18", 0.0, 30.0)
 
 
 def camera_height_option(parser: argparse.ArgumentParser) -> None:
@@ -70,15 +70,7 @@ def camera_height_option(parser: argparse.ArgumentParser) -> None:
 
 def parse_yaw(text: str) -> tuple[float, float]:
     """LO:HI signed camera yaw in degrees (0 front, +90 the person's left side)."""
-    try:
-        lo, hi = (float(v) for v in text.split(":"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"bad yaw {text!r}: expected LO:HI, e.g. 30:60"
-        ) from None
-    if not -180.0 <= lo <= hi <= 180.0:
-        raise argparse.ArgumentTypeError(f"bad yaw {text!r}: need -180 <= LO <= HI <= 180")
-    return lo, hi
+    return bounded_range(text, "yaw", "30:60", -180.0, 180.0)
 
 
 def build_parser() -> argparse.ArgumentParser:
