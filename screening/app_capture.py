@@ -184,6 +184,8 @@ def live_capture(key: str, label: str, views: frozenset[View] | None,
         capture = LiveCapture(app_model(), app_settings(), label=label, views=views,
                               target_reps=target_reps)
         st.session_state[f"{key}.live"] = capture
+    else:
+        capture.choose_views(views)  # the camera stays on when the chosen view changes
     ctx = webrtc_streamer(
         key=key, mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
         media_stream_constraints=WEBCAM, video_frame_callback=frame_callback(capture),

@@ -270,6 +270,18 @@ class LiveSession:
             self.finish(f"stopped after {self.live.max_record_s:g} seconds")
         return index
 
+    def choose_views(self, views: frozenset[View] | None) -> None:
+        """Follow a change of the chosen view while setting up or counting down.
+
+        The camera stays on while the person changes their mind on the page, so the take
+        must judge the stance against the view chosen now; a countdown started for the
+        old view starts again, checked standing. A take already recording keeps its view.
+        """
+        if views == self.views or self.phase in (Phase.RECORDING, Phase.DONE):
+            return
+        self.views = views
+        self.phase, self._ready_since = Phase.SETUP, None
+
     def finish(self, reason: str) -> None:
         """End the take (automatic stop, the stop button, or the stream ending)."""
         if self.phase is not Phase.DONE:
@@ -514,6 +526,11 @@ class LiveCapture:
         self._estimators.clear()
 
     # -- ending and the result ------------------------------------------------------------
+
+    def choose_views(self, views: frozenset[View] | None) -> None:
+        """The page's view choice, as it is now (see `LiveSession.choose_views`)."""
+        with self._session_lock:
+            self.session.choose_views(views)
 
     def stop(self, reason: str = "stopped", wait: bool = True) -> None:
         """End the take now (the stop button, or the stream went away); safe to repeat.

@@ -25,6 +25,7 @@ from screening.live import (
     TWO_PEOPLE,
     VIEW_ADVICE,
     LiveCapture,
+    LiveSession,
     Phase,
     RepCounter,
     capture_file,
@@ -90,6 +91,23 @@ def test_guidance_accepts_a_good_start_and_names_each_problem(model, settings, h
     assert _problems(model, settings, np.full_like(standing, 128)) == [NOBODY]
     half = standing[:, 160:480]
     assert TWO_PEOPLE in _problems(model, settings, np.concatenate([half, half], axis=1))
+
+
+def test_the_guide_follows_the_view_chosen_while_the_camera_is_on(model, settings,
+                                                                  heel_clip):
+    """A person standing side-on is told to face the camera while "front" is chosen;
+    choosing "side" on the page, with the camera still on, makes the same stance right."""
+    standing = read_frames(heel_clip[0], limit=1)[0]
+    h, w = standing.shape[:2]
+    poses = _poses(model, [standing] * 3)
+    session = LiveSession(settings, frozenset({View.FRONT}))
+    for i, pose in enumerate(poses):
+        session.update(i / 30, pose, frame_brightness(standing), w, h)
+    assert session.problems == [VIEW_ADVICE[frozenset({View.FRONT})]]
+    session.choose_views(SIDE_VIEWS)
+    session.update(3 / 30, poses[-1], frame_brightness(standing), w, h)
+    assert session.problems == []
+    assert session.phase is Phase.SETUP
 
 
 @pytest.mark.parametrize("name", [HEEL_LIFT_SIDE, LUNGE_BALANCE_FRONT])
