@@ -24,6 +24,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from screening.annotate import H264Writer
 from screening.errors import ScreeningError
 from screening.live import (
+    NOTHING_RECORDED,
     SIDE_VIEWS,
     Capture,
     LiveCapture,
@@ -194,6 +195,8 @@ def live_capture(key: str, label: str, views: frozenset[View] | None,
         translations={"start": "Start the camera", "stop": "Stop the camera",
                       "select_device": "Choose a camera"})
     status_box, progress_box = st.empty(), st.empty()
+    if st.session_state.pop(f"{key}.nothing", False):
+        st.warning(NOTHING_RECORDED)
     stop = st.button("Stop and analyse now", key=f"{key}.stop",
                      help="Stop recording and look at what was recorded so far.")
     if stop:
@@ -207,10 +210,11 @@ def live_capture(key: str, label: str, views: frozenset[View] | None,
         return None
     take = capture.take()
     if len(take.raw) == 0:
-        status_box.warning("Nothing was recorded: start the camera and follow the "
-                           "instructions on the picture.")
+        # A fresh take at once, so the picture guides again while the camera stays on;
+        # the warning is shown on that next run.
         del st.session_state[f"{key}.live"]
-        return None
+        st.session_state[f"{key}.nothing"] = True
+        st.rerun()
     del st.session_state[f"{key}.live"]  # the next take starts afresh
     return take
 

@@ -73,6 +73,8 @@ TWO_PEOPLE = "Only one person in the picture, please."
 HEAD_OUT = "Step back until your head is in the picture."
 FEET_OUT = "Step back until your feet are in the picture."
 TOO_FAR = "Come a little closer to the camera."
+NOTHING_RECORDED = ("Nothing was recorded. To try again, follow the instructions on the "
+                    "picture (start the camera if it is off).")
 COUNTDOWN_STOPPERS = frozenset({TOO_DARK, NOBODY, TWO_PEOPLE, HEAD_OUT, FEET_OUT})
 """Problems that stop a countdown. The others (too far, turned the wrong way) are checked
 standing still before it starts; squatting during the countdown shrinks and turns the
@@ -294,7 +296,8 @@ class LiveSession:
     def message(self) -> str:
         """The one instruction that matters most right now."""
         if self.phase is Phase.DONE:
-            return "Done. Analysing your movement..."
+            return (NOTHING_RECORDED if len(self.builder) == 0
+                    else "Done. Analysing your movement...")
         if self.phase is Phase.RECORDING:
             left = self.target_reps - self.counter.count
             return (f"Recording: {left} more rep{'s' if left != 1 else ''}, slowly"
@@ -308,10 +311,12 @@ class LiveSession:
     def status(self, pose: FramePose | None, received: int, processed: int) -> LiveStatus:
         left = (self.live.countdown_s - (self._last_t - self._countdown_start)
                 if self.phase is Phase.COUNTDOWN else 0.0)
+        recording = self.phase is Phase.RECORDING or (
+            self.phase is Phase.DONE and len(self.builder) > 0)
         return LiveStatus(self.phase, self.message(), tuple(self.problems),
-                          self.counter.count if self.phase in (Phase.RECORDING, Phase.DONE)
-                          else 0, self.target_reps, max(0.0, left), self.recorded_s(), pose,
-                          received, processed, self.stop_reason)
+                          self.counter.count if recording else 0, self.target_reps,
+                          max(0.0, left), self.recorded_s(), pose, received, processed,
+                          self.stop_reason)
 
 
 def draw_overlay(rgb: np.ndarray, status: LiveStatus) -> np.ndarray:

@@ -51,6 +51,22 @@ def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
         screenshot(page, "browser_live_result")
 
 
+def test_stop_with_nothing_recorded_says_so_and_the_guide_goes_on(tmp_path):
+    """Stopping before recording starts: the page says nothing was recorded, and the
+    camera, still on, guides a fresh take through to its countdown."""
+    clip, _ = named_clip(HEEL_LIFT_SIDE)
+    webcam = webcam_y4m(clip, tmp_path)
+    with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
+        page.goto(url)
+        page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
+        player = frame_with_button(page, "Start the camera")
+        player.get_by_role("button", name="Start the camera").first.click()
+        page.get_by_role("button", name="Stop and analyse now").click()
+        page.get_by_text("Nothing was recorded").first.wait_for(timeout=60_000)
+        screenshot(page, "browser_live_nothing_recorded")
+        page.get_by_text("Get ready: recording starts in").wait_for(timeout=120_000)
+
+
 def test_upload_screen_in_the_browser(tmp_path):
     clip, label = named_clip(KNEE_VALGUS_FRONT)
     assert label["view"] == "front"

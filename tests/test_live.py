@@ -20,6 +20,7 @@ from screening.live import (
     FEET_OUT,
     HEAD_OUT,
     NOBODY,
+    NOTHING_RECORDED,
     SIDE_VIEWS,
     TOO_DARK,
     TWO_PEOPLE,
@@ -236,6 +237,8 @@ def test_stop_button_ends_a_take_with_nothing_recorded(model, settings):
     capture.stop("stopped by you")
     status = capture.status()
     assert status.phase is Phase.DONE and status.stop_reason == "stopped by you"
+    # The picture and the page say the same: nothing recorded, no reps, what to do now.
+    assert status.message == NOTHING_RECORDED and status.reps == 0
     assert len(capture.take().raw) == 0
 
 
