@@ -8,6 +8,8 @@ Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .browser import (
@@ -61,6 +63,9 @@ def test_stop_with_nothing_recorded_says_so_and_the_guide_goes_on(tmp_path):
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
         player = frame_with_button(page, "Start the camera")
         player.get_by_role("button", name="Start the camera").first.click()
+        # Standing right, before recording: the hold (1 s) or the countdown (3 s).
+        page.get_by_text(re.compile("Good. Stand tall|Get ready: recording starts in")
+                         ).first.wait_for(timeout=120_000)
         page.get_by_role("button", name="Stop and analyse now").click()
         page.get_by_text("Nothing was recorded").first.wait_for(timeout=60_000)
         screenshot(page, "browser_live_nothing_recorded")
