@@ -73,7 +73,10 @@ RTC_CONFIGURATION = {"iceServers": []}
 leave it (streamlit-webrtc would otherwise ask a public STUN server)."""
 
 WEBCAM = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480},
-                    "frameRate": {"ideal": 30}}, "audio": False}
+                    "frameRate": {"ideal": 30}, "resizeMode": "none"}, "audio": False}
+"""About 640x480 at 30 frames a second, but always one of the camera's own modes
+(`resizeMode: none`): asked for 640x480, Chromium hands a portrait phone camera over as a
+480x480 centre crop that cuts off the head and feet; this way the whole picture comes."""
 
 
 @st.cache_resource

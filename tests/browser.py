@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from .builders import ROOT, SAMPLES
@@ -63,16 +64,22 @@ def chromium_path() -> str:
 
 
 def webcam_y4m(clip: Path, out_dir: Path, width: int = 640, height: int = 480,
-               fps: int = 30) -> Path:
+               fps: int = 30, portrait: bool = False) -> Path:
     """A video clip as the raw YUV4MPEG file Chromium's fake webcam plays (in a loop).
 
-    Frames are scaled to the size the app asks the camera for: Chromium crops a fake camera
-    of another shape instead of scaling it.
+    Frames are scaled to width x height. portrait: a phone held upright instead, 480x640,
+    from the middle three quarters of the clip's width (the person stands in the middle).
     """
-    out = out_dir / f"{clip.stem}.y4m"
+    if portrait:
+        width, height = 480, 640
+    out = out_dir / f"{clip.stem}{'_portrait' if portrait else ''}.y4m"
     with out.open("wb") as fh:
         fh.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
         for rgb in read_frames(clip):
+            if portrait:
+                keep = rgb.shape[1] * 3 // 8
+                middle = rgb.shape[1] // 2
+                rgb = np.ascontiguousarray(rgb[:, middle - keep:middle + keep])
             if rgb.shape[:2] != (height, width):
                 rgb = cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)
             fh.write(b"FRAME\n")

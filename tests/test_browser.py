@@ -72,6 +72,23 @@ def test_stop_with_nothing_recorded_says_so_and_the_guide_goes_on(tmp_path):
         page.get_by_text("Get ready: recording starts in").wait_for(timeout=120_000)
 
 
+def test_a_portrait_camera_is_used_whole(tmp_path):
+    """A phone held upright (480x640): the whole picture reaches the screen, so a person
+    filling it from head to feet is accepted, recorded and screened, not told to step
+    back."""
+    clip, _ = named_clip(HEEL_LIFT_SIDE)
+    webcam = webcam_y4m(clip, tmp_path, portrait=True)
+    with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
+        page.goto(url)
+        page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
+        player = frame_with_button(page, "Start the camera")
+        player.get_by_role("button", name="Start the camera").first.click()
+        page.get_by_text("Recording. Reps:").wait_for(timeout=120_000)
+        screenshot(page, "browser_live_portrait")
+        page.get_by_role("heading", name="Your result", exact=True).wait_for(timeout=180_000)
+        page.get_by_text("Reps found").wait_for(timeout=30_000)
+
+
 def test_upload_screen_in_the_browser(tmp_path):
     clip, label = named_clip(KNEE_VALGUS_FRONT)
     assert label["view"] == "front"
