@@ -155,6 +155,9 @@ class RepCounter:
         self.count = 0
         self.down = False
         self.last_up_s: float | None = None
+        self.skipped = 0
+        """Reps not counted because they began before counting restarted."""
+        self._began_before = False
         self._top_hip_y = np.inf
         self._leg_px = 0.0
 
@@ -179,14 +182,23 @@ class RepCounter:
             self.down = True
         elif self.down and drop <= self.up_fraction:
             self.down = False
-            self.count += 1
             self.last_up_s = timestamp_s
+            if self._began_before:
+                self._began_before, self.skipped = False, self.skipped + 1
+            else:
+                self.count += 1
         return self.count
 
     def restart_count(self) -> None:
-        """Start counting from zero, keeping what was learnt about standing."""
+        """Start counting from zero, keeping what was learnt about standing.
+
+        A rep already under way (begun during the countdown) is not counted when it ends:
+        the recording holds only its second half, and the screen, which finds reps in the
+        recording, would not count it either.
+        """
         self.count = 0
         self.last_up_s = None
+        self._began_before = self.down
 
 
 @dataclass(frozen=True)
@@ -300,8 +312,11 @@ class LiveSession:
                     else "Done. Analysing your movement...")
         if self.phase is Phase.RECORDING:
             left = self.target_reps - self.counter.count
-            return (f"Recording: {left} more rep{'s' if left != 1 else ''}, slowly"
+            more = (f"Recording: {left} more rep{'s' if left != 1 else ''}, slowly"
                     if left > 0 else "Stand tall and hold still for a moment")
+            if self.counter.skipped and self.counter.count == 0:
+                return f"That rep began before recording, so it does not count. {more}"
+            return more
         if self.phase is Phase.COUNTDOWN:
             return "Get ready: recording starts soon"
         if self.problems:

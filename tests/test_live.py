@@ -16,6 +16,7 @@ import av
 import numpy as np
 import pytest
 
+from screening.landmarks import Landmark
 from screening.live import (
     FEET_OUT,
     HEAD_OUT,
@@ -92,6 +93,32 @@ def test_guidance_accepts_a_good_start_and_names_each_problem(model, settings, h
     assert _problems(model, settings, np.full_like(standing, 128)) == [NOBODY]
     half = standing[:, 160:480]
     assert TWO_PEOPLE in _problems(model, settings, np.concatenate([half, half], axis=1))
+
+
+def _hips_at(drop_px: float) -> FramePose:
+    """A pose whose hips are `drop_px` below standing (hips 200 px above the ankles)."""
+    image = np.zeros((33, 3))
+    image[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 1] = 200.0 + drop_px
+    image[[Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE], 1] = 400.0
+    ones = np.ones(33)
+    return FramePose(image=image, world=np.zeros((33, 3)), visibility=ones, presence=ones,
+                     people=1)
+
+
+def test_a_rep_begun_before_recording_is_not_counted():
+    """Squatting when the countdown ends: the rising half is recorded, but like the screen
+    of the recording the live counter does not count it; the next full rep counts."""
+    counter = RepCounter(0.2, 0.08)
+    t = iter(np.arange(100) / 30)
+    for drop in (0, 0, 60, 100):
+        counter.update(_hips_at(drop), next(t))
+    counter.restart_count()  # recording starts here, at the bottom of a rep
+    for drop in (60, 0, 0):
+        counter.update(_hips_at(drop), next(t))
+    assert (counter.count, counter.skipped) == (0, 1)
+    for drop in (60, 100, 60, 0):
+        counter.update(_hips_at(drop), next(t))
+    assert (counter.count, counter.skipped) == (1, 1)
 
 
 def test_the_guide_follows_the_view_chosen_while_the_camera_is_on(model, settings,
