@@ -46,8 +46,9 @@ def main() -> None:
     except ScreeningError as exc:
         st.error(str(exc))
         st.stop()
-    with st.sidebar:
-        st.caption(f"Pose model: {model.path.name} ({model.sha256[:12]}...)")
+    with st.sidebar.expander("About"):
+        st.caption("Movement screen: open source, and everything runs on this computer. "
+                   f"Pose model file: {model.path.name} (checksum {model.sha256[:12]}...).")
 
     st.subheader("1. Before you move")
     pain = pain_questions()

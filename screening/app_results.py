@@ -27,6 +27,7 @@ from screening.words import (
     RED_FLAGS,
     ROUTE_WORDS,
     borderline_sentence,
+    fms_text,
     retake_advice,
 )
 from screening.words import check_name as _name
@@ -52,20 +53,21 @@ def show_route(record: ScreeningRecord) -> None:
     """The route in plain words, the score and what it rests on."""
     title, kind = ROUTE_WORDS[record.route or "not_judged"]
     getattr(st, kind)(f"**{title}.** " + (record.program or {}).get("summary", ""))
-    fms = record.score.get("fms")
     cols = st.columns(3)
-    cols[0].metric("Movement score (FMS 0-3)",
-                   "-" if fms is None else f"{fms}{'*' if record.score.get('provisional') else ''}")
+    cols[0].metric("Movement score (FMS 0-3)", fms_text(record.score),
+                   help="Provisional: this view could not see every part the score needs; "
+                        "the retake below completes it." if record.score.get("provisional")
+                   else None)
     cols[1].metric("Reps found", len(record.reps))
     cols[2].metric("View", (record.view or "-").replace("_", " ").replace("+", " + "))
     st.caption(record.score.get("basis", ""))
     criteria = record.score.get("criteria") or {}
     if criteria:
-        with st.expander("What the score rests on"):
-            for name, met in criteria.items():
-                st.write(f"{'✅' if met else '❌'} {CRITERIA_WORDS.get(name, _name(name))}")
-            for name in record.score.get("not_assessed", []):
-                st.write(f"⚪ {CRITERIA_WORDS.get(name, _name(name))}: not seen from this view")
+        st.markdown("**What the score rests on**")
+        for name, met in criteria.items():
+            st.write(f"{'✅' if met else '❌'} {CRITERIA_WORDS.get(name, _name(name))}")
+        for name in record.score.get("not_assessed", []):
+            st.write(f"⚪ {CRITERIA_WORDS.get(name, _name(name))}: not seen from this view")
     for reason in record.route_reasons:
         st.write(f"- {reason}")
     if record.suggested_retakes:

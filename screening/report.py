@@ -47,6 +47,7 @@ from screening.words import (
     ROUTE_WORDS,
     borderline_sentence,
     check_name,
+    fms_text,
     plain_sentence,
     retake_advice,
 )
@@ -213,15 +214,8 @@ def _source_names(record: Mapping[str, Any]) -> str:
     return ", ".join(Path(p).name for p in paths)
 
 
-def _fms_text(score: Mapping[str, Any]) -> str:
-    fms = score.get("fms")
-    if fms is None:
-        return "not scored"
-    return f"{fms} (provisional)" if score.get("provisional") else str(fms)
-
-
 def _facts(record: Mapping[str, Any], score: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    return (("Movement score (FMS 0-3)", _fms_text(score)),
+    return (("Movement score (FMS 0-3)", fms_text(score)),
             ("Movement", _words(record.get("movement"))),
             ("Camera view", _words(record.get("view"))),
             ("Reps found", str(len(record.get("reps", [])))),
@@ -288,8 +282,8 @@ def _review_rows(machine: Mapping[str, Any], reviewed: Mapping[str, Any]
         return ROUTE_WORDS[r["route"]][0] if r.get("route") in ROUTE_WORDS else "-"
 
     rows = [("Route", route(machine), route(reviewed)),
-            ("Movement score (FMS 0-3)", _fms_text(machine.get("score") or {}),
-             _fms_text(reviewed.get("score") or {}))]
+            ("Movement score (FMS 0-3)", fms_text(machine.get("score") or {}),
+             fms_text(reviewed.get("score") or {}))]
     before = _by_code(machine.get("findings", []))
     after = _by_code(reviewed.get("findings", []))
     for code in [*before, *(c for c in after if c not in before)]:

@@ -7,6 +7,8 @@ the same words. Only fixed text lives here; numbers come from the record.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from screening.vocabulary import Check
 
@@ -84,3 +86,12 @@ def borderline_sentence(code: str, value: float, uncertainty: float, units: str)
     """One borderline check in words: what was read and how far it could be off."""
     return (f"{check_name(code)}: read {abs(value):.1f} {units}, give or take "
             f"{uncertainty:.1f} {units}")
+
+
+def fms_text(score: Mapping[str, Any]) -> str:
+    """The FMS score in words: '2', '1 (provisional)' when a view could not see every
+    criterion, or 'not scored'. The app and the report both say it this way."""
+    fms = score.get("fms")
+    if fms is None:
+        return "not scored"
+    return f"{fms} (provisional)" if score.get("provisional") else str(fms)

@@ -36,6 +36,10 @@ def test_start_page_asks_about_pain_then_offers_live_and_upload():
         "Video from the front", "Video from the side (optional)"]
     screen = next(b for b in at.button if b.label == "Screen my videos")
     assert screen.disabled  # nothing to screen yet
+    # The pose model's file and checksum are there for the curious, under "About" only.
+    about = next(e for e in at.sidebar.expander if e.label == "About")
+    assert ".task" in about.caption[0].value
+    assert not any(".task" in c.value for c in at.main.caption)
     at.radio[0].set_value("Yes").run()
     assert [s.label for s in at.slider] == ["Knees", "Hips", "Lower back", "Ankles or feet",
                                             "Shoulders"]
@@ -60,6 +64,10 @@ def test_upload_flow_gives_the_result_asks_for_the_retake_and_pain_after():
     assert not at.exception
     assert at.title[0].value == "Your result"
     assert "Work on mobility" in at.warning[0].value
+    # The score in words ("1 (provisional)", never "1*"), and what it rests on in view.
+    score = next(m for m in at.metric if m.label == "Movement score (FMS 0-3)")
+    assert "*" not in score.value and score.value[0] in "0123"
+    assert any(m.value == "**What the score rests on**" for m in at.markdown)
     fault = label["faults"][0]["code"].replace("_", " ").capitalize()
     assert any(fault in e.label for e in at.expander), [e.label for e in at.expander]
     assert len(at.get("vega_lite_chart")) == 1  # the measure against its threshold
