@@ -28,7 +28,9 @@ from screening.words import (
     ROUTE_WORDS,
     borderline_sentence,
     fms_text,
+    plain_sentence,
     retake_advice,
+    unrepeated_reasons,
 )
 from screening.words import check_name as _name
 
@@ -156,10 +158,12 @@ def show_program(record: ScreeningRecord) -> None:
     """The program as exercise cards: what, how much, how, and why."""
     program = record.program or {}
     st.subheader(program.get("title", "Program"))
-    for ex in program.get("exercises", []):
+    exercises = program.get("exercises", [])
+    reasons = unrepeated_reasons([plain_sentence(ex["why"]) for ex in exercises])
+    for ex, why in zip(exercises, reasons, strict=True):
         with st.container(border=True):
             st.markdown(f"**{ex['name']}** · {ex['phase']} · {ex['dose']}")
-            st.caption(f"Tissue: {ex['tissue']}. {ex['why']}.")
+            st.caption(f"Tissue: {ex['tissue']}. {why}".strip())
             for cue in ex["cues"]:
                 st.write(f"- {cue}")
 

@@ -50,6 +50,7 @@ from screening.words import (
     fms_text,
     plain_sentence,
     retake_advice,
+    unrepeated_reasons,
 )
 
 RecordLike = ScreeningRecord | Mapping[str, Any]
@@ -168,7 +169,7 @@ def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
         borderline=_borderline(shown),
         program_title=program.get("title", "Program"),
         program_summary=program.get("summary", ""),
-        exercises=tuple(_exercise(ex) for ex in program.get("exercises", [])), **common)
+        exercises=_exercises(program.get("exercises", [])), **common)
 
 
 def _failure(record: Mapping[str, Any], common: dict[str, Any]) -> Report:
@@ -186,6 +187,14 @@ def _when(moment: datetime | Date) -> str:
     if isinstance(moment, datetime) and moment.time() != datetime.min.time():
         return moment.strftime("%Y-%m-%d %H:%M")
     return moment.strftime("%Y-%m-%d")
+
+
+def _exercises(program: list[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """The exercise cards, each reason said once for a run of cards that share it."""
+    cards = [_exercise(ex) for ex in program]
+    for card, why in zip(cards, unrepeated_reasons([c["why"] for c in cards]), strict=True):
+        card["why"] = why
+    return tuple(cards)
 
 
 def _exercise(ex: Mapping[str, Any]) -> dict[str, Any]:

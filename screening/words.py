@@ -95,3 +95,11 @@ def fms_text(score: Mapping[str, Any]) -> str:
     if fms is None:
         return "not scored"
     return f"{fms} (provisional)" if score.get("provisional") else str(fms)
+
+
+def unrepeated_reasons(reasons: list[str]) -> list[str]:
+    """Each exercise card's reason, or '' where the card before it gave the same one.
+
+    A program made for one finding gives the same reason for five or six exercises in a
+    row; saying it once, on the first of them, reads better and keeps the link."""
+    return [r if i == 0 or r != reasons[i - 1] else "" for i, r in enumerate(reasons)]

@@ -28,6 +28,7 @@ from screening.record import ScreeningRecord
 from screening.report import build_report, report_stem
 from screening.report_pdf import REPLACEMENT, pdf_text
 from screening.store.review import SEVERITY_ORDER
+from screening.words import plain_sentence, unrepeated_reasons
 
 from .builders import SAMPLES
 from .media import sample_labels
@@ -122,6 +123,15 @@ def test_html_is_one_file_with_the_same_content_and_no_fetches(full, scored):
                for src in parser.sources)
     assert "http://" not in html and "https://" not in html
     assert "default-src 'none'" in html
+
+
+def test_each_reason_is_given_once_for_the_cards_that_share_it(full, scored):
+    """The heel lift's reason covers several exercises in a row: said on the first only."""
+    whys = [ex["why"] for ex in scored[0].program["exercises"]]
+    repeated = next(w for w in whys if whys.count(w) > 1)
+    assert str(escape(plain_sentence(repeated))) in full.html()
+    assert full.html().count(str(escape(plain_sentence(repeated)))) == 1
+    assert unrepeated_reasons(["a", "a", "b", "a"]) == ["a", "", "b", "a"]
 
 
 def test_user_text_is_escaped_in_html_and_printed_in_pdf(full, full_pdf):
