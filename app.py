@@ -7,11 +7,13 @@ uses too. To add a page, put a file in `app_pages/` and add one `st.Page` line b
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
 from screening.native_log import route_native_stderr
+from screening.store.location import DB_URL_ENV_VAR
 
 # The pose model's C++ log lines go to logging, not the server's terminal (once per process,
 # safe when several browser sessions open and close models at once).
@@ -24,12 +26,27 @@ PAGES = Path(__file__).resolve().parent / "app_pages"
 ICON = Path(__file__).resolve().parent / "screening" / "data" / "icon.png"
 st.set_page_config(page_title="Movement screen", page_icon=str(ICON), layout="centered")
 
-navigation = st.navigation({
+CLINIC_ENV_VAR = "SCREENING_CLINIC"
+"""Set to 1 (`screening app --clinic`) to show the clinic pages from the start."""
+
+
+def clinic_shown() -> bool:
+    """The clinic pages are for therapists: a person screening themselves at home sees
+    only the screen unless they ask. A clinic asks by starting the app with --clinic or
+    by pointing it at its database (SCREENING_DB_URL); anyone can switch them on here."""
+    asked = os.environ.get(CLINIC_ENV_VAR) == "1" or bool(os.environ.get(DB_URL_ENV_VAR))
+    return st.sidebar.toggle("Clinic tools", value=asked, key="clinic_tools",
+                             help="Client records, reviews and progress, for therapists.")
+
+
+screen_pages = {
     "Screen": [
         st.Page(PAGES / "screen.py", title="Start a screen", icon=":material/videocam:",
                 default=True),
         st.Page(PAGES / "results.py", title="Your result", icon=":material/assignment:"),
     ],
+}
+clinic_pages = {
     "Clinic": [
         st.Page(PAGES / "clinic_clients.py", title="Clients", icon=":material/group:"),
         st.Page(PAGES / "clinic_client.py", title="Client history", icon=":material/person:"),
@@ -38,5 +55,6 @@ navigation = st.navigation({
         st.Page(PAGES / "clinic_review.py", title="Review", icon=":material/rate_review:"),
         st.Page(PAGES / "clinic_progress.py", title="Progress", icon=":material/show_chart:"),
     ],
-})
+}
+navigation = st.navigation({**screen_pages, **(clinic_pages if clinic_shown() else {})})
 navigation.run()

@@ -241,6 +241,8 @@ def cmd_app(args: argparse.Namespace) -> int:
                "--browser.gatherUsageStats", "false"]
     if args.headless:
         command += ["--server.headless", "true"]
+    if args.clinic:
+        os.environ["SCREENING_CLINIC"] = "1"  # read by app.py: show the clinic pages
     sys.stdout.flush()
     # Become the server process, so Ctrl-C and a terminate signal reach Streamlit itself.
     os.execv(sys.executable, command)
@@ -343,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--address", default="127.0.0.1",
                      help="address to bind (default 127.0.0.1: only this machine can reach it)")
     app.add_argument("--headless", action="store_true", help="do not open a browser")
+    app.add_argument("--clinic", action="store_true",
+                     help="show the clinic pages (clients, reviews, progress) from the start; "
+                          "otherwise they are behind the 'Clinic tools' switch")
     app.set_defaults(func=cmd_app)
     return parser
 

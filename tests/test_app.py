@@ -46,6 +46,26 @@ def test_start_page_asks_about_pain_then_offers_live_and_upload():
     assert any("Move a slider" in w.value for w in at.warning)
 
 
+def test_clinic_pages_are_hidden_until_asked_for(monkeypatch):
+    """A person at home sees only the screen: the clinic's pages open the start page
+    instead, until the 'Clinic tools' switch is on (or the app was started for a clinic)."""
+    monkeypatch.delenv("SCREENING_DB_URL", raising=False)
+    monkeypatch.delenv("SCREENING_CLINIC", raising=False)
+    at = _app()
+    at.switch_page("app_pages/clinic_clients.py")
+    at.run()
+    assert at.title[0].value == "Movement screen"
+    assert at.sidebar.toggle(key="clinic_tools").value is False
+    at.sidebar.toggle(key="clinic_tools").set_value(True).run()
+    at.switch_page("app_pages/clinic_clients.py")
+    at.run()
+    assert at.title[0].value == "Clients"
+    monkeypatch.setenv("SCREENING_CLINIC", "1")  # screening app --clinic
+    at = _app()
+    at.switch_page("app_pages/clinic_clients.py")
+    assert at.run().title[0].value == "Clients"
+
+
 def _upload(at: AppTest, label: str, name: str, data: bytes) -> AppTest:
     uploader = next(u for u in at.get("file_uploader") if u.label == label)
     uploader.set_value((name, data, "video/mp4"))
