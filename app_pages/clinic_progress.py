@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.clinic_common import CLIENT_PAGE, clinic_sidebar, clinic_store, need_client, plain
+from screening.settings import load_settings
 from screening.store.progress import (
     ROUTE_LEVEL,
     measure_series,
@@ -17,6 +18,17 @@ from screening.store.repository import client_assessments, get_client
 from screening.words import ROUTE_WORDS, check_name
 
 MEASURE_WORDS = {"hip_drop_fraction": "Squat depth (hip drop, fraction of leg length)"}
+DATE_FORMAT = "%d %b %Y"
+"""Dates read at a glance, with month and year ('05 Dec 2026'), on axes and in the table."""
+SESSION_AXIS = alt.X("date:T", title="Session", axis=alt.Axis(format=DATE_FORMAT))
+DATE_TIP = alt.Tooltip("date:T", title="Date", format=DATE_FORMAT)
+
+
+def _threshold(name: str) -> float | None:
+    """Where the screen starts to call this measure a fault (its mild cut-off)."""
+    code = name.rpartition("_")[0]
+    cfg = load_settings().checks.get(code)
+    return None if cfg is None else float(cfg.mild)
 
 
 def _measure_title(name: str) -> str:
@@ -26,25 +38,36 @@ def _measure_title(name: str) -> str:
     return f"{check_name(code)} ({units.replace('deg', 'degrees')})"
 
 
+def _route_words(route: str | None) -> str:
+    return ROUTE_WORDS[route][0] if route in ROUTE_WORDS else "-"
+
+
 def _route_chart(rows: list[dict]) -> alt.Chart:
     data = pd.DataFrame(route_series(rows))
     data["route_words"] = [ROUTE_WORDS[r][0] if r in ROUTE_WORDS else "-" for r in data["route"]]
     labels = " : ".join(f"datum.value == {level} ? '{ROUTE_WORDS[route][0]}'"
                         for route, level in ROUTE_LEVEL.items()) + " : ''"
     return alt.Chart(data).mark_line(point=True, interpolate="step-after").encode(
-        x=alt.X("date:T", title="Session"),
+        x=SESSION_AXIS,
         y=alt.Y("level:Q", title=None, scale=alt.Scale(domain=[0, 3]),
                 axis=alt.Axis(values=list(ROUTE_LEVEL.values()), labelExpr=labels)),
         color=alt.Color("movement:N", title="Movement"),
-        tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("route_words:N",
-                                                                  title="Route")])
+        tooltip=[DATE_TIP, alt.Tooltip("route_words:N", title="Route")])
 
 
-def _measure_chart(points: pd.DataFrame, name: str) -> alt.Chart:
-    return alt.Chart(points, title=_measure_title(name)).mark_line(point=True).encode(
-        x=alt.X("date:T", title="Session"), y=alt.Y("value:Q", title=None),
+def _measure_chart(points: pd.DataFrame, name: str) -> alt.Chart | alt.LayerChart:
+    """The measure over sessions, with a dashed line where it becomes a fault."""
+    line = alt.Chart(points, title=_measure_title(name)).mark_line(point=True).encode(
+        x=SESSION_AXIS, y=alt.Y("value:Q", title=None),
         color=alt.Color("movement:N", title="Movement"),
-        tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("value:Q", title="Value")])
+        tooltip=[DATE_TIP, alt.Tooltip("value:Q", title="Value", format=".1f")])
+    threshold = _threshold(name)
+    if threshold is None:
+        return line
+    rule = alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
+        strokeDash=[6, 4], color="grey").encode(
+        y="threshold:Q", tooltip=[alt.Tooltip("threshold:Q", title="Fault from")])
+    return line + rule
 
 
 def main() -> None:
@@ -64,16 +87,16 @@ def main() -> None:
     st.altair_chart(_route_chart(rows), width="stretch")
     st.subheader("Key measures")
     st.caption("Each measure averaged over the reps of a session; lower is better except "
-               "for depth.")
+               "for depth. The dashed line is where the screen starts to call it a fault.")
     points = pd.DataFrame(measure_series(rows))
     for name in sorted(points["measure"].unique()) if len(points) else []:
         st.altair_chart(_measure_chart(points[points["measure"] == name], name),
                         width="stretch")
     st.subheader("Sessions")
     st.dataframe(pd.DataFrame([{
-        "Date": r["date"], "Movement": check_name(r["movement"] or "-"),
+        "Date": r["date"].strftime(DATE_FORMAT), "Movement": check_name(r["movement"] or "-"),
         "Screen's FMS": r["machine_fms"], "FMS": r["fms"],
-        "Screen's route": r["machine_route"], "Route": r["route"],
+        "Screen's route": _route_words(r["machine_route"]), "Route": _route_words(r["route"]),
         "Findings": r["findings"]} for r in rows]), hide_index=True)
     st.page_link(CLIENT_PAGE, label="Back to the client", icon=":material/person:")
 

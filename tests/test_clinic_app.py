@@ -144,8 +144,13 @@ def test_progress_charts_two_sessions(db):
     charts = at.get("vega_lite_chart")
     assert len(charts) == 3  # the route, depth, heel lift
     table = at.dataframe[0].value
-    assert list(table["Route"]) == ["mobility", "conditioning"]
+    # Plain words and dates with month and year, read at a glance.
+    assert list(table["Route"]) == ["Work on mobility", "Keep conditioning"]
+    assert list(table["Date"]) == ["10 Jan 2026", "07 Feb 2026"]
     assert list(table["FMS"]) == [2, 3]
+    # The heel measure's chart carries the line where it becomes a fault.
+    heel = next(c for c in charts if "Heel" in str(c.spec))
+    assert '"layer"' in heel.spec and '"rule"' in heel.spec
 
 
 def test_clinic_pages_without_a_choice_point_to_the_client_list(db):
