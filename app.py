@@ -26,8 +26,9 @@ PAGES = Path(__file__).resolve().parent / "app_pages"
 ICON = Path(__file__).resolve().parent / "screening" / "data" / "icon.png"
 st.set_page_config(page_title="Movement screen", page_icon=str(ICON), layout="centered")
 
+# Set to 1 (`screening app --clinic`) to show the clinic pages from the start. (A comment,
+# not a docstring: Streamlit would print a bare string in this script on the page.)
 CLINIC_ENV_VAR = "SCREENING_CLINIC"
-"""Set to 1 (`screening app --clinic`) to show the clinic pages from the start."""
 
 
 def clinic_shown() -> bool:

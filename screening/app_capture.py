@@ -11,6 +11,7 @@ in memory only, to show key frames, until the session ends.
 
 from __future__ import annotations
 
+import html
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -222,22 +223,43 @@ def live_capture(key: str, label: str, views: frozenset[View] | None,
     return take
 
 
+PHASE_COLOURS = {Phase.SETUP: "#9a3412", Phase.COUNTDOWN: "#1d4ed8",
+                 Phase.RECORDING: "#15803d", Phase.DONE: "#334155"}
+"""The banner's colour says the state from across the room: setting up (rust), counting
+down (blue), recording (green), done (slate); white text on each is above 7:1 contrast."""
+
+
+def banner(text: str, phase: Phase, big: str = "") -> str:
+    """The instruction of the moment as a banner readable at 3 m, with an optional big
+    number (the rep count) beside it. Our own words only, escaped all the same."""
+    number = (f"<span style='font-size:3.5rem;font-weight:700;margin-left:auto'>"
+              f"{html.escape(big)}</span>") if big else ""
+    return (f"<div style='display:flex;align-items:center;gap:1rem;background:"
+            f"{PHASE_COLOURS[phase]};color:#fff;padding:0.6rem 1.1rem;border-radius:0.6rem;"
+            f"font-size:1.9rem;font-weight:600;line-height:1.25'><span>{html.escape(text)}"
+            f"</span>{number}</div>")
+
+
 def _show_status(capture: LiveCapture, status_box: DeltaGenerator,
                  progress_box: DeltaGenerator) -> None:
-    """The instruction of the moment under the picture (it is on the picture too)."""
+    """The instruction of the moment under the picture (it is on the picture too), big
+    enough to read from where a person squats, in the colour of the state."""
     s = capture.status()
     if s.phase is Phase.SETUP:
-        if s.received == 0:
-            status_box.info("Press **Start the camera** and allow the browser to use it.")
-        else:
-            status_box.warning(s.message)
+        text = ("Press Start the camera and allow the browser to use it."
+                if s.received == 0 else s.message)
+        status_box.markdown(banner(text, s.phase), unsafe_allow_html=True)
     elif s.phase is Phase.COUNTDOWN:
-        status_box.info(f"Get ready: recording starts in {max(1, round(s.countdown_s))} s.")
+        status_box.markdown(banner(
+            f"Get ready: recording starts in {max(1, round(s.countdown_s))} s.", s.phase,
+            big=str(max(1, round(s.countdown_s)))), unsafe_allow_html=True)
     elif s.phase is Phase.RECORDING:
-        status_box.success(f"Recording. Reps: {s.reps} of {s.target_reps}.")
+        status_box.markdown(banner(f"Recording. Reps: {s.reps} of {s.target_reps}.", s.phase,
+                                   big=f"{s.reps}/{s.target_reps}"), unsafe_allow_html=True)
         progress_box.progress(min(s.reps / max(s.target_reps, 1), 1.0))
     else:
-        status_box.success(f"Done ({s.stop_reason}). Analysing...")
+        status_box.markdown(banner(f"Done ({s.stop_reason}). Analysing...", s.phase),
+                            unsafe_allow_html=True)
 
 
 def upload_capture(key: str, label: str, prompt: str) -> Capture | None:

@@ -26,6 +26,7 @@ def test_start_page_asks_about_pain_then_offers_live_and_upload():
     at = _app().run()
     assert not at.exception
     assert at.title[0].value == "Movement screen"
+    assert not any("--clinic" in m.value for m in at.markdown)  # no stray script text
     assert "never leaves it" in at.caption[0].value
     assert at.radio[0].value == "No"  # pain: none until the person says so
     assert at.selectbox[0].label == "Movement"
