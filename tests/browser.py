@@ -43,6 +43,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
 
 HEEL_LIFT_SIDE = "deep_squat__side_right__heel_lift.mp4"
 KNEE_VALGUS_FRONT = "deep_squat__front__knee_valgus.mp4"
+HEEL_LIFT_OBLIQUE = "deep_squat__oblique__heel_lift.mp4"
 LUNGE_BALANCE_FRONT = "lunge__front__balance_loss.mp4"
 
 

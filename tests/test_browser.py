@@ -13,6 +13,7 @@ import re
 import pytest
 
 from .browser import (
+    HEEL_LIFT_OBLIQUE,
     HEEL_LIFT_SIDE,
     KNEE_VALGUS_FRONT,
     app_server,
@@ -51,6 +52,27 @@ def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
         page.get_by_text(fault).first.wait_for(timeout=30_000)
         page.get_by_text("Reps found").wait_for(timeout=30_000)
         screenshot(page, "browser_live_result")
+
+
+@pytest.mark.parametrize(("view", "name"), [("From the front", KNEE_VALGUS_FRONT),
+                                            ("At 45 degrees", HEEL_LIFT_OBLIQUE)])
+def test_live_screen_from_the_front_and_at_45_degrees(tmp_path, view, name):
+    """The view chosen on the page is the one the guide asks for: a person filmed from the
+    front (or at 45 degrees) is guided through to a result, not told to turn sideways."""
+    clip, label = named_clip(name)
+    webcam = webcam_y4m(clip, tmp_path)
+    with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
+        page.goto(url)
+        page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
+        page.get_by_text(view, exact=True).click()
+        settle(page)
+        player = frame_with_button(page, "Start the camera")
+        player.get_by_role("button", name="Start the camera").first.click()
+        page.get_by_text("Recording. Reps:").wait_for(timeout=120_000)
+        page.get_by_role("heading", name="Your result", exact=True).wait_for(timeout=180_000)
+        screenshot(page, f"browser_live_{label['view']}")
+        fault = label["faults"][0]["code"].replace("_", " ").capitalize()
+        page.get_by_text(fault).first.wait_for(timeout=30_000)
 
 
 def test_stop_with_nothing_recorded_says_so_and_the_guide_goes_on(tmp_path):
