@@ -12,6 +12,7 @@ import streamlit as st
 from screening.app_capture import (
     LIVE_HOW_TO,
     MOVEMENTS,
+    SPEAK_KEY,
     VIEWS,
     Assessment,
     app_model,
@@ -75,6 +76,9 @@ def main() -> None:
         keep = st.checkbox("Keep a copy of my video to download",
                            help="Off: no video is stored. The frames shown in your result "
                                 "stay in this computer's memory until you close the tab.")
+        st.toggle("Speak the instructions", value=True, key=SPEAK_KEY,
+                  help="Each instruction, the countdown and each rep said aloud by your "
+                       "browser's own voice, so you need not look at the screen.")
         st.write(LIVE_HOW_TO)
         take = live_capture("live.main", "webcam", views)
         if take is not None:

@@ -12,12 +12,14 @@ in memory only, to show key frames, until the session ends.
 from __future__ import annotations
 
 import html
+import json
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime import Runtime
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
@@ -29,6 +31,7 @@ from screening.live import (
     SIDE_VIEWS,
     Capture,
     LiveCapture,
+    LiveStatus,
     Phase,
     capture_file,
     frame_callback,
@@ -198,7 +201,8 @@ def live_capture(key: str, label: str, views: frozenset[View] | None,
         on_video_ended=lambda: capture.stop("the camera was stopped", wait=False),
         translations={"start": "Start the camera", "stop": "Stop the camera",
                       "select_device": "Choose a camera"})
-    status_box, progress_box = st.empty(), st.empty()
+    status_box, progress_box, voice_box = st.empty(), st.empty(), st.empty()
+    voice = Voice(voice_box, f"{key}.said") if st.session_state.get(SPEAK_KEY, True) else None
     if st.session_state.pop(f"{key}.nothing", False):
         st.warning(NOTHING_RECORDED)
     stop = st.button("Stop and analyse now", key=f"{key}.stop",
@@ -206,12 +210,14 @@ def live_capture(key: str, label: str, views: frozenset[View] | None,
     if stop:
         capture.stop("stopped by you")
     while ctx.state.playing and capture.status().phase is not Phase.DONE:
-        _show_status(capture, status_box, progress_box)
+        _show_status(capture, status_box, progress_box, voice)
         time.sleep(0.25)
     status = capture.status()
     if status.phase is not Phase.DONE:
-        _show_status(capture, status_box, progress_box)
+        _show_status(capture, status_box, progress_box, voice)
         return None
+    if voice is not None:
+        voice.say(spoken_line(status))
     take = capture.take()
     if len(take.raw) == 0:
         # A fresh take at once, so the picture guides again while the camera stays on;
@@ -240,11 +246,52 @@ def banner(text: str, phase: Phase, big: str = "") -> str:
             f"</span>{number}</div>")
 
 
+SPEAK_KEY = "speak"
+"""Session key of the 'Speak the instructions' switch (on unless turned off)."""
+
+
+def spoken_line(s: LiveStatus) -> str:
+    """What to say aloud for this moment of the take: each instruction while setting up,
+    the countdown's seconds, the start, each rep, and the end. '' for nothing new."""
+    if s.phase is Phase.SETUP:
+        return s.message if s.received else ""
+    if s.phase is Phase.COUNTDOWN:
+        return str(max(1, round(s.countdown_s)))
+    if s.phase is Phase.RECORDING:
+        return s.message if s.reps == 0 else str(s.reps)
+    return s.message
+
+
+class Voice:
+    """Says a line aloud in the browser, once per new line, offline.
+
+    The browser's own speech synthesis speaks with a voice installed on the computer, so
+    nothing leaves it. Each new line replaces a tiny script in `box`; the script speaks
+    through the page's window, so replacing it does not cut the line short."""
+
+    def __init__(self, box: DeltaGenerator, said_key: str) -> None:
+        self.box, self.said_key = box, said_key
+
+    def say(self, line: str) -> None:
+        if not line or st.session_state.get(self.said_key) == line:
+            return
+        st.session_state[self.said_key] = line
+        with self.box:
+            components.html(
+                "<script>(function(){const text=" + json.dumps(line) + ";"
+                "let synth=null;try{synth=window.parent.speechSynthesis}catch(e){}"
+                "synth=synth||window.speechSynthesis;if(!synth)return;synth.cancel();"
+                "synth.speak(new SpeechSynthesisUtterance(text));})();</script>", height=0)
+
+
 def _show_status(capture: LiveCapture, status_box: DeltaGenerator,
-                 progress_box: DeltaGenerator) -> None:
+                 progress_box: DeltaGenerator, voice: Voice | None = None) -> None:
     """The instruction of the moment under the picture (it is on the picture too), big
-    enough to read from where a person squats, in the colour of the state."""
+    enough to read from where a person squats, in the colour of the state, and said
+    aloud unless the person turned that off."""
     s = capture.status()
+    if voice is not None:
+        voice.say(spoken_line(s))
     if s.phase is Phase.SETUP:
         text = ("Press Start the camera and allow the browser to use it."
                 if s.received == 0 else s.message)

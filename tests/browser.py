@@ -165,6 +165,27 @@ def chromium_page(profile_dir: Path, fake_webcam: Path | None = None,
             context.close()
 
 
+SPEECH_HOOK = """
+(() => {
+  const top = window.top;
+  if (!top.__spoken) top.__spoken = [];
+  if (!window.speechSynthesis) return;
+  const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+  window.speechSynthesis.speak = (utterance) => {
+    top.__spoken.push(utterance.text);
+    try { speak(utterance); } catch (e) {}
+  };
+})();
+"""
+"""A script for every frame of a page: what the page asks the browser to say aloud is
+kept, in order, in the top window's `__spoken` (and still passed on to the voice)."""
+
+
+def spoken(page: object) -> list[str]:
+    """What the page has said aloud so far (needs `SPEECH_HOOK` added before loading)."""
+    return list(page.evaluate("window.__spoken || []"))  # type: ignore[attr-defined]
+
+
 def _show_failed_page(page: object) -> None:
     """Print what the page said when a test failed (CI shows a failing test's output) and
     keep a screenshot of it."""

@@ -33,6 +33,8 @@ def test_start_page_asks_about_pain_then_offers_live_and_upload():
     assert at.selectbox[0].options == ["Deep squat", "Overhead squat", "Lunge"]
     assert at.radio[1].options == ["From the side", "From the front", "At 45 degrees"]
     assert [t.label for t in at.tabs] == ["Live with your webcam", "Upload videos"]
+    assert at.toggle(key="speak").label == "Speak the instructions"
+    assert at.toggle(key="speak").value is True  # said aloud unless turned off
     assert [u.label for u in at.get("file_uploader")] == [
         "Video from the front", "Video from the side (optional)"]
     screen = next(b for b in at.button if b.label == "Screen my videos")

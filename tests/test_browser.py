@@ -16,6 +16,7 @@ from .browser import (
     HEEL_LIFT_OBLIQUE,
     HEEL_LIFT_SIDE,
     KNEE_VALGUS_FRONT,
+    SPEECH_HOOK,
     app_server,
     choose_file,
     chromium_page,
@@ -23,6 +24,7 @@ from .browser import (
     named_clip,
     screenshot,
     settle,
+    spoken,
     webcam_y4m,
 )
 
@@ -34,6 +36,7 @@ def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
     assert label["view"] == "side_right" and label["movement"] == "deep_squat"
     webcam = webcam_y4m(clip, tmp_path)
     with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
+        page.add_init_script(SPEECH_HOOK)
         page.goto(url)
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
         # Defaults: no pain, deep squat, filmed from the side; the live tab is open.
@@ -52,6 +55,13 @@ def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
         page.get_by_text(fault).first.wait_for(timeout=30_000)
         page.get_by_text("Reps found").wait_for(timeout=30_000)
         screenshot(page, "browser_live_result")
+        # Said aloud, in order: the countdown, the start, each rep, the end.
+        said = spoken(page)
+        assert said, "nothing was said aloud"
+        steps = [said.index("3"), said.index("1"), said.index("Recording: 3 more reps, slowly"),
+                 said.index("1", said.index("Recording: 3 more reps, slowly")),
+                 said.index("Done. Analysing your movement...")]
+        assert steps == sorted(steps), said
 
 
 @pytest.mark.parametrize(("view", "name"), [("From the front", KNEE_VALGUS_FRONT),
