@@ -213,6 +213,22 @@ def frame_with_button(page: object, name: str, timeout_s: float = 60.0) -> objec
     raise AssertionError(f"no button called {name!r} appeared in {timeout_s:.0f} s")
 
 
+def start_camera(page: object, attempts: int = 3, timeout_s: float = 30.0) -> None:
+    """Press the player's 'Start the camera' until it plays (its 'Stop the camera' shows).
+
+    A rerun of the page (after choosing a view, say) can replace the player's iframe just
+    as it is clicked; on a loaded machine the click then lands on the old one and is lost.
+    """
+    for _ in range(attempts):
+        player = frame_with_button(page, "Start the camera")
+        with contextlib.suppress(Exception):
+            player.get_by_role("button", name="Start the camera").first.click(timeout=10_000)
+        with contextlib.suppress(AssertionError):
+            frame_with_button(page, "Stop the camera", timeout_s=timeout_s)
+            return
+    raise AssertionError(f"the camera did not start after {attempts} presses")
+
+
 def settle(page: object, timeout_s: float = 300.0) -> None:
     """Wait until the app has finished running (its "running" widget gone for a second)."""
     deadline, quiet_since = time.monotonic() + timeout_s, None

@@ -20,11 +20,11 @@ from .browser import (
     app_server,
     choose_file,
     chromium_page,
-    frame_with_button,
     named_clip,
     screenshot,
     settle,
     spoken,
+    start_camera,
     webcam_y4m,
 )
 
@@ -40,8 +40,7 @@ def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
         page.goto(url)
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
         # Defaults: no pain, deep squat, filmed from the side; the live tab is open.
-        player = frame_with_button(page, "Start the camera")
-        player.get_by_role("button", name="Start the camera").first.click()
+        start_camera(page)
         # Guided: a countdown once the person stands right, then the rep counter.
         page.get_by_text("Get ready: recording starts in").wait_for(timeout=120_000)
         page.get_by_text("Recording. Reps:").wait_for(timeout=60_000)
@@ -76,8 +75,7 @@ def test_live_screen_from_the_front_and_at_45_degrees(tmp_path, view, name):
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
         page.get_by_text(view, exact=True).click()
         settle(page)
-        player = frame_with_button(page, "Start the camera")
-        player.get_by_role("button", name="Start the camera").first.click()
+        start_camera(page)
         page.get_by_text("Recording. Reps:").wait_for(timeout=120_000)
         page.get_by_role("heading", name="Your result", exact=True).wait_for(timeout=180_000)
         screenshot(page, f"browser_live_{label['view']}")
@@ -93,8 +91,7 @@ def test_stop_with_nothing_recorded_says_so_and_the_guide_goes_on(tmp_path):
     with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
         page.goto(url)
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
-        player = frame_with_button(page, "Start the camera")
-        player.get_by_role("button", name="Start the camera").first.click()
+        start_camera(page)
         # Standing right, before recording: the hold (1 s) or the countdown (3 s).
         page.get_by_text(re.compile("Good. Stand tall|Get ready: recording starts in")
                          ).first.wait_for(timeout=120_000)
@@ -113,8 +110,7 @@ def test_a_portrait_camera_is_used_whole(tmp_path):
     with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
         page.goto(url)
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
-        player = frame_with_button(page, "Start the camera")
-        player.get_by_role("button", name="Start the camera").first.click()
+        start_camera(page)
         page.get_by_text("Recording. Reps:").wait_for(timeout=120_000)
         screenshot(page, "browser_live_portrait")
         page.get_by_role("heading", name="Your result", exact=True).wait_for(timeout=180_000)
