@@ -371,6 +371,24 @@ def test_a_cut_the_pose_takes_two_frames_to_follow_is_one_cut(settings):
     assert shot_starts(edited, settings.context.max_body_speed) == [cut + 1]
 
 
+def test_a_fast_rise_with_the_feet_planted_is_not_a_cut(settings):
+    """A small person standing up in a fifth of a second moves the upper body as fast as a
+    cut (seen on a real clip, where it cost the last rep), but the feet stay put."""
+    from screening.shots import FEET, shot_starts
+
+    seq = squat_sequence("side_left", bottom=CLEAN_BOTTOM)
+    rep = build_context(seq, settings.reps, settings.context).reps[0]
+    image = seq.image.copy()
+    body = [k for k in range(image.shape[1]) if k not in {int(f) for f in FEET}]
+    jump = rep.bottom + 2
+    image[jump:, body, 1] -= 60.0  # the hips and everything above them rise 60 px at once
+    fast = replace(seq, image=image)
+    assert shot_starts(fast, settings.context.max_body_speed) == []
+    image[jump:, [int(f) for f in FEET], 1] -= 60.0  # the feet jump too: a cut
+    cut = replace(seq, image=image)
+    assert shot_starts(cut, settings.context.max_body_speed) == [jump]
+
+
 def test_a_rep_a_cut_runs_through_is_left_out(settings):
     from screening.shots import shot_starts
 
