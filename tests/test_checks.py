@@ -104,6 +104,30 @@ def test_pelvis_shift_5cm_to_the_left(settings):
     assert {f.side for f in r[Check.ASYMMETRIC_SHIFT].findings} == {"left"}
 
 
+@pytest.mark.parametrize(("yaw", "shift_m", "outcome"), [
+    (17.0, 0.0, "not found"), (17.0, 0.06, "borderline"), (8.0, 0.0, "clear"),
+    (8.0, 0.06, "found")])
+def test_pelvis_shift_from_a_camera_off_the_front(settings, yaw, shift_m, outcome):
+    """The hips travel about 20 cm backward into the squat; a camera 17 degrees off the
+    front sees 6 cm of that as sideways travel in the picture, a false shift. Along the
+    body's own left-right line in 3-D, a clean squat reads no shift and a 6 cm one 6 cm.
+    How far the pose model's depth guess can be off is part of the uncertainty: 17 degrees
+    off the front a real 6 cm shift is borderline (and no shift may be), 8 degrees off it is
+    found."""
+    bottom = replace(CLEAN_BOTTOM, pelvis_shift_m=shift_m)
+    seq = squat_sequence("front", bottom=bottom,
+                         camera=lambda body: pinhole_views(body, yaw, 0.7, 2.6))
+    ctx, r = screen(seq, settings)
+    assert ctx.view.value == "front"
+    shift = r[Check.ASYMMETRIC_SHIFT]
+    assert shift.rep_values == pytest.approx([100 * shift_m] * 2, abs=1.0)
+    assert bool(shift.findings) is (outcome == "found")
+    if outcome != "not found":
+        assert bool(shift.borderline) is (outcome == "borderline")
+    if shift_m:
+        assert {f.side for f in shift.findings + shift.borderline} == {"left"}
+
+
 def test_trunk_27_degrees_beyond_the_shin(settings):
     seq = squat_sequence("side_right", bottom=replace(CLEAN_BOTTOM, trunk_deg=62.0))
     _, r = screen(seq, settings)

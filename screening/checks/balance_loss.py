@@ -10,15 +10,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.checks.asymmetric_shift import LANDMARKS, pelvis_over_feet_cm
-from screening.checks.base import CheckResult, not_assessable, rep_findings, usable_sides
+from screening.checks.asymmetric_shift import LANDMARKS
+from screening.checks.base import (
+    CheckResult,
+    not_assessable,
+    outward_sign,
+    px_per_m_series,
+    rep_findings,
+    usable_sides,
+)
 from screening.context import Context
+from screening.kinematics import midpoint
+from screening.landmarks import Landmark as L
 from screening.sequence import PoseSequence
 from screening.settings import CheckSettings
 from screening.vocabulary import Check
 
 CODE = Check.BALANCE_LOSS
 UNITS = "cm"
+
+
+def pelvis_sideways_cm(seq: PoseSequence, ctx: Context) -> np.ndarray:
+    """(T,) pelvis centre minus feet centre across the picture, in cm, positive toward the
+    person's left. In the picture, not along the body's left-right line as the squat's
+    shift is: in a lunge the feet are a stride apart, so the line through them is not the
+    body's left-right line."""
+    toward_left = outward_sign(seq, "left", np.flatnonzero(ctx.standing))
+    pelvis = midpoint(seq.image, L.LEFT_HIP, L.RIGHT_HIP)[:, 0]
+    feet = midpoint(seq.image, L.LEFT_ANKLE, L.RIGHT_ANKLE)[:, 0]
+    return toward_left * (pelvis - feet) / px_per_m_series(ctx, len(seq)) * 100.0
 
 
 def sway_residual_cm(lateral_cm: np.ndarray, drop: np.ndarray) -> np.ndarray:
@@ -36,7 +56,7 @@ def sway_residual_cm(lateral_cm: np.ndarray, drop: np.ndarray) -> np.ndarray:
 def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     if len(usable_sides(seq, ctx, ("HIP", "ANKLE"), cfg.min_visibility)) < 2:
         return not_assessable(CODE, UNITS, "both hips and feet must be visible")
-    lateral = pelvis_over_feet_cm(seq, ctx)
+    lateral = pelvis_sideways_cm(seq, ctx)
     drop = ctx.drop
     series = np.full(len(seq), np.nan)
     values = []
