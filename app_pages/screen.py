@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from screening import preferences
 from screening.app_capture import (
     LIVE_HOW_TO,
     MOVEMENTS,
@@ -76,9 +77,14 @@ def main() -> None:
         keep = st.checkbox("Keep a copy of my video to download",
                            help="Off: no video is stored. The frames shown in your result "
                                 "stay in this computer's memory until you close the tab.")
-        st.toggle("Speak the instructions", value=True, key=SPEAK_KEY,
+        if SPEAK_KEY not in st.session_state:  # this visit starts with the last choice
+            st.session_state[SPEAK_KEY] = preferences.remembered(SPEAK_KEY, True)
+        st.toggle("Speak the instructions", key=SPEAK_KEY,
+                  on_change=lambda: preferences.remember(SPEAK_KEY,
+                                                         st.session_state[SPEAK_KEY]),
                   help="Each instruction, the countdown and each rep said aloud by your "
-                       "browser's own voice, so you need not look at the screen.")
+                       "browser's own voice, so you need not look at the screen. "
+                       "Remembered on this computer.")
         st.write(LIVE_HOW_TO)
         take = live_capture("live.main", "webcam", views)
         if take is not None:

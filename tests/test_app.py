@@ -49,6 +49,18 @@ def test_start_page_asks_about_pain_then_offers_live_and_upload():
     assert any("Move a slider" in w.value for w in at.warning)
 
 
+def test_turning_the_voice_off_is_remembered_on_the_next_visit(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    first = _app().run()
+    assert first.toggle(key="speak").value is True
+    first.toggle(key="speak").set_value(False).run()
+    assert not first.exception
+    again = _app().run()  # a new visit: a new session, the choice read back from disk
+    assert again.toggle(key="speak").value is False
+    again.toggle(key="speak").set_value(True).run()
+    assert _app().run().toggle(key="speak").value is True
+
+
 def test_clinic_pages_are_hidden_until_asked_for(monkeypatch):
     """A person at home sees only the screen: the clinic's pages open the start page
     instead, until the 'Clinic tools' switch is on (or the app was started for a clinic)."""
