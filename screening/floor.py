@@ -115,6 +115,18 @@ def vertical(seq: PoseSequence, ctx: Context, points: np.ndarray, rows: np.ndarr
                     axis=1)
 
 
+def toward_left(points: np.ndarray, up: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """(3,) the body's own left-right line in lifted coordinates: a unit level vector toward
+    the person's left, from the ankles and hips over `frames` (standing; `up` as
+    `vertical` gives it); NaN when they were not seen."""
+    line = nanmedian((points[frames, L.LEFT_ANKLE] - points[frames, L.RIGHT_ANKLE])
+                     + (points[frames, L.LEFT_HIP] - points[frames, L.RIGHT_HIP]), axis=0)
+    vertical_at = nanmedian(up[frames], axis=0)
+    level = np.asarray(line - np.dot(line, vertical_at) * vertical_at)
+    norm = np.linalg.norm(level)
+    return level / norm if norm > 0 else np.full(3, np.nan)
+
+
 def depth_scaled(points: np.ndarray) -> list[np.ndarray]:
     """The lifted points with the depth shrunk and stretched by `DEPTH_DOUBT`."""
     out = []

@@ -27,7 +27,7 @@ from screening.checks.base import (
     values_at_bottoms,
 )
 from screening.context import Context
-from screening.floor import depth_scaled, doubt, lifted, vertical
+from screening.floor import depth_scaled, doubt, lifted, toward_left, vertical
 from screening.kinematics import midpoint, nanmedian
 from screening.landmarks import Landmark as L
 from screening.sequence import PoseSequence
@@ -37,17 +37,6 @@ from screening.vocabulary import Check
 CODE = Check.ASYMMETRIC_SHIFT
 UNITS = "cm"
 LANDMARKS = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_ANKLE, L.RIGHT_ANKLE]
-
-
-def toward_left(points: np.ndarray, up: np.ndarray, frames: np.ndarray) -> np.ndarray:
-    """(3,) unit level vector toward the person's left, from the ankles and hips over
-    `frames` (standing); NaN when they were not seen."""
-    line = nanmedian((points[frames, L.LEFT_ANKLE] - points[frames, L.RIGHT_ANKLE])
-                     + (points[frames, L.LEFT_HIP] - points[frames, L.RIGHT_HIP]), axis=0)
-    vertical_at = nanmedian(up[frames], axis=0)
-    level = np.asarray(line - np.dot(line, vertical_at) * vertical_at)
-    norm = np.linalg.norm(level)
-    return level / norm if norm > 0 else np.full(3, np.nan)
 
 
 def pelvis_over_feet_cm(seq: PoseSequence, ctx: Context, points: np.ndarray) -> np.ndarray:

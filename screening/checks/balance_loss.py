@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from screening.checks.asymmetric_shift import LANDMARKS
 from screening.checks.base import (
     CheckResult,
     not_assessable,
@@ -28,6 +27,7 @@ from screening.vocabulary import Check
 
 CODE = Check.BALANCE_LOSS
 UNITS = "cm"
+LANDMARKS = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_ANKLE, L.RIGHT_ANKLE]
 
 
 def pelvis_sideways_cm(seq: PoseSequence, ctx: Context) -> np.ndarray:
