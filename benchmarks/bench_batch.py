@@ -31,11 +31,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from screening.batch import ScoreOptions, hash_jobs, run_here, run_pool
-from screening.model import resolve_model
-from screening.pose import PoseEstimator
-from screening.settings import Settings, load_settings
-from screening.video import VideoFileSource
+from screening.batch.runner import ScoreOptions, hash_jobs, run_here, run_pool
+from screening.core.settings import Settings, load_settings
+from screening.io.video import VideoFileSource
+from screening.pose.estimator import PoseEstimator
+from screening.pose.model_file import resolve_model
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_ONE_WORKER = 0.85
@@ -146,7 +146,7 @@ def long_hd_video(path: Path, seconds: float = 60.0) -> Path:
     """A 1920x1080 30 fps video of a sample squat played back and forth for `seconds`."""
     import cv2
 
-    from screening.annotate import H264Writer
+    from screening.io.annotate import H264Writer
 
     with VideoFileSource(ROOT / "sample_videos" / "deep_squat__side_left__clean.mp4") as src:
         small = [f.rgb for f in src]
@@ -194,7 +194,7 @@ def memory() -> bool:
 
 def accuracy(workers: int) -> None:
     """`screening eval sample_videos` with the default settings and each speed option."""
-    from screening.evaluation import evaluate, load_labels, summary
+    from screening.batch.evaluation import evaluate, load_labels, summary
 
     directory = ROOT / "sample_videos"
     labels = load_labels(directory, None)

@@ -26,9 +26,9 @@ from pathlib import Path
 import av
 import numpy as np
 
-from screening.live import LiveCapture, frame_callback
-from screening.model import resolve_model
-from screening.settings import load_settings
+from screening.core.settings import load_settings
+from screening.live.session import LiveCapture, frame_callback
+from screening.pose.model_file import resolve_model
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CLIP = ROOT / "sample_videos" / "deep_squat__side_right__heel_lift.mp4"

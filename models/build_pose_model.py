@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild ``models/pose_landmarker_full.task`` offline and byte-for-byte reproducibly.
+"""Rebuild ``screening/data/pose_landmarker_full.task`` offline and byte-for-byte reproducibly.
 
 Why this script exists
 ----------------------
@@ -69,7 +69,7 @@ from pathlib import Path
 MEDIAPIPE_VERSION = "0.10.21"
 """The last wheel we verified still ships the BlazePose TFLite files."""
 
-MODELS_DIR = Path(__file__).resolve().parent
+MODELS_DIR = Path(__file__).resolve().parent.parent / "screening" / "data"
 DEFAULT_OUTPUT = MODELS_DIR / "pose_landmarker_full.task"
 
 NPM_POSE = "@mediapipe/pose@0.5.1675469404"
@@ -389,7 +389,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line interface."""
     parser = argparse.ArgumentParser(
         description=(
-            "Rebuild models/pose_landmarker_full.task from the BlazePose TFLite "
+            "Rebuild screening/data/pose_landmarker_full.task from the BlazePose TFLite "
             f"files in the mediapipe=={MEDIAPIPE_VERSION} wheel (PyPI), adding the "
             "TFLite normalisation metadata that the MediaPipe Tasks PoseLandmarker "
             "needs. The output is byte-identical on every run."
@@ -431,7 +431,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="full",
         help="full (the default model, committed) or heavy (BlazePose Heavy from the npm "
         f"package {NPM_POSE}: about 4x slower, for uploads and batch; written to "
-        "models/pose_landmarker_heavy.task unless --output says otherwise)",
+        "screening/data/pose_landmarker_heavy.task unless --output says otherwise)",
     )
     parser.add_argument("--_worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--_npm-file", dest="npm_file", type=Path, help=argparse.SUPPRESS)

@@ -15,21 +15,20 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from screening import __version__
-from screening.errors import ScreeningError, UsageError
-from screening.model import MODEL_ENV_VAR, ModelInfo, resolve_model
-from screening.native_log import route_native_stderr
-from screening.record import RecordWriter, ScreeningRecord
-from screening.settings import Settings, load_settings
-from screening.store.location import DB_URL_ENV_VAR
-from screening.vocabulary import Movement, View
+from screening.clinic.location import DB_URL_ENV_VAR
+from screening.core.codes import Movement, View
+from screening.core.errors import ScreeningError, UsageError
+from screening.core.settings import Settings, load_settings
+from screening.io.record import RecordWriter, ScreeningRecord
+from screening.pose.model_file import MODEL_ENV_VAR, ModelInfo, resolve_model
+from screening.pose.native_log import route_native_stderr
 
 if TYPE_CHECKING:
-    from screening.store.saver import ClientSaver
+    from screening.clinic.saver import ClientSaver
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif",
                   ".y4m"}
 RETAKE_KINDS = ("heels_elevated", "hands_on_hips")
-APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def _expand(paths: Sequence[str]) -> list[Path]:
@@ -51,7 +50,7 @@ def _records(paths: list[Path], model: ModelInfo, settings: Settings,
     With --resume, the videos whose content already has a record in --out are left out
     (worked out now, before the output file is opened for appending).
     """
-    from screening import batch
+    from screening.batch import runner as batch
 
     options = batch.ScoreOptions(model=model, settings=settings, movement=args.movement,
                                  view=args.view, pain=args.pain, retakes=args.retake,
@@ -69,7 +68,7 @@ def _records(paths: list[Path], model: ModelInfo, settings: Settings,
 
     def run(unique: list[batch.Job]) -> Iterator[ScreeningRecord]:
         if args.cluster:
-            from screening.cluster import run_cluster
+            from screening.batch.cluster import run_cluster
 
             return run_cluster(unique, options, args.cluster)
         if args.workers > 1 and len(unique) > 1:
@@ -125,7 +124,7 @@ def _client_saver(args: argparse.Namespace) -> ClientSaver | None:
         raise UsageError("--db is the clinic database for --client NAME: give --client too")
     if not args.client:
         return None
-    from screening.store.saver import ClientSaver
+    from screening.clinic.saver import ClientSaver
 
     return ClientSaver(args.db, args.client, args.retake)
 
@@ -133,13 +132,13 @@ def _client_saver(args: argparse.Namespace) -> ClientSaver | None:
 def _score_same_person(paths: list[Path], model: ModelInfo, settings: Settings,
                        args: argparse.Namespace, saver: ClientSaver | None) -> int:
     """Several views of one person's movement -> one combined record."""
-    from screening.pipeline import screen_clips
+    from screening.engine.pipeline import screen_clips
 
     record, analyses = screen_clips(list(paths), model, settings, movement=args.movement,
                                     pain=args.pain, retakes=args.retake,
                                     annotate_dir=args.annotate)
     if args.report:
-        from screening.report import write_result_report
+        from screening.report.document import write_result_report
 
         write_result_report(record, analyses, list(paths), args.report)
     if args.out:
@@ -195,7 +194,7 @@ def _score_paths(paths: list[Path], model: ModelInfo, settings: Settings,
             if saver:
                 saver.save(record)
             if args.report:
-                from screening.report import ensure_result_report
+                from screening.report.document import ensure_result_report
 
                 ensure_result_report(record, args.report, since=started)
             if record.ok:
@@ -211,7 +210,7 @@ def _score_paths(paths: list[Path], model: ModelInfo, settings: Settings,
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score labelled clips and compare with their truth."""
-    from screening.evaluation import evaluate, format_report, load_labels, summary
+    from screening.batch.evaluation import evaluate, format_report, load_labels, summary
 
     directory = Path(args.directory)
     if not directory.is_dir():
@@ -220,7 +219,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = load_settings(args.settings)
     model = resolve_model(args.model)
     if args.cache:
-        from screening.cache import LandmarkCache
+        from screening.engine.cache import LandmarkCache
         LandmarkCache(args.cache)  # an unusable folder is one usage error, not one per clip
     show = (not args.json and sys.stderr.isatty()) or args.progress
     with tqdm(total=len(labels), unit="clip", disable=not show) as bar:
@@ -235,14 +234,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    """Start the web app on localhost (the same as `streamlit run app.py`)."""
-    command = [sys.executable, "-m", "streamlit", "run", str(APP_FILE),
-               "--server.address", args.address, "--server.port", str(args.port),
-               "--browser.gatherUsageStats", "false"]
-    if args.headless:
-        command += ["--server.headless", "true"]
+    """Start the web app on localhost (`streamlit run screening/app/main.py` with the
+    options in `screening.app.server`)."""
+    from screening.app.server import streamlit_command
+
+    command = streamlit_command(args.port, args.address, headless=args.headless)
     if args.clinic:
-        os.environ["SCREENING_CLINIC"] = "1"  # read by app.py: show the clinic pages
+        os.environ["SCREENING_CLINIC"] = "1"  # read by the app: show the clinic pages
     sys.stdout.flush()
     # Become the server process, so Ctrl-C and a terminate signal reach Streamlit itself.
     os.execv(sys.executable, command)

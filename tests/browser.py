@@ -20,7 +20,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -29,6 +28,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+
+from screening.app.server import MAIN_SCRIPT, streamlit_command
 
 from .builders import ROOT, SAMPLES
 from .media import read_frames, sample_labels
@@ -95,13 +96,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(app: Path = ROOT / "app.py", timeout_s: float = 90.0,
+def app_server(app: Path = MAIN_SCRIPT, timeout_s: float = 90.0,
                env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free localhost port; yields its URL."""
+    """Run the app (`app`, the main script by default) on a free localhost port, with the
+options `screening app` uses; yields its URL."""
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
+    command = streamlit_command(port)
+    command[command.index(str(MAIN_SCRIPT))] = str(app)
     log = (ARTIFACTS / f"streamlit-{port}.log")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from screening.landmarks import NUM_LANDMARKS, Landmark
-from screening.sequence import PoseSequence
+from screening.core.landmarks import NUM_LANDMARKS, Landmark
+from screening.core.sequence import PoseSequence
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_videos"
@@ -68,7 +68,7 @@ def squat_profile(reps: int, fps: float = 30.0, depth_px: float = 90.0,
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
-from screening.landmarks import Landmark as L  # noqa: E402
+from screening.core.landmarks import Landmark as L  # noqa: E402
 
 PX_PER_M = 250.0
 

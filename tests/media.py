@@ -8,7 +8,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from screening.annotate import H264Writer
+from screening.io.annotate import H264Writer
 
 from .builders import SAMPLES
 

@@ -8,11 +8,11 @@ from collections.abc import Callable
 import numpy as np
 
 from screening.checks.base import CheckResult
-from screening.model import resolve_model
-from screening.patches import has_patch
-from screening.pipeline import analyse_pose, extract_pose
-from screening.settings import load_settings
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.patches import has_patch
+from screening.core.settings import load_settings
+from screening.engine.pipeline import analyse_pose, extract_pose
+from screening.pose.model_file import resolve_model
 
 from .builders import SAMPLES
 

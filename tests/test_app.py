@@ -9,13 +9,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from screening import app_capture
+from screening.app import capture as app_capture
+from screening.app.server import MAIN_SCRIPT
 
 from .browser import HEEL_LIFT_SIDE, named_clip
-from .builders import ROOT
 from .media import sample_clip
 
-APP = str(ROOT / "app.py")
+APP = str(MAIN_SCRIPT)
 
 
 def _app() -> AppTest:
@@ -67,17 +67,17 @@ def test_clinic_pages_are_hidden_until_asked_for(monkeypatch):
     monkeypatch.delenv("SCREENING_DB_URL", raising=False)
     monkeypatch.delenv("SCREENING_CLINIC", raising=False)
     at = _app()
-    at.switch_page("app_pages/clinic_clients.py")
+    at.switch_page("views/clinic_clients.py")
     at.run()
     assert at.title[0].value == "Movement screen"
     assert at.sidebar.toggle(key="clinic_tools").value is False
     at.sidebar.toggle(key="clinic_tools").set_value(True).run()
-    at.switch_page("app_pages/clinic_clients.py")
+    at.switch_page("views/clinic_clients.py")
     at.run()
     assert at.title[0].value == "Clients"
     monkeypatch.setenv("SCREENING_CLINIC", "1")  # screening app --clinic
     at = _app()
-    at.switch_page("app_pages/clinic_clients.py")
+    at.switch_page("views/clinic_clients.py")
     assert at.run().title[0].value == "Clients"
 
 
@@ -141,10 +141,10 @@ def test_upload_errors_are_one_clear_line(monkeypatch):
 def _results_script(clip: str, pain: float) -> None:
     from pathlib import Path
 
-    from screening.app_results import show_result
-    from screening.model import resolve_model
-    from screening.pipeline import screen_clips
-    from screening.settings import load_settings
+    from screening.app.result_panels import show_result
+    from screening.core.settings import load_settings
+    from screening.engine.pipeline import screen_clips
+    from screening.pose.model_file import resolve_model
 
     record, analyses = screen_clips([clip], resolve_model(), load_settings(),
                                     pain={"movement": pain})
@@ -162,7 +162,22 @@ def test_pain_routes_to_pain_on_the_results_page():
 
 def test_results_page_without_a_screen_points_to_the_start():
     at = _app().run()
-    at.switch_page("app_pages/results.py").run()
+    at.switch_page("views/results.py").run()
     assert not at.exception
     assert at.title[0].value == "Your result"
     assert "no result yet" in at.info[0].value
+
+
+def test_checkout_config_matches_the_options_screening_app_passes():
+    """`.streamlit/config.toml` (for `streamlit run` by hand in a checkout) says what
+    `screening.app.server.OPTIONS` says, so the two ways of starting the app agree."""
+    import tomllib
+
+    from screening.app.server import OPTIONS
+
+    from .builders import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    flat = {f"{section}.{key}": value for section, values in config.items()
+            for key, value in values.items() if f"{section}.{key}" != "server.headless"}
+    assert flat == OPTIONS

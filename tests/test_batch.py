@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.batch import (
+from screening.batch.runner import (
     CRASHED_TWICE,
     Job,
     ScoreOptions,
@@ -23,9 +23,9 @@ from screening.batch import (
     score_unique,
     still_to_do,
 )
-from screening.errors import UsageError
-from screening.model import resolve_model, sha256_of
-from screening.record import RecordWriter, ScreeningRecord
+from screening.core.errors import UsageError
+from screening.io.record import RecordWriter, ScreeningRecord
+from screening.pose.model_file import resolve_model, sha256_of
 
 from .batch_clips import distinct_clips, fast_settings, read_jsonl
 
@@ -204,7 +204,7 @@ def test_resume_without_an_output_file_is_a_usage_error(capsys):
 def test_frame_step_runs_the_model_on_every_other_frame(tmp_path, settings):
     from dataclasses import replace
 
-    from screening.pipeline import analyse_pose, extract_pose
+    from screening.engine.pipeline import analyse_pose, extract_pose
 
     clip = distinct_clips(tmp_path, 1, frames=45)[0]
     every = replace(settings, pose=replace(settings.pose, frame_step=2))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from screening.store import open_store
-from screening.store import repository as repo
+from screening.clinic import open_store
+from screening.clinic import repository as repo
 
 from .browser import app_server, choose_file, chromium_page, screenshot, settle
 from .builders import SAMPLES

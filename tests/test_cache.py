@@ -8,13 +8,13 @@ import shutil
 import numpy as np
 import pytest
 
-import screening.cache as cache_module
-from screening.batch import Job, ScoreOptions, score_job
-from screening.cache import LandmarkCache, cache_key
-from screening.errors import UsageError
-from screening.model import ModelInfo, resolve_model, sha256_of
-from screening.pipeline import extract_pose
-from screening.settings import load_settings
+import screening.engine.cache as cache_module
+from screening.batch.runner import Job, ScoreOptions, score_job
+from screening.core.errors import UsageError
+from screening.core.settings import load_settings
+from screening.engine.cache import LandmarkCache, cache_key
+from screening.engine.pipeline import extract_pose
+from screening.pose.model_file import ModelInfo, resolve_model, sha256_of
 
 from .batch_clips import distinct_clips
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from screening.checks import feet_roll_out, run_checks
-from screening.context import build_context, leg_length_m
-from screening.landmarks import Landmark
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.landmarks import Landmark
+from screening.core.scene import build_context, leg_length_m
 
 from .builders import Pose, body_points, pinhole_views, squat_sequence
 
@@ -279,7 +279,7 @@ def test_a_heel_outside_the_picture_is_not_judged(settings):
 
 @pytest.mark.parametrize(("fraction_out", "expected"), [(0.3, None), (0.6, "feet")])
 def test_feet_outside_the_picture_in_most_frames_is_a_cut_off_person(fraction_out, expected):
-    from screening.pipeline import cut_off_part
+    from screening.engine.pipeline import cut_off_part
 
     seq = squat_sequence("front", bottom=CLEAN_BOTTOM)
     image = seq.image.copy()
@@ -327,7 +327,7 @@ def _zoomed_from(seq, frame: int, factor: float = 1.3):
 
 
 def test_a_cut_to_a_closer_shot_keeps_each_baseline_in_its_own_shot(settings):
-    from screening.shots import shot_starts
+    from screening.core.shots import shot_starts
 
     seq = squat_sequence("side_left", bottom=CLEAN_BOTTOM)
     ctx = build_context(seq, settings.reps, settings.context)
@@ -348,7 +348,7 @@ def test_a_cut_to_a_closer_shot_keeps_each_baseline_in_its_own_shot(settings):
 def test_reps_are_found_afresh_in_a_much_wider_or_closer_shot(settings, factor):
     """After a cut the person's size in the picture changes; each shot gets its own
     standing height, so the standing frames and the reps of both shots are where they were."""
-    from screening.shots import shot_starts
+    from screening.core.shots import shot_starts
 
     seq = squat_sequence("side_left", reps=3, bottom=CLEAN_BOTTOM)
     plain = build_context(seq, settings.reps, settings.context)
@@ -384,7 +384,7 @@ def test_a_slow_zoom_does_not_make_the_person_look_crouched(settings):
 
 
 def test_a_cut_the_pose_takes_two_frames_to_follow_is_one_cut(settings):
-    from screening.shots import shot_starts
+    from screening.core.shots import shot_starts
 
     seq = squat_sequence("side_left", bottom=CLEAN_BOTTOM)
     cut = build_context(seq, settings.reps, settings.context).reps[1].start - 5
@@ -398,7 +398,7 @@ def test_a_cut_the_pose_takes_two_frames_to_follow_is_one_cut(settings):
 def test_a_fast_rise_with_the_feet_planted_is_not_a_cut(settings):
     """A small person standing up in a fifth of a second moves the upper body as fast as a
     cut (seen on a real clip, where it cost the last rep), but the feet stay put."""
-    from screening.shots import FEET, shot_starts
+    from screening.core.shots import FEET, shot_starts
 
     seq = squat_sequence("side_left", bottom=CLEAN_BOTTOM)
     rep = build_context(seq, settings.reps, settings.context).reps[0]
@@ -414,7 +414,7 @@ def test_a_fast_rise_with_the_feet_planted_is_not_a_cut(settings):
 
 
 def test_a_rep_a_cut_runs_through_is_left_out(settings):
-    from screening.shots import shot_starts
+    from screening.core.shots import shot_starts
 
     seq = squat_sequence("side_left", bottom=CLEAN_BOTTOM)
     first = build_context(seq, settings.reps, settings.context).reps[0]
@@ -428,7 +428,7 @@ def test_a_rep_a_cut_runs_through_is_left_out(settings):
 def fold_near_knee(seq, side: str, fraction: float):
     """The pose model's failure in some side-view deep squats: near the bottom it puts the
     near knee back toward the hip, the thigh shrinking to `fraction` of its length."""
-    from screening.landmarks import Landmark
+    from screening.core.landmarks import Landmark
 
     image = seq.image.copy()
     hip, knee = Landmark[f"{side.upper()}_HIP"], Landmark[f"{side.upper()}_KNEE"]

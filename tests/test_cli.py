@@ -10,7 +10,7 @@ import sys
 import av
 import pytest
 
-from screening.model import MODEL_ENV_VAR
+from screening.pose.model_file import MODEL_ENV_VAR
 
 from .media import sample_clip
 

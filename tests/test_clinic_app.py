@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from screening.store import open_store
-from screening.store import repository as repo
-from screening.store.review import reviewed_result
+from screening.app.server import MAIN_SCRIPT
+from screening.clinic import open_store
+from screening.clinic import repository as repo
+from screening.clinic.review import reviewed_result
 
-from .builders import ROOT
 from .test_store import make_record
 
-CLIENTS = "app_pages/clinic_clients.py"
-CLIENT = "app_pages/clinic_client.py"
-REVIEW = "app_pages/clinic_review.py"
-PROGRESS = "app_pages/clinic_progress.py"
+CLIENTS = "views/clinic_clients.py"
+CLIENT = "views/clinic_client.py"
+REVIEW = "views/clinic_review.py"
+PROGRESS = "views/clinic_progress.py"
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def db(tmp_path: Path, monkeypatch):
 
 
 def _app(page: str, **state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(MAIN_SCRIPT), default_timeout=60)
     for key, value in state.items():
         at.session_state[key] = value
     at.switch_page(page)

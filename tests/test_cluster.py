@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from screening.batch import Job, ScoreOptions, hash_jobs, run_here, score_unique
-from screening.cluster import CRASHED_ON_CLUSTER, run_cluster
-from screening.model import resolve_model
-from screening.settings import load_settings
+from screening.batch.cluster import CRASHED_ON_CLUSTER, run_cluster
+from screening.batch.runner import Job, ScoreOptions, hash_jobs, run_here, score_unique
+from screening.core.settings import load_settings
+from screening.pose.model_file import resolve_model
 
 from .batch_clips import distinct_clips, read_jsonl
 from .test_batch import misbehaving_work

@@ -56,10 +56,10 @@ def test_eval_without_labels_is_a_usage_error(tmp_path):
 
 
 def test_eval_with_a_cache_scores_again_without_the_pose_model(tmp_path, monkeypatch):
-    import screening.cache
-    from screening.evaluation import evaluate, rendered_label
-    from screening.model import resolve_model
-    from screening.settings import load_settings
+    import screening.engine.cache
+    from screening.batch.evaluation import evaluate, rendered_label
+    from screening.core.settings import load_settings
+    from screening.pose.model_file import resolve_model
 
     name = "lunge__front__clean.mp4"
     labels = {name: rendered_label(sample_labels()[name])}
@@ -70,7 +70,7 @@ def test_eval_with_a_cache_scores_again_without_the_pose_model(tmp_path, monkeyp
     def no_model(*_args, **_kwargs):
         raise AssertionError("the pose model ran although the landmarks were cached")
 
-    monkeypatch.setattr(screening.cache, "extract_pose", no_model)
+    monkeypatch.setattr(screening.engine.cache, "extract_pose", no_model)
     (second,) = evaluate(SAMPLES, labels, model, settings, cache_dir=str(cache))
     assert second.ok and second.found == first.found == []
     assert second.reps_found == first.reps_found == 2

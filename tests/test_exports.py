@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from screening import exports
-from screening.store import open_store
-from screening.store import repository as repo
-from screening.store.files import ExportError
-from screening.store.progress import measure_series, progress_rows, route_series
-from screening.store.review import reviewed_record, reviewed_result
+from screening.clinic import exports, open_store
+from screening.clinic import repository as repo
+from screening.clinic.progress import measure_series, progress_rows, route_series
+from screening.clinic.review import reviewed_record, reviewed_result
+from screening.io.files import ExportError
 
 from .test_store import make_record
 
@@ -159,9 +158,9 @@ def test_full_disk_gives_one_error_and_no_half_file(tmp_path: Path, monkeypatch)
 def test_pdf_report_carries_clinic_name_notes_and_review(tmp_path: Path):
     from pypdf import PdfReader
 
-    from screening.model import resolve_model
-    from screening.pipeline import score_video
-    from screening.settings import load_settings
+    from screening.core.settings import load_settings
+    from screening.engine.pipeline import score_video
+    from screening.pose.model_file import resolve_model
 
     from .media import fault_clip
 

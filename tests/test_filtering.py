@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from screening.filtering import (
+from screening.core.filtering import (
     OneEuroFilter,
     butterworth_zero_phase,
     fill_gaps,

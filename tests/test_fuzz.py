@@ -23,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from screening.errors import InputError, RecordError, SettingsError
-from screening.record import FindingRecord, RepRecord, ScreeningRecord, read_records
-from screening.settings import CHECK_SECTIONS, load_settings
-from screening.video import VideoFileSource
+from screening.core.errors import InputError, RecordError, SettingsError
+from screening.core.settings import CHECK_SECTIONS, load_settings
+from screening.io.record import FindingRecord, RepRecord, ScreeningRecord, read_records
+from screening.io.video import VideoFileSource
 
 from .media import faststart_copy, fault_clip, read_frames, write_frames
 
@@ -232,7 +232,7 @@ records = st.builds(
 @FUZZ
 @given(st.lists(records, min_size=1, max_size=4))
 def test_records_read_back_exactly_as_written(written):
-    from screening.record import RecordWriter
+    from screening.io.record import RecordWriter
 
     path = _WORK / "records.jsonl"
     with RecordWriter(path) as writer:
@@ -299,7 +299,7 @@ def test_result_files_are_readable_by_their_owner_only(tmp_path):
     """--out files hold health data: created 0600 in a 0700 folder whatever the umask."""
     import os
 
-    from screening.record import RecordWriter
+    from screening.io.record import RecordWriter
 
     old = os.umask(0o022)
     try:

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from screening.checks import heel_lift
-from screening.context import build_context
-from screening.heel_rise import foot_patches, heel_rise_cm
-from screening.landmarks import MIRROR_INDEX, NUM_LANDMARKS, Landmark
-from screening.model import resolve_model
-from screening.patches import PATCH, has_patch
-from screening.pipeline import analyse, analyse_pose
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.landmarks import MIRROR_INDEX, NUM_LANDMARKS, Landmark
+from screening.core.patches import PATCH, has_patch
+from screening.core.scene import build_context
+from screening.engine.pipeline import analyse, analyse_pose
+from screening.pose.heel_rise import foot_patches, heel_rise_cm
+from screening.pose.model_file import resolve_model
 
 from .builders import SAMPLES, squat_sequence
 from .media import sample_labels

@@ -55,8 +55,8 @@ def _run_measured(args: list[str], timeout: float = 900) -> tuple[
 
 READ_ALL = textwrap.dedent("""
     import json, sys, time
-    from screening.errors import InputError
-    from screening.video import VideoFileSource
+    from screening.core.errors import InputError
+    from screening.io.video import VideoFileSource
     for path in sys.argv[1:]:
         start = time.monotonic()
         try:

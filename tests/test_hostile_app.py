@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .builders import ROOT
+from screening.app.server import MAIN_SCRIPT
+
 from .hostile import CORPUS
 
 UPLOADS = {  # corpus file -> the name it is uploaded under (the name does not matter)
@@ -23,7 +24,7 @@ UPLOADS = {  # corpus file -> the name it is uploaded under (the name does not m
 
 @pytest.mark.slow
 def test_hostile_uploads_give_one_clear_error_each(tmp_path):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(MAIN_SCRIPT), default_timeout=120).run()
     assert not at.exception
     for name, upload_name in UPLOADS.items():
         entry = next(e for e in CORPUS if e.name == name)

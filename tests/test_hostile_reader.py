@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from screening.errors import InputError
-from screening.settings import load_settings
-from screening.video import VideoFileSource, sniff_container
+from screening.core.errors import InputError
+from screening.core.settings import load_settings
+from screening.io.video import VideoFileSource, sniff_container
 
 
 def _y4m(width: int, height: int, frames: int) -> bytes:

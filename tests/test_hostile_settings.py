@@ -9,9 +9,9 @@ from importlib import resources
 
 import pytest
 
-from screening.errors import SettingsError
-from screening.programs import load_library, parse_library
-from screening.settings import load_settings
+from screening.core.errors import SettingsError
+from screening.core.settings import load_settings
+from screening.decide.programs import load_library, parse_library
 
 
 @pytest.mark.parametrize(("content", "message"), [

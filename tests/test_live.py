@@ -16,8 +16,11 @@ import av
 import numpy as np
 import pytest
 
-from screening.landmarks import Landmark
-from screening.live import (
+from screening.core.codes import View
+from screening.core.landmarks import Landmark
+from screening.core.sequence import FramePose
+from screening.core.settings import load_settings
+from screening.live.session import (
     FEET_OUT,
     HEAD_OUT,
     NOBODY,
@@ -37,12 +40,9 @@ from screening.live import (
     replay,
     screen_captures,
 )
-from screening.model import resolve_model
-from screening.pose import PoseEstimator
-from screening.sequence import FramePose
-from screening.settings import load_settings
-from screening.visuals import FrameStore, key_frames
-from screening.vocabulary import View
+from screening.pose.estimator import PoseEstimator
+from screening.pose.model_file import resolve_model
+from screening.report.evidence import FrameStore, key_frames
 
 from .browser import HEEL_LIFT_SIDE, KNEE_VALGUS_FRONT, LUNGE_BALANCE_FRONT, named_clip
 from .media import read_frames

@@ -13,9 +13,9 @@ from pathlib import Path
 import cv2
 import pytest
 
-from screening.model import resolve_model
-from screening.pipeline import analyse
-from screening.settings import load_settings
+from screening.core.settings import load_settings
+from screening.engine.pipeline import analyse
+from screening.pose.model_file import resolve_model
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real_videos"
 CLIPS = ["pooja140703__squats__squats.mp4",  # side view, a forward lean found

@@ -8,8 +8,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from screening.errors import ModelError
-from screening.model import DEFAULT_MODEL_NAME, MODEL_ENV_VAR, MODELS_DIR, resolve_model
+from screening.core.errors import ModelError
+from screening.pose.model_file import DEFAULT_MODEL_NAME, MODEL_ENV_VAR, MODELS_DIR, resolve_model
 
 DEFAULT = MODELS_DIR / DEFAULT_MODEL_NAME
 
@@ -70,14 +70,14 @@ def test_argument_wins_over_environment_variable(tmp_path, monkeypatch):
 
 
 def test_model_loads_in_mediapipe_and_finds_no_one_in_a_blank_frame(settings):
-    from screening.pose import PoseEstimator
+    from screening.pose.estimator import PoseEstimator
 
     with PoseEstimator(resolve_model(), settings.pose) as estimator:
         assert estimator.estimate(np.zeros((480, 640, 3), np.uint8), 0.0) is None
 
 
 def test_tflite_that_is_not_a_model_fails_to_load_with_one_line(tmp_path, settings):
-    from screening.pose import PoseEstimator
+    from screening.pose.estimator import PoseEstimator
 
     fake = tmp_path / "broken.task"
     with zipfile.ZipFile(fake, "w") as z:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.native_log import native_level
+from screening.pose.native_log import native_level
 
 CLIP = Path(__file__).resolve().parent.parent / "sample_videos" / "deep_squat__front__clean.mp4"
 
@@ -44,7 +44,7 @@ def test_native_lines_are_recognised_and_others_are_not(line, level):
 def test_native_lines_on_fd2_are_dropped_and_everything_else_passes():
     result = _run("""
         import os, sys
-        from screening.native_log import route_native_stderr
+        from screening.pose.native_log import route_native_stderr
         route_native_stderr()
         route_native_stderr()  # a second call changes nothing
         os.write(2, b"INFO: [accelerator_registry.cc:43] DestroyAccelerator: ptr=0x1\\n")
@@ -63,11 +63,11 @@ def test_two_threads_opening_and_closing_models_leave_stderr_clean_and_working()
     result = _run(f"""
         import os, sys, threading
         import cv2
-        from screening.native_log import route_native_stderr
+        from screening.pose.native_log import route_native_stderr
         route_native_stderr()
-        from screening.model import resolve_model
-        from screening.pose import PoseEstimator
-        from screening.settings import load_settings
+        from screening.pose.model_file import resolve_model
+        from screening.pose.estimator import PoseEstimator
+        from screening.core.settings import load_settings
 
         model, settings = resolve_model(None), load_settings().pose
         cap = cv2.VideoCapture({str(CLIP)!r})

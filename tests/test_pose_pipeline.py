@@ -7,10 +7,10 @@ import time
 import numpy as np
 import pytest
 
-from screening.model import resolve_model
-from screening.pipeline import extract_pose
-from screening.pose import LivePoseEstimator
-from screening.video import VideoFileSource
+from screening.engine.pipeline import extract_pose
+from screening.io.video import VideoFileSource
+from screening.pose.estimator import LivePoseEstimator
+from screening.pose.model_file import resolve_model
 
 from .builders import SAMPLES
 from .media import read_frames, sample_clip, sample_labels, write_frames
@@ -99,7 +99,7 @@ def test_an_edited_video_is_scored_shot_by_shot(tmp_path, settings):
     """Two clips spliced mid-rep, as a web video cuts to another camera: the real model's
     landmarks show one cut, the rep it runs through is left out with a warning, and the
     whole reps on either side are kept."""
-    from screening.pipeline import score_video
+    from screening.engine.pipeline import score_video
 
     labels = sample_labels()
     first, second = "deep_squat__side_left__clean.mp4", "deep_squat__side_left__clean_2.mp4"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.evaluation import evaluate, load_labels, summary
+from screening.batch.evaluation import evaluate, load_labels, summary
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real_videos"
 LABELS = REAL / "LABELS.json"
@@ -27,8 +27,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def report():
-    from screening.model import resolve_model
-    from screening.settings import load_settings
+    from screening.core.settings import load_settings
+    from screening.pose.model_file import resolve_model
 
     labels = load_labels(REAL, None)
     outcomes = evaluate(REAL, labels, resolve_model(), load_settings(),

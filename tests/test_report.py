@@ -22,13 +22,13 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from screening.errors import ScreeningError
-from screening.model import resolve_model
-from screening.record import ScreeningRecord
-from screening.report import build_report, report_stem
-from screening.report_pdf import REPLACEMENT, pdf_text
-from screening.store.review import SEVERITY_ORDER
-from screening.words import plain_sentence, unrepeated_reasons
+from screening.clinic.review import SEVERITY_ORDER
+from screening.core.errors import ScreeningError
+from screening.core.wording import plain_sentence, unrepeated_reasons
+from screening.io.record import ScreeningRecord
+from screening.pose.model_file import resolve_model
+from screening.report.document import build_report, report_stem
+from screening.report.pdf import REPLACEMENT, pdf_text
 
 from .builders import SAMPLES
 from .media import sample_labels
@@ -39,8 +39,8 @@ NOTES = 'Said "it pinches" when deep.\nLeft knee <script>alert(1)</script> & mor
 
 @pytest.fixture(scope="module")
 def scored():
-    from screening.pipeline import screen_clips
-    from screening.settings import load_settings
+    from screening.core.settings import load_settings
+    from screening.engine.pipeline import screen_clips
 
     clip = SAMPLES / "deep_squat__side_right__heel_lift.mp4"
     assert [f["code"] for f in sample_labels()[clip.name]["faults"]] == ["heel_lift"]
@@ -296,8 +296,8 @@ def test_report_to_a_file_is_a_usage_error(scored, tmp_path):
 
 
 def test_live_take_frames_kept_in_memory_give_the_key_frame(scored):
-    from screening.video import VideoFileSource
-    from screening.visuals import FrameStore
+    from screening.io.video import VideoFileSource
+    from screening.report.evidence import FrameStore
 
     record, analyses, clip = scored
     store = FrameStore()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from screening.checks.base import CheckResult, Finding
-from screening.errors import SettingsError
-from screening.programs import build_program, load_library, parse_library
-from screening.routing import decide_route
-from screening.scoring import fms_score
-from screening.vocabulary import CHECKS_FOR_MOVEMENT, Check, Movement
+from screening.core.codes import CHECKS_FOR_MOVEMENT, Check, Movement
+from screening.core.errors import SettingsError
+from screening.decide.programs import build_program, load_library, parse_library
+from screening.decide.routing import decide_route
+from screening.decide.scoring import fms_score
 
 
 def results(movement: Movement, faults: set[Check], unseen: set[Check] = frozenset()):

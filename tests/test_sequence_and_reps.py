@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from screening.context import build_context
-from screening.landmarks import MIRROR_INDEX, Landmark, mirror
-from screening.reps import find_reps, hip_drop_fraction
-from screening.sequence import FramePose, PoseSequence, SequenceBuilder
-from screening.vocabulary import View
+from screening.core.codes import View
+from screening.core.landmarks import MIRROR_INDEX, Landmark, mirror
+from screening.core.reps import find_reps, hip_drop_fraction
+from screening.core.scene import build_context
+from screening.core.sequence import FramePose, PoseSequence, SequenceBuilder
 
 from .builders import make_sequence, squat_profile
 

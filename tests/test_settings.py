@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from screening.errors import SettingsError
-from screening.settings import load_settings
+from screening.core.errors import SettingsError
+from screening.core.settings import load_settings
 
 
 def test_defaults_load_with_documented_values():

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from screening.checks import shoulder_elevation
-from screening.landmarks import NUM_LANDMARKS, Landmark
-from screening.model import resolve_model
-from screening.patches import PATCH, has_patch
-from screening.pipeline import analyse, analyse_pose
-from screening.shoulder_rise import neck_patches, shoulder_rise_cm
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.landmarks import NUM_LANDMARKS, Landmark
+from screening.core.patches import PATCH, has_patch
+from screening.engine.pipeline import analyse, analyse_pose
+from screening.pose.model_file import resolve_model
+from screening.pose.shoulder_rise import neck_patches, shoulder_rise_cm
 
 from .builders import SAMPLES, squat_sequence
 from .media import sample_labels
@@ -77,7 +77,7 @@ def test_no_patch_when_the_person_is_tiny_or_the_landmarks_are_missing():
 def test_a_sequence_without_pictures_is_not_judged(settings):
     """Landmarks alone (no frames kept) cannot show a shrug: say so, never guess."""
     seq = squat_sequence("front")
-    from screening.context import build_context
+    from screening.core.scene import build_context
 
     ctx = build_context(seq, settings.reps, settings.context)
     result = shoulder_elevation.assess(seq, ctx, settings.checks["shoulder_elevation"])

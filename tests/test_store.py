@@ -18,12 +18,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from screening.record import FindingRecord, ScreeningRecord
-from screening.store import StoreError, open_store
-from screening.store import repository as repo
-from screening.store.engine import _alembic_config
-from screening.store.models import Base
-from screening.store.review import apply_review, reviewed_result
+from screening.clinic import StoreError, open_store
+from screening.clinic import repository as repo
+from screening.clinic.database import _alembic_config
+from screening.clinic.review import apply_review, reviewed_result
+from screening.clinic.tables import Base
+from screening.io.record import FindingRecord, ScreeningRecord
 
 TABLES = {"clients", "assessments", "clips", "results", "reviews", "review_findings"}
 
@@ -35,7 +35,7 @@ def make_record(route: str = "mobility", fms: int | None = 2,
                 ) -> dict:
     """A result record as the screen writes it, with the given findings (code, side,
     severity, value) in consecutive reps."""
-    from screening.record import RepRecord
+    from screening.io.record import RepRecord
 
     rec = ScreeningRecord(source="clip.mp4", ok=True, movement=movement, view="side_left",
                           fps=30.0, frames=90, pose_detected_fraction=1.0, route=route,
@@ -304,8 +304,8 @@ def test_delete_client_erases_everything_of_theirs_and_only_theirs(store, tmp_pa
 
 _WRITER = textwrap.dedent("""
     import sys
-    from screening.store import open_store
-    from screening.store import repository as repo
+    from screening.clinic import open_store
+    from screening.clinic import repository as repo
     from tests.test_store import make_record
 
     url, client, count, tag = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -357,8 +357,8 @@ _STALLING_WRITER = textwrap.dedent("""
     import sys, time
     from sqlalchemy import event
     from sqlalchemy.orm import Session
-    from screening.store import open_store
-    from screening.store import repository as repo
+    from screening.clinic import open_store
+    from screening.clinic import repository as repo
     from tests.test_store import make_record
 
     url, client = sys.argv[1], int(sys.argv[2])

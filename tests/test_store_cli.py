@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from screening.store import open_store
-from screening.store import repository as repo
+from screening.clinic import open_store
+from screening.clinic import repository as repo
 
 from .media import sample_clip
 

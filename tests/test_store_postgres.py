@@ -18,11 +18,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from screening.store import StoreError, open_store
-from screening.store import repository as repo
-from screening.store.engine import _alembic_config
-from screening.store.models import Base
-from screening.store.review import reviewed_result
+from screening.clinic import StoreError, open_store
+from screening.clinic import repository as repo
+from screening.clinic.database import _alembic_config
+from screening.clinic.review import reviewed_result
+from screening.clinic.tables import Base
 from tests import pgserver
 from tests.test_store import (
     _WRITER,

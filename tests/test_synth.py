@@ -1,4 +1,4 @@
-"""Tests of the synthetic-video generator (screening.synth) with known answers.
+"""Tests of the synthetic-video generator (screening_synth) with known answers.
 
 The geometry tests need only numpy; the body tests need torch and anny (the `synth`
 extras) and are skipped cleanly without them.
@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from screening.landmarks import Landmark as L
-from screening.synth.camera import Camera
-from screening.synth.geometry import align, axis_angle, rot_x, rot_y, rot_z, two_bone_ik
-from screening.vocabulary import CHECKS_FOR_MOVEMENT, VIEWS_THAT_SEE, Check, Movement, View
+from screening.core.codes import CHECKS_FOR_MOVEMENT, VIEWS_THAT_SEE, Check, Movement, View
+from screening.core.landmarks import Landmark as L
+from screening_synth.camera import Camera
+from screening_synth.geometry import align, axis_angle, rot_x, rot_y, rot_z, two_bone_ik
 
 # ----- geometry and camera (numpy only) ---------------------------------------------------
 
@@ -71,7 +71,7 @@ def test_pitch_looks_down_from_above() -> None:
 
 
 def test_assessable_uses_the_vocabulary() -> None:
-    from screening.synth.clip import assessable
+    from screening_synth.clip import assessable
 
     # Side views cannot see knee valgus; the front view cannot see heel lift (SPEC section 5).
     assert "knee_valgus" not in assessable(Movement.DEEP_SQUAT, View.SIDE_LEFT)
@@ -84,7 +84,7 @@ def test_assessable_uses_the_vocabulary() -> None:
 
 
 def test_sample_set_covers_every_fault_from_a_view_that_sees_it() -> None:
-    from screening.synth.sample_set import sample_specs
+    from screening_synth.sample_set import sample_specs
 
     specs = sample_specs()
     assert len(specs) == 39
@@ -111,7 +111,7 @@ def test_sample_set_covers_every_fault_from_a_view_that_sees_it() -> None:
 def standing_clip():  # type: ignore[no-untyped-def]
     pytest.importorskip("torch")
     pytest.importorskip("anny")
-    from screening.synth.clip import ClipSpec, simulate
+    from screening_synth.clip import ClipSpec, simulate
 
     spec = ClipSpec(name="t", movement=Movement.DEEP_SQUAT, view=View.FRONT, seed=7, n_reps=2)
     truth = simulate(spec, render=False)
@@ -176,8 +176,8 @@ def test_rendered_frame_has_body_where_the_truth_says(standing_clip) -> None:  #
 def test_heel_lift_raises_the_heels_with_toes_down() -> None:
     pytest.importorskip("torch")
     pytest.importorskip("anny")
-    from screening.synth.clip import ClipSpec, simulate
-    from screening.synth.faults import Fault, Side
+    from screening_synth.clip import ClipSpec, simulate
+    from screening_synth.faults import Fault, Side
 
     spec = ClipSpec(
         name="t",
@@ -198,7 +198,7 @@ def test_heel_lift_raises_the_heels_with_toes_down() -> None:
 def test_camera_height_range_is_parsed_and_checked() -> None:
     import argparse
 
-    from screening.synth.cli import build_parser, parse_range
+    from screening_synth.cli import build_parser, parse_range
 
     assert parse_range("1.3:1.7") == (1.3, 1.7)
     for bad in ("1.7", "a:b", "1.7:1.3", "0.1:1.0"):
@@ -213,7 +213,7 @@ def test_camera_height_range_is_parsed_and_checked() -> None:
 def test_a_higher_camera_looks_down_more() -> None:
     pytest.importorskip("torch")
     pytest.importorskip("anny")
-    from screening.synth.clip import ClipSpec, simulate
+    from screening_synth.clip import ClipSpec, simulate
 
     pitches = []
     for height in (0.9, 1.6):
@@ -235,7 +235,7 @@ def test_a_higher_camera_looks_down_more() -> None:
 
 
 def test_wide_set_regions_never_overlap_in_camera_angle_or_height() -> None:
-    from screening.synth.wide_set import judged, wide_specs
+    from screening_synth.wide_set import judged, wide_specs
 
     tune, held = wide_specs("tune"), wide_specs("held")
     assert len(tune) == len(held) > 20

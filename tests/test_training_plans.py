@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from screening.synth.cli import build_parser
-from screening.synth.sample_set import SAMPLE_SEED, sample_specs
-from screening.synth.wide_set import REGIONS, wide_specs
+from screening_synth.cli import build_parser
+from screening_synth.sample_set import SAMPLE_SEED, sample_specs
+from screening_synth.wide_set import REGIONS, wide_specs
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "train_patch_model.py"
 HELD_OUT_SEEDS = (20261122, 31000000, 32000000, 33000000, 34000000, 35000000, 36000000,

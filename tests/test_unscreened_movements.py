@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from screening.checks import run_checks
-from screening.context import build_context, knee_flexion_deg, unscreened_movement
-from screening.landmarks import Landmark as L
+from screening.core.landmarks import Landmark as L
+from screening.core.scene import build_context, knee_flexion_deg, unscreened_movement
 
 from .builders import Pose, body_points, camera_views, squat_sequence
 

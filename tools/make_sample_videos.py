@@ -6,7 +6,7 @@ torch==2.13.0 (CPU), anny, av, opencv-python-headless, numpy, scipy):
 
     python tools/make_sample_videos.py [--workers 2] [--only NAME ...]
 
-Same as `python -m screening.synth sample-set`. Renders one clip per process and writes
+Same as `python -m screening_synth sample-set`. Renders one clip per process and writes
 <clip>.mp4, <clip>.truth.npz and labels.json into sample_videos/.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from screening.synth.cli import main  # noqa: E402
+from screening_synth.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     args = sys.argv[1:]

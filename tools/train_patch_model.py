@@ -3,7 +3,7 @@
 screening/data/heel_rise.onnx (part `feet`, the heel lift).
 
 Why networks: the pose model's points do not follow a shrugging shoulder girdle or a lifting
-heel (see screening/patches.py), so those checks compare two small pictures of the part, one
+heel (see screening/core/patches.py), so those checks compare two small pictures of the part, one
 from the squat and one from standing. This script makes the training pictures with the
 project's own generator and pose pipeline, and trains.
 
@@ -41,13 +41,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from screening.landmarks import Landmark  # noqa: E402
+from screening.core.landmarks import Landmark  # noqa: E402
 
 SIDES = ("left", "right", "both")
 STANDING_FRAMES = 25
 """Frames before the first rep used as "standing" references."""
 Plan = list[tuple[str, str, list[str], int]]
-"""(movement, view, further `screening.synth clip` arguments, seed) for every training clip:
+"""(movement, view, further `screening_synth clip` arguments, seed) for every training clip:
 the arguments are its --fault options and, for some, --camera-height."""
 
 
@@ -178,11 +178,11 @@ class Part:
 
 
 PARTS = {
-    "neck": Part(neck_plan, neck_truth, neck_sides, "screening.shoulder_rise:neck_patches",
-                 "screening.shoulder_rise", (-2.0, 8.0), members=1, epochs=10,
+    "neck": Part(neck_plan, neck_truth, neck_sides, "screening.pose.shoulder_rise:neck_patches",
+                 "screening.pose.shoulder_rise", (-2.0, 8.0), members=1, epochs=10,
                  negatives=False),
-    "feet": Part(feet_plan, feet_truth, feet_sides, "screening.heel_rise:foot_patches",
-                 "screening.heel_rise", (-2.0, 8.0), members=3, epochs=8,
+    "feet": Part(feet_plan, feet_truth, feet_sides, "screening.pose.heel_rise:foot_patches",
+                 "screening.pose.heel_rise", (-2.0, 8.0), members=3, epochs=8,
                  negatives=True),
 }
 
@@ -194,7 +194,7 @@ def render(part: Part, work: Path, workers: int) -> None:
     for movement, view, extra, seed in part.plan():
         if (clips / f"s{seed}.json").exists():
             continue
-        todo.append([sys.executable, "-m", "screening.synth", "clip", "--movement", movement,
+        todo.append([sys.executable, "-m", "screening_synth", "clip", "--movement", movement,
                      "--view", view, "--seed", str(seed), "--name", f"s{seed}",
                      "--out", str(clips), *extra])
     running: list[subprocess.Popen[bytes]] = []
@@ -212,9 +212,9 @@ def patches(part: Part, work: Path) -> None:
 
     import cv2
 
-    from screening.cache import LandmarkCache
-    from screening.model import resolve_model
-    from screening.settings import load_settings
+    from screening.core.settings import load_settings
+    from screening.engine.cache import LandmarkCache
+    from screening.pose.model_file import resolve_model
 
     module, name = part.cutter.split(":")
     cut = getattr(importlib.import_module(module), name)
@@ -288,7 +288,7 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None, jobs: in
     import torch
     from torch import nn
 
-    from screening.patches import PATCH, has_patch, standardised
+    from screening.core.patches import PATCH, has_patch, standardised
 
     model_file = out or importlib.import_module(part.model).MODEL_FILE
     model_file.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Each check's value per rep next to what the renderer's truth says, for a rendered set.
 
 Why: F1 says that a check failed, not why. This prints, for every clip of a folder made by
-`python -m screening.synth`, the camera (yaw, height), each rep's measured value and
+`python -m screening_synth`, the camera (yaw, height), each rep's measured value and
 uncertainty of the checks the truth can be compared with, and the true value, so a measure
 that drifts with the camera angle or the trunk's lean shows as a column of errors.
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from screening.cache import LandmarkCache
-from screening.model import resolve_model
-from screening.pipeline import analyse
-from screening.settings import load_settings
+from screening.core.settings import load_settings
+from screening.engine.cache import LandmarkCache
+from screening.engine.pipeline import analyse
+from screening.pose.model_file import resolve_model
 
 TRUTH = {
     # check: (truth key per rep, how a measured value compares: measured ~ sign * truth)

@@ -32,10 +32,10 @@ from screening.checks.base import (
     not_assessable,
     view_reason,
 )
-from screening.context import Context
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings, Settings
-from screening.vocabulary import CHECKS_FOR_MOVEMENT, Check, Movement
+from screening.core.codes import CHECKS_FOR_MOVEMENT, Check, Movement
+from screening.core.scene import Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings, Settings
 
 _MODULES: tuple[ModuleType, ...] = (
     heel_lift, feet_turn_out, feet_roll_out, knee_valgus, forward_lean, arms_fall_forward,

@@ -22,12 +22,11 @@ from screening.checks.base import (
     side_landmark,
     usable_sides,
 )
-from screening.checks.forward_lean import forward_angle_deg
-from screening.context import Context
-from screening.kinematics import point
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.kinematics import forward_angle_deg, point
+from screening.core.scene import Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
 
 CODE = Check.ARMS_FALL_FORWARD
 UNITS = "deg"

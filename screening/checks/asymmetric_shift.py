@@ -7,7 +7,7 @@ pelvis moves toward. Seen from the front.
 Why along the body's line and in 3-D: in a squat the hips travel 20-30 cm backward, and a
 camera turned 15 degrees from the front sees a quarter of that as sideways travel in the
 picture (our widened rendered set: clean squats read 3-5 cm and a knee collapse 8 cm of
-"shift" from 15-19 degrees off the front). On the lifted points (screening.floor) the
+"shift" from 15-19 degrees off the front). On the lifted points (screening.core.floor) the
 left-right line is the level line through the standing ankles and hips, and backward
 travel is measured along it only as far as the depth guess is off; that part is counted
 in each rep's uncertainty, so a view the depth cannot settle gives borderline, not a fault.
@@ -26,13 +26,13 @@ from screening.checks.base import (
     usable_sides,
     values_at_bottoms,
 )
-from screening.context import Context
-from screening.floor import depth_scaled, doubt, lifted, toward_left, vertical
-from screening.kinematics import midpoint, nanmedian
-from screening.landmarks import Landmark as L
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.floor import depth_scaled, doubt, lifted, toward_left, vertical
+from screening.core.kinematics import midpoint, nanmedian
+from screening.core.landmarks import Landmark as L
+from screening.core.scene import Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
 
 CODE = Check.ASYMMETRIC_SHIFT
 UNITS = "cm"

@@ -18,12 +18,12 @@ from screening.checks.base import (
     rep_findings,
     usable_sides,
 )
-from screening.context import Context
-from screening.kinematics import midpoint
-from screening.landmarks import Landmark as L
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.kinematics import midpoint
+from screening.core.landmarks import Landmark as L
+from screening.core.scene import Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
 
 CODE = Check.BALANCE_LOSS
 UNITS = "cm"

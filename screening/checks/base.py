@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from screening.context import Baseline, Context
-from screening.kinematics import nanmean, nanmedian
-from screening.landmarks import Landmark
-from screening.patches import has_patch
-from screening.reps import Rep
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import VIEWS_THAT_SEE, Check, View
+from screening.core.codes import VIEWS_THAT_SEE, Check, View
+from screening.core.kinematics import nanmean, nanmedian
+from screening.core.landmarks import Landmark
+from screening.core.patches import has_patch
+from screening.core.reps import Rep
+from screening.core.scene import Baseline, Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ cancels against standing (feet turning out, see `vocabulary.VIEWS_THAT_SEE`)."""
 
 
 LIFTED_WHEN_OBLIQUE = frozenset({Check.FORWARD_LEAN})
-"""Image-plane checks that an oblique view measures in 3-D instead (screening.floor), so
+"""Image-plane checks that an oblique view measures in 3-D instead (screening.core.floor), so
 the picture's foreshortening does not apply; their depth doubt is counted by the check."""
 
 
@@ -299,7 +299,7 @@ def rise_against_standing(ctx: Context, patches: np.ndarray,
                           ) -> np.ndarray:
     """(T,) a patch network's rise in each frame against the middle standing frame before
     its rep (NaN where no picture was cut). patches: (T, PATCH, PATCH) of one side; network:
-    (patches, standing patch) -> cm, see screening.patches."""
+    (patches, standing patch) -> cm, see screening.core.patches."""
     out = np.full(len(patches), np.nan)
     for part, base in rep_segments(ctx, len(patches)):
         standing = [f for f in base.frames if has_patch(patches[f])]

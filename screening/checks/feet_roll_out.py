@@ -27,10 +27,10 @@ from screening.checks.base import (
     unseen,
     usable_sides,
 )
-from screening.context import Context, leg_length_m
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.scene import Context, leg_length_m
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
 
 ANKLE_PER_LEG = 0.08
 CODE = Check.FEET_ROLL_OUT

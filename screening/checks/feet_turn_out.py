@@ -23,11 +23,11 @@ from screening.checks.base import (
     side_landmark,
     usable_sides,
 )
-from screening.context import Context, leg_length_m
-from screening.kinematics import point
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.kinematics import point
+from screening.core.scene import Context, leg_length_m
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
 
 FOOT_PER_LEG = 0.31
 CODE = Check.FEET_TURN_OUT

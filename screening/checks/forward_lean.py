@@ -8,7 +8,7 @@ Seen from the side, a squat rep whose near thigh the pose model shrank (it folde
 back toward the hip, making the shin look upright) is not judged: see `knee_found`.
 Seen obliquely, the picture shortens the lean by an unknown amount, so the angles are
 taken in 3-D instead, on the lifted landmarks against the floor's vertical
-(screening.floor), with the depth guess's doubt in each rep's uncertainty.
+(screening.core.floor), with the depth guess's doubt in each rep's uncertainty.
 """
 
 from __future__ import annotations
@@ -25,22 +25,16 @@ from screening.checks.base import (
     usable_sides,
     values_at_bottoms,
 )
-from screening.context import Context
-from screening.floor import depth_scaled, doubt, lifted, tilt_from_vertical_deg
-from screening.kinematics import midpoint, nanmedian, point
-from screening.landmarks import Landmark as L
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings, ForwardLeanSettings
-from screening.vocabulary import Check, Movement, View
+from screening.core.codes import Check, Movement, View
+from screening.core.floor import depth_scaled, doubt, lifted, tilt_from_vertical_deg
+from screening.core.kinematics import forward_angle_deg, midpoint, nanmedian, point
+from screening.core.landmarks import Landmark as L
+from screening.core.scene import Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings, ForwardLeanSettings
 
 CODE = Check.FORWARD_LEAN
 UNITS = "deg"
-
-
-def forward_angle_deg(lower: np.ndarray, upper: np.ndarray, facing: float) -> np.ndarray:
-    """Signed angle of lower->upper from vertical, positive toward where the person faces."""
-    d = upper[:, :2] - lower[:, :2]
-    return np.degrees(np.arctan2(facing * d[:, 0], -d[:, 1]))
 
 
 def knee_found(seq: PoseSequence, ctx: Context, side: str, min_fraction: float) -> list[bool]:

@@ -3,7 +3,7 @@
 Measure: how far the heel has risen above where it stood on the floor, in cm. Seen from the
 side or obliquely; from the front the heel hides behind the foot.
 
-The rise is read from pictures of each foot by a small network (screening.heel_rise): one
+The rise is read from pictures of each foot by a small network (screening.pose.heel_rise): one
 picture from the squat, one from standing. The pose model's heel point is the fallback, for
 sequences made without pictures: its vertical image travel, turned into cm with the standing
 leg's image length over its true length. It is the weaker witness because the pose model
@@ -27,12 +27,12 @@ from screening.checks.base import (
     side_landmark,
     usable_sides,
 )
-from screening.context import Context
-from screening.heel_rise import heel_rise_cm
-from screening.patches import has_patch
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.patches import has_patch
+from screening.core.scene import Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
+from screening.pose.heel_rise import heel_rise_cm
 
 CODE = Check.HEEL_LIFT
 UNITS = "cm"

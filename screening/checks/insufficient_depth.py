@@ -4,7 +4,7 @@ Measure: the thigh's angle above level (hip above knee is positive) at the deepe
 of each rep. An absolute angle, not baseline-relative: "below parallel" is a fixed target.
 It is measured against the floor, not the picture: on the lifted landmarks (image x, y
 with the pose model's depth) and against the true vertical at the thigh's row, which the
-standing feet give (screening.floor). Read from the side or obliquely; from the front the
+standing feet give (screening.core.floor). Read from the side or obliquely; from the front the
 thigh points at the camera.
 """
 
@@ -19,12 +19,12 @@ from screening.checks.base import (
     side_landmark,
     usable_sides,
 )
-from screening.context import Context
-from screening.floor import depth_scaled, doubt, lifted, vertical
-from screening.kinematics import nanmedian, point
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.floor import depth_scaled, doubt, lifted, vertical
+from screening.core.kinematics import nanmedian, point
+from screening.core.scene import Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
 
 CODE = Check.INSUFFICIENT_DEPTH
 UNITS = "deg"

@@ -22,11 +22,11 @@ from screening.checks.base import (
     side_landmark,
     usable_sides,
 )
-from screening.context import Context
-from screening.kinematics import distance, point
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.kinematics import distance, point
+from screening.core.scene import Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
 
 CODE = Check.KNEE_VALGUS
 UNITS = "deg"

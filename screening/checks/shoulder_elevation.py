@@ -3,7 +3,7 @@
 Measure: how far the shoulder has risen toward the ear at the bottom, compared with the
 standing frames before the rep, in cm. The pose model's shoulder points do not follow a
 shrug (they sit on the arm), so the rise is read from pictures of each side of the neck by
-a small network (screening.shoulder_rise): one picture from the squat, one from standing.
+a small network (screening.pose.shoulder_rise): one picture from the squat, one from standing.
 Seen from the front, where both sides of the neck are visible.
 """
 
@@ -22,11 +22,11 @@ from screening.checks.base import (
     side_landmark,
     usable_sides,
 )
-from screening.context import Context
-from screening.sequence import PoseSequence
-from screening.settings import CheckSettings
-from screening.shoulder_rise import shoulder_rise_cm
-from screening.vocabulary import Check
+from screening.core.codes import Check
+from screening.core.scene import Context
+from screening.core.sequence import PoseSequence
+from screening.core.settings import CheckSettings
+from screening.pose.shoulder_rise import shoulder_rise_cm
 
 CODE = Check.SHOULDER_ELEVATION
 UNITS = "cm"

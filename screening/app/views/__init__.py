@@ -1,0 +1,1 @@
+"""The app's pages, each a Streamlit script listed in screening/app/main.py."""

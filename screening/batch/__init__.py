@@ -1,0 +1,1 @@
+"""Many videos: local processes, a Dask cluster, evaluation against truth."""

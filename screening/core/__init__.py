@@ -1,0 +1,1 @@
+"""The body and the signals: names, settings, landmarks, the clip's scene, reps."""

@@ -1,0 +1,74 @@
+"""Small vectorised geometry on landmark arrays: midpoints, angles, segment lengths.
+
+Every function takes time-first arrays and returns one value per frame, so checks read as
+formulas. Angles are in degrees and lengths keep the units of their input; names say which.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from screening.core.landmarks import Landmark
+
+
+def point(a: np.ndarray, lm: Landmark) -> np.ndarray:
+    """(T, D) trajectory of one landmark from a (T, 33, D) array."""
+    return a[:, int(lm), :]
+
+
+def midpoint(a: np.ndarray, left: Landmark, right: Landmark) -> np.ndarray:
+    """(T, D) point halfway between two landmarks (NaN if either is missing)."""
+    return (a[:, int(left), :] + a[:, int(right), :]) / 2.0
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(T,) Euclidean distance between two (T, D) trajectories."""
+    return np.linalg.norm(a - b, axis=-1)
+
+
+def angle_from_vertical_deg(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """(T,) unsigned angle of the image segment lower->upper from straight up, in degrees.
+
+    Image y points down, so "up" is -y. 0 = vertical, 90 = horizontal.
+    """
+    d = upper[:, :2] - lower[:, :2]
+    return np.degrees(np.arctan2(np.abs(d[:, 0]), -d[:, 1]))
+
+
+def angle_above_horizontal_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(T,) how far point a sits above point b, as the angle of a->b below horizontal.
+
+    For a thigh (a = hip, b = knee): positive when the hip is above the knee (not yet
+    parallel), negative when the hip has dropped below the knee.
+    """
+    d = b[:, :2] - a[:, :2]
+    return np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0])))
+
+
+def joint_angle_deg(a: np.ndarray, joint: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """(T,) interior angle a-joint-c in degrees (180 = straight)."""
+    u, v = a - joint, c - joint
+    cos = np.sum(u * v, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def nanmedian(values: np.ndarray, axis: int | None = None) -> np.ndarray | float:
+    """Median ignoring NaN, and NaN (without a warning) when there is nothing to take."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(values, axis=axis)
+
+
+def nanmean(values: np.ndarray, axis: int | None = None) -> np.ndarray | float:
+    """Mean ignoring NaN, and NaN (without a warning) when there is nothing to take."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=axis)
+
+
+def forward_angle_deg(lower: np.ndarray, upper: np.ndarray, facing: float) -> np.ndarray:
+    """Signed angle of lower->upper from vertical, positive toward where the person faces."""
+    d = upper[:, :2] - lower[:, :2]
+    return np.degrees(np.arctan2(facing * d[:, 0], -d[:, 1]))

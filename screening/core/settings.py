@@ -1,0 +1,246 @@
+"""Typed settings, loaded from the packaged defaults and an optional user TOML file.
+
+The defaults live in one place, `screening/data/settings.toml`, with a comment on each key.
+The dataclasses here declare each key's type and allowed range, so a bad value is caught at
+load time with a message naming the key, instead of surfacing as a strange result later.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from screening.core.errors import SettingsError
+
+
+def _range(lo: float | None = None, hi: float | None = None) -> Any:
+    """A dataclass field with an allowed closed range (no default: defaults live in the TOML)."""
+    return field(metadata={"min": lo, "max": hi})
+
+
+@dataclass(frozen=True)
+class PoseSettings:
+    min_detection_confidence: float = _range(0.0, 1.0)
+    min_presence_confidence: float = _range(0.0, 1.0)
+    min_tracking_confidence: float = _range(0.0, 1.0)
+    max_input_side_px: int = _range(0, 8192)
+    frame_step: int = _range(1, 10)
+    people_check_interval_s: float = _range(0.0, 3600.0)
+
+
+@dataclass(frozen=True)
+class InputSettings:
+    min_duration_s: float = _range(0.0, 600.0)
+    min_frames: int = _range(1, 100000)
+    min_decoded_fraction: float = _range(0.0, 1.0)
+    min_pose_fraction: float = _range(0.0, 1.0)
+    max_cut_off_fraction: float = _range(0.0, 1.0)
+    max_duration_s: float = _range(1.0, 86400.0)
+    max_frames: int = _range(10, 10_000_000)
+    max_frame_pixels: int = _range(4096, 200_000_000)
+    min_frame_side_px: int = _range(1, 4096)
+
+
+@dataclass(frozen=True)
+class FilterSettings:
+    max_gap_s: float = _range(0.0, 10.0)
+    butterworth_order: int = _range(1, 8)
+    butterworth_cutoff_hz: float = _range(0.1, 100.0)
+    one_euro_min_cutoff_hz: float = _range(0.001, 100.0)
+    one_euro_beta: float = _range(0.0, 100.0)
+    one_euro_d_cutoff_hz: float = _range(0.001, 100.0)
+
+
+@dataclass(frozen=True)
+class RepSettings:
+    min_depth_fraction: float = _range(0.01, 1.0)
+    boundary_fraction: float = _range(0.0, 0.9)
+    min_rep_interval_s: float = _range(0.0, 10.0)
+    standing_reference_s: float = _range(0.1, 600.0)
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    standing_drop_fraction: float = _range(0.0, 0.5)
+    baseline_s: float = _range(0.05, 10.0)
+    front_max_yaw_deg: float = _range(0.0, 90.0)
+    side_min_yaw_deg: float = _range(0.0, 90.0)
+    lunge_knee_gap_fraction: float = _range(0.0, 1.0)
+    lunge_stagger_fraction: float = _range(0.0, 2.0)
+    overhead_fraction: float = _range(0.0, 1.0)
+    straight_knee_max_deg: float = _range(0.0, 180.0)
+    bent_knee_min_deg: float = _range(0.0, 180.0)
+    hinge_trunk_min_deg: float = _range(0.0, 90.0)
+    side_lunge_stance_hip_widths: float = _range(0.5, 10.0)
+    max_body_speed: float = _range(1.0, 1000.0)
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    """The live webcam screen: guidance before recording, countdown, rep counter, frames kept."""
+
+    min_brightness: float = _range(0.0, 255.0)
+    min_visibility: float = _range(0.0, 1.0)
+    edge_margin_fraction: float = _range(0.0, 0.3)
+    min_body_fraction: float = _range(0.0, 1.0)
+    ready_hold_s: float = _range(0.0, 10.0)
+    countdown_s: float = _range(0.0, 10.0)
+    rep_down_fraction: float = _range(0.01, 1.0)
+    rep_up_fraction: float = _range(0.0, 1.0)
+    target_reps: int = _range(1, 20)
+    settle_s: float = _range(0.0, 10.0)
+    max_record_s: float = _range(1.0, 600.0)
+    keep_frame_max_side_px: int = _range(64, 4096)
+    keep_frame_jpeg_quality: int = _range(10, 100)
+    keep_max_frames: int = _range(10, 100000)
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Cut-offs of one check, in the check's own units (see the comments in the TOML)."""
+
+    mild: float = _range(None, None)
+    moderate: float = _range(None, None)
+    severe: float = _range(None, None)
+    min_visibility: float = _range(0.0, 1.0)
+    min_bottom_visibility: float = _range(0.0, 1.0)
+    """A rep is judged only where the check's landmarks are this visible at its bottom."""
+
+
+@dataclass(frozen=True)
+class ForwardLeanSettings(CheckSettings):
+    """The squat's trunk-against-shin check also needs to know when the knee point is lost."""
+
+    min_thigh_fraction: float = _range(0.0, 1.0)
+    """Seen from the side, a rep is judged only where the near thigh at the bottom is at
+    least this fraction of its standing length in the picture."""
+
+
+CHECK_CLASSES: dict[str, type[CheckSettings]] = {"forward_lean": ForwardLeanSettings}
+"""[checks.*] tables with keys of their own; the others are plain CheckSettings."""
+
+CHECK_SECTIONS = ("heel_lift", "feet_turn_out", "feet_roll_out", "knee_valgus", "forward_lean",
+                  "arms_fall_forward", "shoulder_elevation", "insufficient_depth",
+                  "asymmetric_shift", "balance_loss", "forward_lean_lunge",
+                  "knee_valgus_lunge")
+"""The [checks.*] tables: one per check code, plus lunge-specific cut-offs."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings; one section per concern, mirroring the TOML sections."""
+
+    pose: PoseSettings
+    input: InputSettings
+    filter: FilterSettings
+    reps: RepSettings
+    context: ContextSettings
+    live: LiveSettings
+    checks: dict[str, CheckSettings]
+
+
+_SECTIONS: dict[str, type] = {f.name: get_type_hints(Settings)[f.name] for f in fields(Settings)
+                              if f.name != "checks"}
+
+
+def _show(value: Any, limit: int = 40) -> str:
+    """A user-supplied key or value as short one-line text, for an error message."""
+    text = value if isinstance(value, str) and value.isprintable() else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _number(name: str, key: str, value: Any, kind: type) -> int | float:
+    """The value as the declared type, or a SettingsError naming the key."""
+    where = f"setting [{name}] {key}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingsError(f"{where} must be a number, got {_show(value)}")
+    if kind is int and not isinstance(value, int):
+        raise SettingsError(f"{where} must be a whole number, got {_show(value)}")
+    try:
+        number = kind(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise SettingsError(f"{where} must be a finite number, got {_show(value)}")
+    return number
+
+
+def _build_section(name: str, cls: type, values: dict[str, Any]) -> Any:
+    """Validate one section's keys, types and ranges and build its dataclass."""
+    hints = get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise SettingsError(f"unknown setting [{name}] {_show(unknown[0])} "
+                            f"(known: {', '.join(known)})")
+    kwargs: dict[str, Any] = {}
+    for key, f in known.items():
+        if key not in values:
+            raise SettingsError(f"setting [{name}] {key} is missing")
+        value = _number(name, key, values[key], hints[key])
+        lo, hi = f.metadata.get("min"), f.metadata.get("max")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise SettingsError(f"setting [{name}] {key} = {_show(value)} is outside {lo}..{hi}")
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[str, Any]:
+    """Overlay a user file on the defaults, section by section."""
+    merged = {name: dict(section) for name, section in base.items()}
+    for name, section in override.items():
+        if name not in _SECTIONS and name != "checks":
+            raise SettingsError(f"unknown settings section [{_show(name)}] in {where}")
+        if not isinstance(section, dict):
+            raise SettingsError(f"[{name}] in {where} must be a table of settings")
+        if name == "checks":
+            for code, table in section.items():
+                if code not in CHECK_SECTIONS:
+                    raise SettingsError(f"unknown check [checks.{_show(code)}] in {where}")
+                if not isinstance(table, dict):
+                    raise SettingsError(f"[checks.{code}] in {where} must be a table")
+                merged["checks"][code] = {**merged["checks"].get(code, {}), **table}
+        else:
+            merged[name].update(section)
+    return merged
+
+
+def _read_toml(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{where} is not valid TOML: {exc}") from None
+
+
+def default_settings_text() -> str:
+    """The packaged defaults file, comments included (what `--settings` files override)."""
+    return resources.files("screening.data").joinpath("settings.toml").read_text("utf-8")
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load the defaults, overlaid with the user's TOML file when one is given."""
+    data = _read_toml(default_settings_text(), "the default settings")
+    if path is not None:
+        path = Path(path)
+        try:
+            text = path.read_text("utf-8-sig")  # -sig: Windows editors start with a BOM
+        except OSError as exc:
+            raise SettingsError(f"cannot read settings file {path}: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise SettingsError(f"settings file {path} is not UTF-8 text (byte {exc.start + 1} "
+                                "cannot be read); save it as UTF-8") from None
+        data = _merge(data, _read_toml(text, str(path)), str(path))
+    sections = {name: _build_section(name, cls, data.get(name, {}))
+                for name, cls in _SECTIONS.items()}
+    checks = {code: _build_section(f"checks.{code}", CHECK_CLASSES.get(code, CheckSettings),
+                                   data.get("checks", {}).get(code, {}))
+              for code in CHECK_SECTIONS}
+    for code, c in checks.items():
+        if not c.mild <= c.moderate <= c.severe:
+            raise SettingsError(f"[checks.{code}] needs mild <= moderate <= severe (got "
+                                f"{c.mild:g}, {c.moderate:g}, {c.severe:g})")
+    return Settings(**sections, checks=checks)

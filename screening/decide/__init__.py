@@ -1,0 +1,1 @@
+"""From findings to a score, a route and a program."""

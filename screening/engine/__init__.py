@@ -1,0 +1,1 @@
+"""One video from frames to a record: extract, analyse, assemble."""

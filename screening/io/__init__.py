@@ -1,0 +1,1 @@
+"""Files in and out: videos, records, annotated videos, private files."""

@@ -1,0 +1,1 @@
+"""The live camera screen: guidance, recording and analysis as frames arrive."""

@@ -1,0 +1,1 @@
+"""Finding the pose: the only code that runs MediaPipe or a network."""

@@ -1,0 +1,1 @@
+"""A result as pictures and documents: evidence, HTML and PDF."""
