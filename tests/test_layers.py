@@ -126,6 +126,6 @@ def test_the_contract_catches_an_upward_import(tmp_path):
     """The checker itself: a core module importing the app is reported."""
     fake = tmp_path / "bad.py"
     fake.write_text("from screening.app.capture import x\n")
-    here, (line, target) = "core", imports(fake)[0]
+    here, (_line, target) = "core", imports(fake)[0]
     assert LAYERS.index(layer_of(target)) > LAYERS.index(here)
     assert layer_of("screening.cli") == "cli" and layer_of("screening") is None

@@ -30,6 +30,7 @@ from screening.core.settings import Settings, load_settings
 from screening.core.wording import RETAKE_WORDS
 from screening.engine.pipeline import Analysis
 from screening.io.annotate import H264Writer
+from screening.io.frame_store import FrameStore
 from screening.io.record import ScreeningRecord
 from screening.live.session import (
     NOTHING_RECORDED,
@@ -44,7 +45,6 @@ from screening.live.session import (
 )
 from screening.pose.model_file import ModelInfo, resolve_model
 from screening.report.document import Report, build_report
-from screening.report.evidence import FrameStore
 
 VIDEO_TYPES = ("mp4", "mov", "avi", "mkv", "webm", "m4v")
 """File types the upload accepts (what FFmpeg decodes and phones and cameras write)."""

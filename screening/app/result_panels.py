@@ -3,7 +3,7 @@
 Plain language first, evidence second: a person at home reads the route and what to do; a
 therapist opens the findings, the frames and the charts. Only Streamlit drawing lives here;
 every number comes from the record and analyses the CLI produces too. Key frames come from
-a video file or from the frames a take kept in memory (`screening.report.evidence.FrameSource`).
+a video file or from the frames a take kept in memory (`screening.io.frame_store.FrameSource`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from screening.core.wording import (
 )
 from screening.core.wording import check_name as _name
 from screening.engine.pipeline import Analysis
+from screening.io.frame_store import FrameSource
 from screening.io.record import ScreeningRecord
-from screening.report.evidence import FrameSource, key_frames, measure_table
+from screening.report.evidence import key_frames, measure_table
 
 
 def show_result(record: ScreeningRecord, analyses: list[Analysis],

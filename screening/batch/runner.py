@@ -110,7 +110,9 @@ def score_job(job: Job, options: ScoreOptions,
     if options.report_dir:  # here, where the analyses (for key frames) are at hand
         from screening.report.document import write_result_report
 
-        write_result_report(record, analyses, [job.path], options.report_dir)
+        # The key frames kept while drawing the annotated video, else the file once more.
+        videos = [analyses[0].kept_frames or job.path] if analyses else [job.path]
+        write_result_report(record, analyses, videos, options.report_dir)
     record.video_sha256 = job.sha256
     return record
 

@@ -41,6 +41,11 @@ class Finding:
     """How far the value could be off, in its units (see `rep_uncertainty`)."""
 
 
+def key_frame_index(finding: Finding) -> int:
+    """The frame that best shows a finding: the middle of the frames that show it."""
+    return finding.frames[len(finding.frames) // 2]
+
+
 @dataclass
 class CheckResult:
     """The outcome of one check on one clip."""

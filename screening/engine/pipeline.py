@@ -14,17 +14,19 @@ from pathlib import Path
 import numpy as np
 
 from screening.checks import CheckResult, run_checks, unscreened_reason
+from screening.checks.base import key_frame_index
 from screening.core.errors import InputError, ScreeningError
 from screening.core.filtering import smooth_recorded
 from screening.core.landmarks import Landmark
 from screening.core.scene import Context, build_context
 from screening.core.sequence import PoseSequence, SequenceBuilder
-from screening.core.settings import Settings
+from screening.core.settings import InputSettings, Settings
 from screening.core.shots import shot_starts
 from screening.decide.programs import build_program
 from screening.decide.routing import decide_route
 from screening.decide.scoring import fms_score
 from screening.io.annotate import write_annotated
+from screening.io.frame_store import FrameStore
 from screening.io.record import FindingRecord, RepRecord, ScreeningRecord
 from screening.io.video import Frame, VideoFileSource, VideoInfo
 from screening.pose.estimator import PeopleCounter, PoseEstimator
@@ -50,6 +52,10 @@ class Analysis:
     clean: PoseSequence
     context: Context
     checks: list[CheckResult]
+    limits: InputSettings | None = None
+    """The [input] limits the video was read under: every later read uses them too."""
+    kept_frames: FrameStore | None = None
+    """Key frames kept while the annotated video was drawn (None when it was not)."""
 
 
 def read_ahead(frames: Iterable[Frame]) -> Iterator[Frame]:
@@ -165,7 +171,7 @@ def analyse_pose(info: VideoInfo, raw: PoseSequence, settings: Settings, *,
     cuts = shot_starts(raw, settings.context.max_body_speed)
     ctx = build_context(clean, settings.reps, settings.context, movement, view, cuts)
     return Analysis(info=info, raw=raw, clean=clean, context=ctx,
-                    checks=run_checks(clean, ctx, settings))
+                    checks=run_checks(clean, ctx, settings), limits=settings.input)
 
 
 def rep_records(analysis: Analysis, checks: list[CheckResult]) -> list[RepRecord]:
@@ -187,16 +193,27 @@ def rep_records(analysis: Analysis, checks: list[CheckResult]) -> list[RepRecord
     return out
 
 
-def annotate(analysis: Analysis, out_dir: str | Path) -> Path:
-    """Write `<out_dir>/<video stem>.annotated.mp4` with the cleaned skeleton and rep count."""
+def key_frame_numbers(analysis: Analysis) -> set[int]:
+    """The decoder frame numbers a report or the app shows for this clip's findings."""
+    return {key_frame_index(f) for check in analysis.checks
+            for f in (*check.findings, *check.borderline) if f.frames}
+
+
+def annotate(analysis: Analysis, out_dir: str | Path) -> FrameStore:
+    """Write `<out_dir>/<video stem>.annotated.mp4` with the cleaned skeleton and rep count,
+    and return the key frames of its findings, kept while the video was read, so that a
+    report needs no third decode. Reads under the same [input] limits as the first pass."""
     seq = analysis.clean
     completed = np.zeros(len(seq), dtype=int)
     for rep in analysis.context.reps:
         completed[rep.end:] += 1
     out = Path(out_dir) / f"{Path(analysis.info.path).stem}.annotated.mp4"
-    with VideoFileSource(analysis.info.path) as source:
-        return write_annotated(source, seq.image, seq.visibility, completed, out,
-                               analysis.info.fps, seq.width, seq.height)
+    store = FrameStore(max_side_px=max(seq.width, seq.height), jpeg_quality=92)
+    with VideoFileSource(analysis.info.path, analysis.limits) as source:
+        write_annotated(source, seq.image, seq.visibility, seq.frame_indices, completed, out,
+                        analysis.info.fps, seq.width, seq.height,
+                        keep=key_frame_numbers(analysis), store=store)
+    return store
 
 
 def score_video(path: str | Path, model: ModelInfo, settings: Settings, *,
@@ -254,8 +271,7 @@ def screen_clips(paths: list[str | Path], model: ModelInfo, settings: Settings, 
                                       movement=movement, view=view, pain=pain,
                                       retakes={k: str(v) for k, v in (retakes or {}).items()})
     if record.ok and annotate_dir is not None:
-        for analysis in analyses:
-            annotate(analysis, annotate_dir)
+        analyses = [replace(a, kept_frames=annotate(a, annotate_dir)) for a in analyses]
     return record, analyses
 
 

@@ -6,7 +6,7 @@ mp4v, which browsers refuse to play.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import numpy as np
 
 from screening.core.landmarks import SKELETON_EDGES, Landmark
 from screening.io.files import private_file
+from screening.io.frame_store import FrameStore
 from screening.io.video import Frame
 
 LEFT_COLOUR = (66, 135, 245)    # RGB: the person's left side in blue
@@ -101,20 +102,40 @@ class H264Writer:
         self.close()
 
 
+def pose_rows(frame_indices: np.ndarray, frame_index: int) -> int:
+    """The row of the pose sequence to draw on decoded frame `frame_index`: the latest
+    analysed frame at or before it (-1 before the first). With `[pose] frame_step` > 1 the
+    model saw only every k-th frame, so frame k of the video is not row k."""
+    return int(np.searchsorted(frame_indices, frame_index, side="right")) - 1
+
+
 def write_annotated(frames: Iterable[Frame], image: np.ndarray, visibility: np.ndarray,
-                    rep_of_frame: np.ndarray, out_path: str | Path, fps: float,
-                    width: int, height: int) -> Path:
+                    frame_indices: np.ndarray, rep_of_frame: np.ndarray,
+                    out_path: str | Path, fps: float, width: int, height: int, *,
+                    keep: Collection[int] = (), store: FrameStore | None = None) -> Path:
     """Re-read the video and draw the (cleaned) skeleton and rep counter on every frame.
 
-    image: (T, 33, 3) landmarks aligned with `frames`; rep_of_frame: (T,) the number of reps
-    completed by each frame, shown in the corner.
+    image: (T, 33, 3) landmarks of the analysed frames, whose decoder numbers are
+    `frame_indices` (T,); rep_of_frame: (T,) the number of reps completed by each. Every
+    decoded frame up to the last analysed one's stride is written, at the video's own rate.
+    Frames whose numbers are in `keep` go into `store` as they pass (the report's key
+    frames), so nothing needs decoding again.
     """
+    if len(frame_indices) == 0:
+        raise ValueError("no analysed frame to draw")
+    stride = int(np.median(np.diff(frame_indices))) if len(frame_indices) > 1 else 1
+    last = int(frame_indices[-1]) + stride
     with H264Writer(out_path, fps, width, height) as writer:
         for frame in frames:
-            i = frame.index
-            if i >= len(image):
+            if frame.index >= last:
                 break
-            drawn = draw_pose(frame.rgb, image[i], visibility[i])
-            draw_label(drawn, f"reps {int(rep_of_frame[i])}")
+            if store is not None and frame.index in keep:
+                store.add(frame.index, frame.rgb, frame.timestamp_s)
+            row = pose_rows(frame_indices, frame.index)
+            if row < 0:
+                writer.write(frame.rgb)
+                continue
+            drawn = draw_pose(frame.rgb, image[row], visibility[row])
+            draw_label(drawn, f"reps {int(rep_of_frame[row])}")
             writer.write(drawn)
     return Path(out_path)

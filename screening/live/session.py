@@ -39,11 +39,11 @@ from screening.engine.pipeline import (
     screen_sources,
 )
 from screening.io.annotate import draw_label, draw_pose
+from screening.io.frame_store import FrameSource, FrameStore
 from screening.io.record import ScreeningRecord
 from screening.io.video import VideoFileSource, VideoInfo
 from screening.pose.estimator import PoseEstimator
 from screening.pose.model_file import ModelInfo
-from screening.report.evidence import FrameSource, FrameStore
 
 FEET = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX,
         L.RIGHT_FOOT_INDEX)
@@ -381,7 +381,7 @@ def capture_file(path: str | Path, label: str, model: ModelInfo, settings: Setti
     # A long video keeps every k-th frame, so memory stays bounded; key frames then show
     # the nearest kept frame with its own skeleton.
     step = max(1, -(-len(raw) // live.keep_max_frames))
-    with VideoFileSource(path) as source:
+    with VideoFileSource(path, settings.input) as source:
         for frame in source:
             if frame.index % step == 0:
                 store.add(frame.index, frame.rgb, frame.timestamp_s)

@@ -49,8 +49,9 @@ from screening.core.wording import (
 )
 from screening.engine.pipeline import Analysis
 from screening.io.files import write_private_atomic
+from screening.io.frame_store import FrameSource
 from screening.io.record import ScreeningRecord
-from screening.report.evidence import FrameSource, key_frames, measure_table
+from screening.report.evidence import key_frames, measure_table
 from screening.report.pictures import Picture, jpeg_picture, rep_chart, time_chart
 
 RecordLike = ScreeningRecord | Mapping[str, Any]

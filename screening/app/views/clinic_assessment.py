@@ -34,8 +34,8 @@ from screening.clinic.repository import (
     save_assessment,
 )
 from screening.core.codes import View
+from screening.io.frame_store import FrameStore
 from screening.live.session import SIDE_VIEWS, Capture
-from screening.report.evidence import FrameStore
 
 # The assessment being recorded (an app_capture.Assessment), until it is saved. (A comment,
 # not a docstring: Streamlit would show a bare string on the page.)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from screening.app.capture import assessment, new_assessment, retake_steps, video_copy
 from screening.app.result_panels import show_result
-from screening.report.evidence import FrameStore
+from screening.io.frame_store import FrameStore
 
 SCREEN_PAGE = "views/screen.py"
 AFTER = "during the movement"
