@@ -20,14 +20,13 @@ from screening.core.codes import Movement, View
 from screening.core.errors import ScreeningError, UsageError
 from screening.core.settings import Settings, load_settings
 from screening.io.record import RecordWriter, ScreeningRecord
+from screening.io.video import VIDEO_SUFFIXES
 from screening.pose.model_file import MODEL_ENV_VAR, ModelInfo, resolve_model
 from screening.pose.native_log import route_native_stderr
 
 if TYPE_CHECKING:
     from screening.clinic.saver import ClientSaver
 
-VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif",
-                  ".y4m"}
 RETAKE_KINDS = ("heels_elevated", "hands_on_hips")
 
 

@@ -32,6 +32,7 @@ from screening.engine.pipeline import Analysis
 from screening.io.annotate import H264Writer
 from screening.io.frame_store import FrameStore
 from screening.io.record import ScreeningRecord
+from screening.io.video import VIDEO_SUFFIXES
 from screening.live.session import (
     NOTHING_RECORDED,
     SIDE_VIEWS,
@@ -46,8 +47,8 @@ from screening.live.session import (
 from screening.pose.model_file import ModelInfo, resolve_model
 from screening.report.document import Report, build_report
 
-VIDEO_TYPES = ("mp4", "mov", "avi", "mkv", "webm", "m4v")
-"""File types the upload accepts (what FFmpeg decodes and phones and cameras write)."""
+VIDEO_TYPES = tuple(suffix.lstrip(".") for suffix in VIDEO_SUFFIXES)
+"""File types the upload accepts: the same as the batch reads."""
 
 PAIN_REGIONS = ("knees", "hips", "lower back", "ankles or feet", "shoulders")
 

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from screening.core.codes import Check
 from screening.core.errors import SettingsError
 
 
@@ -123,11 +124,12 @@ class ForwardLeanSettings(CheckSettings):
 CHECK_CLASSES: dict[str, type[CheckSettings]] = {"forward_lean": ForwardLeanSettings}
 """[checks.*] tables with keys of their own; the others are plain CheckSettings."""
 
-CHECK_SECTIONS = ("heel_lift", "feet_turn_out", "feet_roll_out", "knee_valgus", "forward_lean",
-                  "arms_fall_forward", "shoulder_elevation", "insufficient_depth",
-                  "asymmetric_shift", "balance_loss", "forward_lean_lunge",
-                  "knee_valgus_lunge")
-"""The [checks.*] tables: one per check code, plus lunge-specific cut-offs."""
+LUNGE_SECTIONS = ("forward_lean_lunge", "knee_valgus_lunge")
+"""Lunge-specific cut-offs of two checks, in tables of their own."""
+
+CHECK_SECTIONS = (*(check.value for check in Check), *LUNGE_SECTIONS)
+"""The [checks.*] tables: one per check code (from the one list in `codes`), plus the
+lunge-specific cut-offs."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,10 @@ import numpy as np
 from screening.core.errors import InputError
 from screening.core.settings import InputSettings, load_settings
 
+VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif",
+                  ".y4m")
+"""The file types read as videos, by the batch (in folders) and the app's upload alike:
+what FFmpeg decodes and phones, cameras and screen recorders write."""
 
 @dataclass(frozen=True)
 class Frame:
