@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
 from screening.engine.pipeline import extract_pose
 from screening.io.video import VideoFileSource
-from screening.pose.estimator import LivePoseEstimator
 from screening.pose.model_file import resolve_model
 
 from .builders import SAMPLES
@@ -41,25 +38,6 @@ def test_timestamps_are_real_seconds(settings):
     assert stamps[0] == pytest.approx(0.0, abs=1e-3)
     assert np.diff(stamps) == pytest.approx(np.full(len(stamps) - 1, 1 / label["fps"]),
                                              abs=1e-3)
-
-
-def test_live_stream_mode_returns_poses_for_frames(settings):
-    clip, _ = sample_clip(movement="deep_squat", view="front")
-    with VideoFileSource(clip) as source, \
-            LivePoseEstimator(resolve_model(), settings.pose) as live:
-        for frame in source:
-            live.submit(frame.rgb, frame.timestamp_s)
-            if frame.index >= 20:
-                break
-        deadline = time.monotonic() + 10
-        while live.latest() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-    latest = live.latest()
-    assert latest is not None
-    t, pose = latest
-    assert pose is not None and 0 <= t <= 1.0
-    hips_y, ankles_y = pose.image[[23, 24], 1].mean(), pose.image[[27, 28], 1].mean()
-    assert hips_y < ankles_y  # hips above the feet
 
 
 def test_frames_are_streamed_not_kept(settings):

@@ -28,25 +28,6 @@ def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.linalg.norm(a - b, axis=-1)
 
 
-def angle_from_vertical_deg(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-    """(T,) unsigned angle of the image segment lower->upper from straight up, in degrees.
-
-    Image y points down, so "up" is -y. 0 = vertical, 90 = horizontal.
-    """
-    d = upper[:, :2] - lower[:, :2]
-    return np.degrees(np.arctan2(np.abs(d[:, 0]), -d[:, 1]))
-
-
-def angle_above_horizontal_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(T,) how far point a sits above point b, as the angle of a->b below horizontal.
-
-    For a thigh (a = hip, b = knee): positive when the hip is above the knee (not yet
-    parallel), negative when the hip has dropped below the knee.
-    """
-    d = b[:, :2] - a[:, :2]
-    return np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0])))
-
-
 def joint_angle_deg(a: np.ndarray, joint: np.ndarray, c: np.ndarray) -> np.ndarray:
     """(T,) interior angle a-joint-c in degrees (180 = straight)."""
     u, v = a - joint, c - joint

@@ -276,16 +276,3 @@ class VideoFileSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def frame_from_array(image: np.ndarray, timestamp_s: float, index: int, *,
-                     bgr: bool = False) -> Frame:
-    """Wrap one live frame (from a webcam or browser stream) as a `Frame`.
-
-    Live sources hand us frames one at a time with their own clock; this keeps the rest of
-    the pipeline identical for files and streams.
-    """
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise InputError(f"expected an (H, W, 3) uint8 image, got {image.shape} {image.dtype}")
-    rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB) if bgr else image
-    return Frame(index=index, timestamp_s=float(timestamp_s), rgb=np.ascontiguousarray(rgb))

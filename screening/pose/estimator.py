@@ -7,8 +7,6 @@ API touches one file.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import replace
 
 import cv2
@@ -63,8 +61,7 @@ def with_patches(pose: FramePose | None, rgb: np.ndarray,
 
 
 def _options(model: ModelInfo, settings: PoseSettings, mode: RunningMode,
-             num_poses: int, callback: Callable[..., None] | None = None
-             ) -> PoseLandmarkerOptions:
+             num_poses: int) -> PoseLandmarkerOptions:
     return PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(model.path)),
         running_mode=mode,
@@ -73,7 +70,6 @@ def _options(model: ModelInfo, settings: PoseSettings, mode: RunningMode,
         min_pose_presence_confidence=settings.min_presence_confidence,
         min_tracking_confidence=settings.min_tracking_confidence,
         output_segmentation_masks=False,
-        result_callback=callback,
     )
 
 
@@ -141,56 +137,6 @@ class PeopleCounter:
         self._landmarker.close()
 
     def __enter__(self) -> PeopleCounter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class LivePoseEstimator:
-    """PoseLandmarker in LIVE_STREAM mode for webcam frames.
-
-    MediaPipe answers asynchronously and drops frames it cannot keep up with, which is what a
-    live overlay wants (drop rather than lag). `latest()` returns the newest pose and the
-    timestamp of the frame it belongs to.
-    """
-
-    def __init__(self, model: ModelInfo, settings: PoseSettings) -> None:
-        self.model = model
-        self._settings = settings
-        self._lock = threading.Lock()
-        self._latest: tuple[float, FramePose | None] | None = None
-        self._sizes: dict[int, tuple[int, int]] = {}
-        self._last_ms = -1
-        options = _options(model, settings, RunningMode.LIVE_STREAM, 1, self._on_result)
-        self._landmarker = _create(options, model)
-
-    def _on_result(self, result: object, image: mp.Image, timestamp_ms: int) -> None:
-        with self._lock:
-            w, h = self._sizes.pop(timestamp_ms, (image.width, image.height))
-            for old in [t for t in self._sizes if t < timestamp_ms]:
-                del self._sizes[old]
-            # The patches are cut from the model's input, which may be downscaled.
-            pose = with_patches(_to_frame_pose(result, w, h), image.numpy_view(),
-                             scale=image.width / w)
-            self._latest = (timestamp_ms / 1000.0, pose)
-
-    def submit(self, rgb: np.ndarray, timestamp_s: float) -> None:
-        """Hand a frame to the model without waiting for its answer."""
-        ms = max(round(timestamp_s * 1000.0), self._last_ms + 1)
-        self._last_ms = ms
-        with self._lock:
-            self._sizes[ms] = (rgb.shape[1], rgb.shape[0])
-        self._landmarker.detect_async(_model_input(rgb, self._settings.max_input_side_px), ms)
-
-    def latest(self) -> tuple[float, FramePose | None] | None:
-        with self._lock:
-            return self._latest
-
-    def close(self) -> None:
-        self._landmarker.close()
-
-    def __enter__(self) -> LivePoseEstimator:
         return self
 
     def __exit__(self, *exc: object) -> None:
