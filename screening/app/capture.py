@@ -73,7 +73,7 @@ LIVE_HOW_TO = ("Stand so the camera sees you from head to feet, in good light, a
                "picture. The picture tells you what to change; when all is well a countdown "
                "starts. Then do the reps slowly: recording stops by itself.")
 
-RTC_CONFIGURATION = {"iceServers": []}
+RTC_CONFIGURATION: dict[str, list[str]] = {"iceServers": []}
 """No STUN/TURN servers: the browser and the app are on this machine, and no request may
 leave it (streamlit-webrtc would otherwise ask a public STUN server)."""
 
@@ -123,10 +123,13 @@ class Assessment:
 
     def report(self) -> Report:
         """The PDF/HTML report of the current result, built once per result."""
-        if self._report is None or self._report[0] is not self.record:
+        record = self.record
+        if record is None:
+            raise ValueError("nothing has been screened yet")
+        if self._report is None or self._report[0] is not record:
             sources = self.frame_sources()
-            frames = sources if all(s is not None for s in sources) else []
-            self._report = (self.record, build_report(self.record, self.analyses, frames))
+            frames = [s for s in sources if s is not None] if None not in sources else []
+            self._report = (record, build_report(record, self.analyses, frames))
         return self._report[1]
 
     def frame_sources(self) -> list[FrameStore | None]:
@@ -383,6 +386,8 @@ def retake_steps(work: Assessment, views: frozenset[View] | None, heading: str,
     """Offer each retake the route asks for, one guided step each, and screen the
     assessment again as soon as a retake arrives. `heading` has a {what} slot for the
     retake's words ("with your heels raised")."""
+    if work.record is None:
+        return
     for kind in [k for k in work.record.suggested_retakes if k not in work.retakes]:
         st.subheader(heading.format(what=RETAKE_WORDS[kind]))
         take = retake_step(kind, views, work.movement)

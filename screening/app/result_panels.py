@@ -88,7 +88,7 @@ def _source_of(code: str, analyses: list[Analysis], sources: Sequence[FrameSourc
     return analyses[0], sources[0], check
 
 
-def measure_chart(analysis: Analysis, check: CheckResult) -> alt.LayerChart:
+def measure_chart(analysis: Analysis, check: CheckResult) -> alt.LayerChart | alt.FacetChart:
     """The check's measure over time (one line per side) and its threshold as a dashed line."""
     table = pd.DataFrame(measure_table(analysis, check))
     threshold = float(table.pop("threshold").iloc[0])

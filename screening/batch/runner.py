@@ -26,7 +26,7 @@ import json
 import multiprocessing
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -73,7 +73,7 @@ Work = Callable[[Job, ScoreOptions], ScreeningRecord]
 FrameCallback = Callable[[int, int], None]
 
 
-def hash_jobs(paths: list[str | Path], show: bool = False) -> list[Job]:
+def hash_jobs(paths: Sequence[str | Path], show: bool = False) -> list[Job]:
     """Hash each video's bytes. An unreadable file gets "" and fails later with a reason.
 
     Shown as its own progress bar: reading every byte of a large folder takes a while

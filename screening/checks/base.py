@@ -107,7 +107,8 @@ def baseline_value(series: np.ndarray, frames: np.ndarray) -> float:
 
 def visibility(seq: PoseSequence, landmarks: Sequence[Landmark], frames: np.ndarray) -> float:
     """Mean visibility of some landmarks over some frames (0 when never seen)."""
-    v = nanmean(seq.visibility[np.ix_(frames, [int(lm) for lm in landmarks])])
+    columns = np.array([int(lm) for lm in landmarks], dtype=int)
+    v = nanmean(seq.visibility[np.ix_(frames, columns)])
     return float(v) if np.isfinite(v) else 0.0
 
 
@@ -339,7 +340,7 @@ def unseen(seq: PoseSequence, side: str, parts: Sequence[str],
     """
     landmarks = [int(side_landmark(side, p)) for p in parts]
     with np.errstate(invalid="ignore"):
-        return (seq.visibility[:, landmarks] < min_visibility).any(axis=1)
+        return np.asarray((seq.visibility[:, landmarks] < min_visibility).any(axis=1))
 
 
 def measure_sides(seq: PoseSequence, ctx: Context, sides: Sequence[str],

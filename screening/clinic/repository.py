@@ -272,11 +272,11 @@ def delete_client(store: Store, client_id: int) -> Erasure:
             Assessment.client_id == client_id)) or 0
         name = client.name
         session.delete(client)
-    deleted, left = 0, []
+    deleted, left = 0, list[str]()
     for ref in refs:
-        path = _kept(store, ref)
+        path = _kept(store, ref) if ref is not None else None
         if path is None:
-            left.append(ref)
+            left.append(str(ref))
         elif path.exists():
             path.unlink()
             deleted += 1

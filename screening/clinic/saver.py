@@ -17,7 +17,7 @@ from screening.io.record import ScreeningRecord
 def record_clips(record: ScreeningRecord, retakes: dict[str, str] | None = None
                  ) -> list[ClipInput]:
     """The clips behind a record: each view's video, then each retake's."""
-    views = record.sources or {record.source: record.view}
+    views: dict[str, str | None] = {**(record.sources or {record.source: record.view})}
     clips = [ClipInput("view", view, str(Path(src).resolve())) for src, view in views.items()]
     clips += [ClipInput(kind, None, str(Path(src).resolve()))
               for kind, src in (retakes or {}).items()]

@@ -112,7 +112,8 @@ def parse_library(data: dict[str, Any]) -> Library:
     extra = sorted(set(findings) - {c.value for c in Check})
     if extra:
         raise SettingsError(f"programs: [findings.{extra[0]}] is not a check this tool has")
-    finding_exercises, finding_why = {}, {}
+    finding_exercises: dict[str, tuple[str, ...]] = {}
+    finding_why: dict[str, str] = {}
     for code in Check:
         where = f"findings.{code.value}"
         if code.value not in findings:

@@ -6,7 +6,7 @@ and turns every expected failure into an `InputError` with a message a user can 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -219,7 +219,7 @@ def annotate(analysis: Analysis, out_dir: str | Path) -> FrameStore:
 def score_video(path: str | Path, model: ModelInfo, settings: Settings, *,
                 movement: str | None = None, view: str | None = None,
                 pain: dict[str, float] | None = None,
-                retakes: dict[str, str | Path] | None = None,
+                retakes: Mapping[str, str | Path] | None = None,
                 annotate_dir: str | Path | None = None,
                 progress: ProgressCallback | None = None,
                 extract: Extractor = extract_pose) -> ScreeningRecord:
@@ -252,7 +252,7 @@ def combine_views(analyses: list[Analysis]) -> list[CheckResult]:
 def screen_clips(paths: list[str | Path], model: ModelInfo, settings: Settings, *,
                  movement: str | None = None, view: str | None = None,
                  pain: dict[str, float] | None = None,
-                 retakes: dict[str, str | Path] | None = None,
+                 retakes: Mapping[str, str | Path] | None = None,
                  annotate_dir: str | Path | None = None,
                  progress: ProgressCallback | None = None,
                  extract: Extractor = extract_pose

@@ -61,6 +61,8 @@ class FrameStore:
         if data is None:
             return None
         bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        if bgr is None:
+            return None
         return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
     def nearest(self, index: int) -> int | None:

@@ -167,7 +167,7 @@ def _typed(value: Any, hint: Any, where: str) -> Any:
         return [_typed(v, args[0], f"{where}[{i}]") for i, v in enumerate(value)]
     if origin is dict and isinstance(value, dict):
         return {k: _typed(v, args[1], f"{where}[{k!r}]") for k, v in value.items()}
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):
         return _from_dict(hint, value, where)
     raise RecordError(f"{where} must be {_expected(hint)}, not {_json_type(value)}")
 

@@ -109,7 +109,8 @@ def route_native_stderr() -> None:
             return
         _state["installed"] = True  # once, even if stderr turns out to be unusable
         try:
-            sys.stderr.flush()
+            if sys.stderr is not None:
+                sys.stderr.flush()
             real_fd = os.dup(2)
         except (OSError, ValueError):  # no usable stderr (closed, or a broken pipe)
             return

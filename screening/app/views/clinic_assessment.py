@@ -53,7 +53,7 @@ def _save(client_id: int, work: Assessment, performed_on: date, notes: str,
           keep: bool) -> None:
     record = work.record
     assert record is not None
-    views = record.sources or {next(iter(work.takes)): record.view}
+    views: dict[str, str | None] = {**(record.sources or {next(iter(work.takes)): record.view})}
     takes = [("view", views.get(label), take) for label, take in work.takes.items()]
     takes += [(kind, None, take) for kind, take in work.retakes.items()]
     refs = [_kept(client_id, take) if keep else None for _, _, take in takes]
@@ -96,10 +96,10 @@ def main() -> None:
     side = capture_step("clinic.side", "side view", SIDE_VIEWS, None, "Video from the side")
     takes = {t.label: t for t in (front, side) if t is not None}
     if st.button("Analyse", type="primary", disabled=not takes, key="clinic.analyse"):
-        work = Assessment(movement=movement, pain=pain, takes=takes)
+        fresh = Assessment(movement=movement, pain=pain, takes=takes)
         with st.spinner("Analysing..."):
-            work.screen()
-        st.session_state[WORK_KEY] = work
+            fresh.screen()
+        st.session_state[WORK_KEY] = fresh
     work: Assessment | None = st.session_state.get(WORK_KEY)
     if work is None or work.record is None:
         st.caption("Record or upload at least one view, then press Analyse.")

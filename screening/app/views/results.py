@@ -37,6 +37,9 @@ def _downloads() -> None:
 
     Files are made only when a button is pressed (Streamlit runs the function then)."""
     found = assessment()
+    record = found.record
+    if record is None:
+        return
     st.subheader("Keep your result")
     cols = st.columns(3)
     cols[0].download_button("Report (PDF)", data=lambda: found.report().pdf_bytes(),
@@ -46,13 +49,14 @@ def _downloads() -> None:
                             file_name="movement-screen-report.html", mime="text/html",
                             on_click="ignore", icon=":material/description:")
     cols[2].download_button("Result (JSON)",
-                            data=json.dumps(found.record.to_dict(), indent=2),
+                            data=json.dumps(record.to_dict(), indent=2),
                             file_name="movement-screen.json", mime="application/json",
                             on_click="ignore", icon=":material/data_object:")
-    stores = [t for t in found.takes.values() if isinstance(t.frames, FrameStore)]
+    stores = [(t.frames, t.info.fps) for t in found.takes.values()
+              if isinstance(t.frames, FrameStore)]
     if found.keep_video and stores:
-        take = stores[0]
-        st.download_button("My video (MP4)", data=lambda: video_copy(take.frames, take.info.fps),
+        store, fps = stores[0]
+        st.download_button("My video (MP4)", data=lambda: video_copy(store, fps),
                            file_name="movement-screen.mp4", mime="video/mp4",
                            on_click="ignore", icon=":material/movie:")
 
