@@ -75,8 +75,7 @@ def pipeline(clips: list[Path], settings: Settings, workers: int) -> float:
     start = time.perf_counter()
     options = ScoreOptions(model=resolve_model(), settings=settings)
     jobs = hash_jobs(clips)
-    records = list(run_here(jobs, options) if workers == 1
-                   else run_pool(jobs, options, workers))
+    records = list(run_here(jobs, options) if workers == 1 else run_pool(jobs, options, workers))
     spent = time.perf_counter() - start
     failed = [r.summary_line() for r in records if not r.ok]
     if failed:
@@ -86,13 +85,13 @@ def pipeline(clips: list[Path], settings: Settings, workers: int) -> float:
 
 def cpu_seconds() -> float:
     """CPU time used so far by this process and its finished children (the workers)."""
-    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
-                                                          resource.RUSAGE_CHILDREN))
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def best_of(rounds: int, stages: dict[str, Callable[[], float]]
-            ) -> dict[str, tuple[float, float]]:
+def best_of(rounds: int, stages: dict[str, Callable[[], float]]) -> dict[str, tuple[float, float]]:
     """Run the stages in turn, `rounds` times; keep each stage's fastest (wall, CPU) time.
 
     CPU seconds do not depend on what else the machine is doing; wall seconds do.
@@ -104,8 +103,11 @@ def best_of(rounds: int, stages: dict[str, Callable[[], float]]
             seconds = stage()
             cpu = cpu_seconds() - cpu
             best[name] = min(best[name], (seconds, cpu))
-            print(f"  round {r + 1}: {name:<34} {seconds:7.1f} s  CPU {cpu:7.1f} s  "
-                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+            print(
+                f"  round {r + 1}: {name:<34} {seconds:7.1f} s  CPU {cpu:7.1f} s  "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
     return best
 
 
@@ -113,8 +115,11 @@ def speed(clips: list[Path], rounds: int, options: bool) -> bool:
     settings = load_settings()
     cores = os.cpu_count() or 1
     frames = count_frames(clips)
-    print(f"{len(clips)} clips, {frames} frames, {cores} cores, load average "
-          f"{os.getloadavg()[0]:.1f} at start", flush=True)
+    print(
+        f"{len(clips)} clips, {frames} frames, {cores} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at start",
+        flush=True,
+    )
     stages: dict[str, Callable[[], float]] = {
         "(a) model alone": lambda: model_alone(clips, settings),
         "(b) pipeline, 1 worker": lambda: pipeline(clips, settings, 1),
@@ -133,10 +138,14 @@ def speed(clips: list[Path], rounds: int, options: bool) -> bool:
     for name, (wall, cpu) in best.items():
         print(f"{name:<36} {wall:8.1f} {fps[name]:9.1f} {cpu:8.1f} {1000 * cpu / frames:13.1f}")
     one, all_cores = b / a, c / b
-    print(f"\n(b)/(a) = {one:.2f}  (target >= {TARGET_ONE_WORKER})  "
-          f"{'met' if one >= TARGET_ONE_WORKER else 'NOT met'}")
-    print(f"(c)/(b) = {all_cores:.2f}  (target >= {TARGET_ALL_CORES})  "
-          f"{'met' if all_cores >= TARGET_ALL_CORES else 'NOT met'}")
+    print(
+        f"\n(b)/(a) = {one:.2f}  (target >= {TARGET_ONE_WORKER})  "
+        f"{'met' if one >= TARGET_ONE_WORKER else 'NOT met'}"
+    )
+    print(
+        f"(c)/(b) = {all_cores:.2f}  (target >= {TARGET_ALL_CORES})  "
+        f"{'met' if all_cores >= TARGET_ALL_CORES else 'NOT met'}"
+    )
     for name in list(stages)[3:]:
         print(f"{name} / (b) = {fps[name] / b:.2f}")
     return one >= TARGET_ONE_WORKER and all_cores >= TARGET_ALL_CORES
@@ -155,8 +164,9 @@ def long_hd_video(path: Path, seconds: float = 60.0) -> Path:
     loop = small + small[::-1]
     with H264Writer(path, 30.0, 1920, 1080) as writer:
         for i in range(round(seconds * 30)):
-            wide = cv2.copyMakeBorder(loop[i % len(loop)], 0, 0, pad, pad,
-                                      cv2.BORDER_CONSTANT, value=(90, 90, 90))
+            wide = cv2.copyMakeBorder(
+                loop[i % len(loop)], 0, 0, pad, pad, cv2.BORDER_CONSTANT, value=(90, 90, 90)
+            )
             writer.write(cv2.resize(wide, (1920, 1080), interpolation=cv2.INTER_LINEAR))
     return path
 
@@ -178,16 +188,21 @@ def memory() -> bool:
         start = time.perf_counter()
         # A fresh parent whose only child is the scorer, so the peak is the scorer's own
         # (RUSAGE_CHILDREN here would also count this benchmark's earlier pool workers).
-        result = subprocess.run([sys.executable, "-c", MEASURE_PEAK, str(video),
-                                 str(Path(tmp) / "out.jsonl")], capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-c", MEASURE_PEAK, str(video), str(Path(tmp) / "out.jsonl")],
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(result.stderr.strip())
     summary, peak_kb = result.stdout.strip().rsplit("\n", 1)
     peak_mb = int(peak_kb) / 1024
-    print(f"60 s 1080p video: {seconds:.1f} s, {1800 / seconds:.1f} frames/s, "
-          f"peak memory {peak_mb:.0f} MB (target < {TARGET_PEAK_MB} MB) "
-          f"{'met' if peak_mb < TARGET_PEAK_MB else 'NOT met'}")
+    print(
+        f"60 s 1080p video: {seconds:.1f} s, {1800 / seconds:.1f} frames/s, "
+        f"peak memory {peak_mb:.0f} MB (target < {TARGET_PEAK_MB} MB) "
+        f"{'met' if peak_mb < TARGET_PEAK_MB else 'NOT met'}"
+    )
     print("   ", summary.strip())
     return peak_mb < TARGET_PEAK_MB
 
@@ -199,11 +214,15 @@ def accuracy(workers: int) -> None:
     directory = ROOT / "sample_videos"
     labels = load_labels(directory, None)
     settings = load_settings()
-    variants = {"default": settings,
-                "frame_step 2": with_pose(settings, frame_step=2),
-                "max_input_side_px 320": with_pose(settings, max_input_side_px=320)}
-    reports = {name: summary(evaluate(directory, labels, resolve_model(), s, workers))
-               for name, s in variants.items()}
+    variants = {
+        "default": settings,
+        "frame_step 2": with_pose(settings, frame_step=2),
+        "max_input_side_px 320": with_pose(settings, max_input_side_px=320),
+    }
+    reports = {
+        name: summary(evaluate(directory, labels, resolve_model(), s, workers))
+        for name, s in variants.items()
+    }
     print(f"\n{'screening eval':<26}" + "".join(f"{n:>23}" for n in reports))
 
     def row(label: str, values: list[str]) -> None:
@@ -211,13 +230,16 @@ def accuracy(workers: int) -> None:
 
     first = next(iter(reports.values()))
     for i, check in enumerate(first["checks"]):
-        row(f"F1 {check['code']}", [f"{r['checks'][i]['f1']:.2f}"
-                                    if r["checks"][i]["f1"] is not None else "-"
-                                    for r in reports.values()])
+        row(
+            f"F1 {check['code']}",
+            [
+                f"{r['checks'][i]['f1']:.2f}" if r["checks"][i]["f1"] is not None else "-"
+                for r in reports.values()
+            ],
+        )
     for key in ("view_accuracy", "movement_accuracy", "rep_count_accuracy"):
         row(key, [f"{r[key]:.0%}" for r in reports.values()])
-    row("false findings on clean", [str(r["false_findings_on_clean"])
-                                    for r in reports.values()])
+    row("false findings on clean", [str(r["false_findings_on_clean"]) for r in reports.values()])
     row("landmark error px", [f"{r['mean_landmark_error_px']:.2f}" for r in reports.values()])
     row("clips scored", [f"{r['scored']} of {r['clips']}" for r in reports.values()])
 
@@ -226,12 +248,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clips", type=int, default=8, help="sample clips to use (default 8)")
     parser.add_argument("--rounds", type=int, default=1, help="runs of each stage (best counts)")
-    parser.add_argument("--options", action="store_true",
-                        help="also time frame_step = 2 and max_input_side_px = 320")
-    parser.add_argument("--eval", action="store_true",
-                        help="also run `screening eval` on sample_videos under each option")
-    parser.add_argument("--memory", action="store_true",
-                        help="also measure peak memory on a 60 s 1080p video")
+    parser.add_argument(
+        "--options",
+        action="store_true",
+        help="also time frame_step = 2 and max_input_side_px = 320",
+    )
+    parser.add_argument(
+        "--eval",
+        action="store_true",
+        help="also run `screening eval` on sample_videos under each option",
+    )
+    parser.add_argument(
+        "--memory", action="store_true", help="also measure peak memory on a 60 s 1080p video"
+    )
     args = parser.parse_args()
     clips = sorted((ROOT / "sample_videos").glob("*.mp4"))[: args.clips]
     met = speed(clips, args.rounds, args.options)

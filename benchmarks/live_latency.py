@@ -65,13 +65,18 @@ def run(clip: Path, seconds: float, fps: float) -> dict[str, float]:
     budget = 1.0 / fps
     # The first frame starts the worker, which loads the models: a one-off pause while the
     # person walks into place, reported apart from the steady stream after the first second.
-    ms = sorted(x * 1000 for x in latencies[round(fps):])
+    ms = sorted(x * 1000 for x in latencies[round(fps) :])
     p95 = ms[int(0.95 * (len(ms) - 1))]
     return {
-        "frames": len(frames), "wall_s": wall, "budget_ms": budget * 1000,
+        "frames": len(frames),
+        "wall_s": wall,
+        "budget_ms": budget * 1000,
         "first_ms": latencies[0] * 1000,
-        "median_ms": statistics.median(ms), "p95_ms": p95, "max_ms": ms[-1],
-        "processed": status.processed, "dropped": capture.dropped,
+        "median_ms": statistics.median(ms),
+        "p95_ms": p95,
+        "max_ms": ms[-1],
+        "processed": status.processed,
+        "dropped": capture.dropped,
         "model_fps": status.processed / wall,
         "lag_median_ms": statistics.median(lags) * 1000 if lags else float("nan"),
     }
@@ -84,17 +89,22 @@ def main() -> None:
     parser.add_argument("--fps", type=float, default=30.0, help="camera frame rate")
     args = parser.parse_args()
     r = run(args.clip, args.seconds, args.fps)
-    print(f"stream: {r['frames']} frames of 640x480 at {args.fps:g} fps "
-          f"({r['wall_s']:.1f} s wall)")
-    print(f"callback latency after the first second: median {r['median_ms']:.1f} ms, "
-          f"p95 {r['p95_ms']:.1f} ms, worst {r['max_ms']:.1f} ms")
-    print(f"  ratio to the {r['budget_ms']:.1f} ms frame budget: median "
-          f"{r['median_ms'] / r['budget_ms']:.2f}, p95 {r['p95_ms'] / r['budget_ms']:.2f} "
-          "(below 1 keeps up)")
+    print(f"stream: {r['frames']} frames of 640x480 at {args.fps:g} fps ({r['wall_s']:.1f} s wall)")
+    print(
+        f"callback latency after the first second: median {r['median_ms']:.1f} ms, "
+        f"p95 {r['p95_ms']:.1f} ms, worst {r['max_ms']:.1f} ms"
+    )
+    print(
+        f"  ratio to the {r['budget_ms']:.1f} ms frame budget: median "
+        f"{r['median_ms'] / r['budget_ms']:.2f}, p95 {r['p95_ms'] / r['budget_ms']:.2f} "
+        "(below 1 keeps up)"
+    )
     print(f"first frame (starts the worker, loads the models): {r['first_ms']:.0f} ms")
-    print(f"pose model: {r['processed']} frames analysed ({r['model_fps']:.1f} a second), "
-          f"{r['dropped']} dropped rather than queued "
-          f"({r['dropped'] / max(r['frames'], 1):.0%})")
+    print(
+        f"pose model: {r['processed']} frames analysed ({r['model_fps']:.1f} a second), "
+        f"{r['dropped']} dropped rather than queued "
+        f"({r['dropped'] / max(r['frames'], 1):.0%})"
+    )
     print(f"overlay lag (age of the drawn pose): median {r['lag_median_ms']:.0f} ms")
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} while measuring")

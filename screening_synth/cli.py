@@ -30,17 +30,20 @@ def parse_fault(text: str) -> Fault:
     return Fault(code, side, magnitude)
 
 
-def bounded_range(text: str, what: str, example: str, low: float, high: float
-                  ) -> tuple[float, float]:
+def bounded_range(
+    text: str, what: str, example: str, low: float, high: float
+) -> tuple[float, float]:
     """LO:HI with low <= LO <= HI <= high, or an argparse error naming `what`."""
     try:
         lo, hi = (float(v) for v in text.split(":"))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"bad {what} {text!r}: expected LO:HI, e.g. {example}") from None
+            f"bad {what} {text!r}: expected LO:HI, e.g. {example}"
+        ) from None
     if not low <= lo <= hi <= high:
         raise argparse.ArgumentTypeError(
-            f"bad {what} {text!r}: need {low:g} <= LO <= HI <= {high:g}")
+            f"bad {what} {text!r}: need {low:g} <= LO <= HI <= {high:g}"
+        )
     return lo, hi
 
 
@@ -86,9 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=None, help="default: sample_set.SAMPLE_SEED")
     s.add_argument("--only", nargs="*", help="clip names (file stems) to re-render")
     camera_height_option(s)
-    s.add_argument("--front-yaw", type=parse_front_yaw, default=None, metavar="LO:HI",
-                   help="degrees; front views are filmed this far off the person's front, "
-                   "either side (a held-out region: the samples keep within 6)")
+    s.add_argument(
+        "--front-yaw",
+        type=parse_front_yaw,
+        default=None,
+        metavar="LO:HI",
+        help="degrees; front views are filmed this far off the person's front, "
+        "either side (a held-out region: the samples keep within 6)",
+    )
     w = sub.add_parser("wide-set", help="render the widened set's tuning or held-out region")
     w.add_argument("--region", choices=["tune", "held"], required=True)
     w.add_argument("--out", type=Path, required=True)
@@ -109,12 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("--seed", type=int, default=0)
         c.add_argument("--reps", type=int, choices=[2, 3], default=None)
         camera_height_option(c)
-        c.add_argument("--yaw", type=parse_yaw, default=None, metavar="LO:HI",
-                       help="signed camera yaw in degrees, drawn from this range (0 = front, "
-                       "+90 = the person's left side); overrides the view's usual range")
-        c.add_argument("--wide", action="store_true",
-                       help="squats: draw the clean bottom (depth, shin, trunk) from the "
-                       "whole range people show, not the samples' one shape")
+        c.add_argument(
+            "--yaw",
+            type=parse_yaw,
+            default=None,
+            metavar="LO:HI",
+            help="signed camera yaw in degrees, drawn from this range (0 = front, "
+            "+90 = the person's left side); overrides the view's usual range",
+        )
+        c.add_argument(
+            "--wide",
+            action="store_true",
+            help="squats: draw the clean bottom (depth, shin, trunk) from the "
+            "whole range people show, not the samples' one shape",
+        )
         c.add_argument("--name", default=None, help="file stem (default: movement__view__faults)")
         c.add_argument("--out", type=Path, default=Path("."))
     return p
@@ -138,8 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "wide-set":
         from screening_synth.wide_set import WIDE_SEED, regenerate_wide
 
-        regenerate_wide(args.out, args.region, args.workers,
-                        WIDE_SEED if args.seed is None else args.seed, args.only)
+        regenerate_wide(
+            args.out,
+            args.region,
+            args.workers,
+            WIDE_SEED if args.seed is None else args.seed,
+            args.only,
+        )
         return 0
 
     from screening_synth.clip import ClipSpec, render_clip, simulate

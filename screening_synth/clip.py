@@ -156,8 +156,9 @@ def simulate(spec: ClipSpec, render: bool | list[int] = True) -> RenderedClip:
     if spec.view is View.FRONT and spec.front_yaw_deg is not None:
         lo, hi = spec.front_yaw_deg
     yaw = float(rng.uniform(lo, hi))
-    if (spec.view is View.OBLIQUE or (spec.view is View.FRONT and spec.front_yaw_deg)) \
-            and rng.random() < 0.5:
+    if (
+        spec.view is View.OBLIQUE or (spec.view is View.FRONT and spec.front_yaw_deg)
+    ) and rng.random() < 0.5:
         yaw = -yaw
     if spec.yaw_deg is not None:
         yaw = float(rng.uniform(*spec.yaw_deg))

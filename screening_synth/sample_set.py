@@ -85,7 +85,8 @@ def clip_name(movement: Movement, view: View, faults: tuple[Fault, ...]) -> str:
 
 
 def sample_specs(
-    seed: int = SAMPLE_SEED, camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M,
+    seed: int = SAMPLE_SEED,
+    camera_heights_m: tuple[float, float] = CAMERA_HEIGHTS_M,
     front_yaw_deg: tuple[float, float] | None = None,
 ) -> list[ClipSpec]:
     """The sample set, in a fixed order; a repeated name gets a number (`..._clean_2`).
@@ -188,8 +189,13 @@ def regenerate(
     With `only`, just those clips are re-rendered and their entries replaced in an
     existing labels.json.
     """
-    return render_set(sample_specs(seed, camera_heights_m, front_yaw_deg), out_dir, workers,
-                      generator_info(seed, camera_heights_m), only)
+    return render_set(
+        sample_specs(seed, camera_heights_m, front_yaw_deg),
+        out_dir,
+        workers,
+        generator_info(seed, camera_heights_m),
+        only,
+    )
 
 
 def render_set(

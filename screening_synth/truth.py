@@ -172,5 +172,6 @@ def rep_measurements(
     out["arms_forward_of_vertical_deg"] = _deg(np.mean([np.arctan2(-a[1], a[2]) for a in arms]))
     if "trunk_from_vertical_deg" in out:
         out["arms_forward_of_trunk_deg"] = round(
-            out["arms_forward_of_vertical_deg"] - out["trunk_from_vertical_deg"], 2)
+            out["arms_forward_of_vertical_deg"] - out["trunk_from_vertical_deg"], 2
+        )
     return out

@@ -51,8 +51,9 @@ _FAULTS: list[tuple[Movement, tuple[Fault, ...]]] = [
 """Each fault once per view group, and four clean squats."""
 
 
-def _camera(region: str, group: str, rng: np.random.Generator
-            ) -> tuple[View, tuple[float, float], tuple[float, float]]:
+def _camera(
+    region: str, group: str, rng: np.random.Generator
+) -> tuple[View, tuple[float, float], tuple[float, float]]:
     """(view label, yaw range, height range) for one clip of `region` and view `group`."""
     sign = 1.0 if rng.random() < 0.5 else -1.0
     if region == "tune":
@@ -60,8 +61,11 @@ def _camera(region: str, group: str, rng: np.random.Generator
         if group == "front":
             return V.FRONT, (-10.0, 10.0), heights
         if group == "side":
-            return (V.SIDE_LEFT if sign > 0 else V.SIDE_RIGHT), \
-                (sign * 90.0 - 10.0, sign * 90.0 + 10.0), heights
+            return (
+                (V.SIDE_LEFT if sign > 0 else V.SIDE_RIGHT),
+                (sign * 90.0 - 10.0, sign * 90.0 + 10.0),
+                heights,
+            )
         return V.OBLIQUE, (sign * 40.0, sign * 50.0) if sign > 0 else (-50.0, -40.0), heights
     heights = (0.5, 0.8) if rng.random() < 0.5 else (1.4, 2.0)
     if group == "front":
@@ -93,18 +97,33 @@ def wide_specs(region: str, seed: int = WIDE_SEED) -> list[ClipSpec]:
             i = offset + len(specs)
             rng = np.random.default_rng(seed + i + 7919)
             view, yaw, heights = _camera(region, group, rng)
-            specs.append(ClipSpec(
-                name=f"{clip_name(movement, view, faults)}__{i:03d}",
-                movement=movement, view=view, faults=faults, seed=seed + i,
-                camera_heights_m=heights, yaw_deg=yaw, wide=True,
-            ))
+            specs.append(
+                ClipSpec(
+                    name=f"{clip_name(movement, view, faults)}__{i:03d}",
+                    movement=movement,
+                    view=view,
+                    faults=faults,
+                    seed=seed + i,
+                    camera_heights_m=heights,
+                    yaw_deg=yaw,
+                    wide=True,
+                )
+            )
     return specs
 
 
-OBLIQUE_TARGET: frozenset[Check] = frozenset({
-    C.INSUFFICIENT_DEPTH, C.FORWARD_LEAN, C.ARMS_FALL_FORWARD, C.KNEE_VALGUS, C.HEEL_LIFT,
-    C.FEET_TURN_OUT, C.ASYMMETRIC_SHIFT, C.BALANCE_LOSS,
-})
+OBLIQUE_TARGET: frozenset[Check] = frozenset(
+    {
+        C.INSUFFICIENT_DEPTH,
+        C.FORWARD_LEAN,
+        C.ARMS_FALL_FORWARD,
+        C.KNEE_VALGUS,
+        C.HEEL_LIFT,
+        C.FEET_TURN_OUT,
+        C.ASYMMETRIC_SHIFT,
+        C.BALANCE_LOSS,
+    }
+)
 """What issue 25 asks to be judged from 45 degrees. The labels of this set count these as
 judged from an oblique camera whatever the screen can do today, so that a fault lost to
 "not assessable" counts as a miss."""
@@ -114,20 +133,33 @@ def judged(spec: ClipSpec, region: str) -> dict[str, object]:
     """The clip label's `assessable`: what the view can see, and the oblique target."""
     from screening.core.codes import CHECKS_FOR_MOVEMENT, VIEWS_THAT_SEE
 
-    checks = [c for c in CHECKS_FOR_MOVEMENT[spec.movement]
-              if spec.view in VIEWS_THAT_SEE[c]
-              or (spec.view is V.OBLIQUE and c in OBLIQUE_TARGET)]
+    checks = [
+        c
+        for c in CHECKS_FOR_MOVEMENT[spec.movement]
+        if spec.view in VIEWS_THAT_SEE[c] or (spec.view is V.OBLIQUE and c in OBLIQUE_TARGET)
+    ]
     return {"assessable": [str(c) for c in checks], "region": region}
 
 
-def regenerate_wide(out_dir: Path, region: str, workers: int = 2, seed: int = WIDE_SEED,
-                    only: list[str] | None = None) -> dict[str, object]:
+def regenerate_wide(
+    out_dir: Path,
+    region: str,
+    workers: int = 2,
+    seed: int = WIDE_SEED,
+    only: list[str] | None = None,
+) -> dict[str, object]:
     """Render one region of the widened set into `out_dir` with its labels.json."""
     from screening_synth.sample_set import generator_info, render_set
 
     info = generator_info(seed)
-    info.update({"command": f"python -m screening_synth wide-set --region {region}",
-                 "clip_seed": "seed + index (held region: from 500)", "region": region,
-                 "camera_heights_m": "see screening_synth.wide_set"})
-    return render_set(wide_specs(region, seed), out_dir, workers, info, only,
-                      lambda spec: judged(spec, region))
+    info.update(
+        {
+            "command": f"python -m screening_synth wide-set --region {region}",
+            "clip_seed": "seed + index (held region: from 500)",
+            "region": region,
+            "camera_heights_m": "see screening_synth.wide_set",
+        }
+    )
+    return render_set(
+        wide_specs(region, seed), out_dir, workers, info, only, lambda spec: judged(spec, region)
+    )

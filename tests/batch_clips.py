@@ -13,9 +13,13 @@ from pathlib import Path
 from .builders import SAMPLES
 from .media import read_frames, write_frames
 
-SOURCES = ("lunge__front__clean", "overhead_squat__front__clean",
-           "deep_squat__side_left__clean", "deep_squat__front__knee_valgus",
-           "overhead_squat__oblique__heel_lift")
+SOURCES = (
+    "lunge__front__clean",
+    "overhead_squat__front__clean",
+    "deep_squat__side_left__clean",
+    "deep_squat__front__knee_valgus",
+    "overhead_squat__oblique__heel_lift",
+)
 
 
 def distinct_clips(folder: Path, count: int, frames: int = 45) -> list[Path]:
@@ -29,8 +33,9 @@ def distinct_clips(folder: Path, count: int, frames: int = 45) -> list[Path]:
         if name not in decoded:
             last = 4 * ((count - 1) // len(SOURCES)) + frames
             decoded[name] = read_frames(SAMPLES / f"{name}.mp4", limit=last)
-        out.append(write_frames(folder / f"clip_{i:02d}.mp4",
-                                decoded[name][offset:offset + frames]))
+        out.append(
+            write_frames(folder / f"clip_{i:02d}.mp4", decoded[name][offset : offset + frames])
+        )
     return out
 
 

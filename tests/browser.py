@@ -37,9 +37,15 @@ from .media import read_frames, sample_labels
 ARTIFACTS = Path(os.environ.get("SCREENING_TEST_ARTIFACTS", ROOT / "test-artifacts"))
 """Where browser tests leave screenshots (ignored by git; CI can upload the folder)."""
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 HEEL_LIFT_SIDE = "deep_squat__side_right__heel_lift.mp4"
@@ -58,15 +64,23 @@ def chromium_path() -> str:
     """Debian's Chromium, or skip the test with the way to get it."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        pytest.skip("Chromium is not installed (as root: apt-get install chromium, or run "
-                    "./run.sh test)")
-    pytest.importorskip("playwright", reason="playwright is in the test extra: "
-                                             "pip install -e '.[test]'")
+        pytest.skip(
+            "Chromium is not installed (as root: apt-get install chromium, or run ./run.sh test)"
+        )
+    pytest.importorskip(
+        "playwright", reason="playwright is in the test extra: pip install -e '.[test]'"
+    )
     return found
 
 
-def webcam_y4m(clip: Path, out_dir: Path, width: int = 640, height: int = 480,
-               fps: int = 30, portrait: bool = False) -> Path:
+def webcam_y4m(
+    clip: Path,
+    out_dir: Path,
+    width: int = 640,
+    height: int = 480,
+    fps: int = 30,
+    portrait: bool = False,
+) -> Path:
     """A video clip as the raw YUV4MPEG file Chromium's fake webcam plays (in a loop).
 
     Frames are scaled to width x height. portrait: a phone held upright instead, 480x640,
@@ -81,7 +95,7 @@ def webcam_y4m(clip: Path, out_dir: Path, width: int = 640, height: int = 480,
             if portrait:
                 keep = rgb.shape[1] * 3 // 8
                 middle = rgb.shape[1] // 2
-                rgb = np.ascontiguousarray(rgb[:, middle - keep:middle + keep])
+                rgb = np.ascontiguousarray(rgb[:, middle - keep : middle + keep])
             if rgb.shape[:2] != (height, width):
                 rgb = cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)
             fh.write(b"FRAME\n")
@@ -96,26 +110,34 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(app: Path = MAIN_SCRIPT, timeout_s: float = 90.0,
-               env: dict[str, str] | None = None) -> Iterator[str]:
+def app_server(
+    app: Path = MAIN_SCRIPT, timeout_s: float = 90.0, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Run the app (`app`, the main script by default) on a free localhost port, with the
-options `screening app` uses; yields its URL."""
+    options `screening app` uses; yields its URL."""
     port = _free_port()
     command = streamlit_command(port)
     command[command.index(str(MAIN_SCRIPT))] = str(app)
-    log = (ARTIFACTS / f"streamlit-{port}.log")
+    log = ARTIFACTS / f"streamlit-{port}.log"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout_s
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"the app server exited; see {log}")
-                with contextlib.suppress(OSError), \
-                        urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                with (
+                    contextlib.suppress(OSError),
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r,
+                ):
                     if r.status == 200:
                         break
                 if time.monotonic() > deadline:
@@ -138,8 +160,9 @@ options `screening app` uses; yields its URL."""
 
 
 @contextlib.contextmanager
-def chromium_page(profile_dir: Path, fake_webcam: Path | None = None,
-                  viewport: tuple[int, int] = (1280, 1600)) -> Iterator[object]:
+def chromium_page(
+    profile_dir: Path, fake_webcam: Path | None = None, viewport: tuple[int, int] = (1280, 1600)
+) -> Iterator[object]:
     """A Playwright page in a fresh headless Chromium profile, optionally with a fake webcam
     playing `fake_webcam` (a .y4m from `webcam_y4m`) and camera access granted."""
     from playwright.sync_api import sync_playwright
@@ -147,14 +170,21 @@ def chromium_page(profile_dir: Path, fake_webcam: Path | None = None,
     executable = chromium_path()
     args = list(CHROMIUM_FLAGS)
     if fake_webcam is not None:
-        args += ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                 f"--use-file-for-fake-video-capture={fake_webcam}"]
+        args += [
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={fake_webcam}",
+        ]
     profile = profile_dir / "chromium-profile"
     profile.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=executable, headless=True, args=args,
-            viewport={"width": viewport[0], "height": viewport[1]})
+            str(profile),
+            executable_path=executable,
+            headless=True,
+            args=args,
+            viewport={"width": viewport[0], "height": viewport[1]},
+        )
         try:
             page = context.pages[0] if context.pages else context.new_page()
             try:

@@ -41,14 +41,27 @@ def make_sequence(hip_drop_px: np.ndarray, fps: float = 30.0) -> PoseSequence:
     image[np.isnan(hip_drop_px)] = np.nan
     world = image / 160.0 * 0.9  # about 0.9 m of leg for 160 px
     vis = np.where(np.isnan(image[:, :, 0]), np.nan, 0.99)
-    return PoseSequence(image=image, world=world, visibility=vis, presence=vis.copy(),
-                        timestamps_s=np.arange(t) / fps, frame_indices=np.arange(t),
-                        width=640, height=480, fps=fps)
+    return PoseSequence(
+        image=image,
+        world=world,
+        visibility=vis,
+        presence=vis.copy(),
+        timestamps_s=np.arange(t) / fps,
+        frame_indices=np.arange(t),
+        width=640,
+        height=480,
+        fps=fps,
+    )
 
 
-def squat_profile(reps: int, fps: float = 30.0, depth_px: float = 90.0,
-                  stand_s: float = 1.0, rep_s: float = 2.0, pause_s: float = 0.3
-                  ) -> tuple[np.ndarray, list[int]]:
+def squat_profile(
+    reps: int,
+    fps: float = 30.0,
+    depth_px: float = 90.0,
+    stand_s: float = 1.0,
+    rep_s: float = 2.0,
+    pause_s: float = 0.3,
+) -> tuple[np.ndarray, list[int]]:
     """Hip drop over time for `reps` smooth squats between standing; returns bottoms too."""
     parts = [np.zeros(int(stand_s * fps))]
     bottoms = []
@@ -77,16 +90,16 @@ PX_PER_M = 250.0
 class Pose:
     """One frame of a squat-like pose, with faults in physical units."""
 
-    shank_deg: float = 0.0         # shin forward tilt from vertical
+    shank_deg: float = 0.0  # shin forward tilt from vertical
     thigh_above_deg: float = 90.0  # thigh angle above horizontal (90 = standing)
-    trunk_deg: float = 0.0         # trunk forward tilt from vertical
+    trunk_deg: float = 0.0  # trunk forward tilt from vertical
     heel_lift_m: float = 0.0
-    knee_in_m: float = 0.0         # each knee moves toward the midline
-    toe_out_deg: float = 0.0       # each foot turns out about the heel
-    ankle_out_m: float = 0.0       # each ankle moves outward over the foot (roll out)
-    pelvis_shift_m: float = 0.0    # toward the person's left
-    arms: str = "forward"          # forward | overhead
-    arm_forward_deg: float = 0.0   # overhead arms tilted forward from vertical
+    knee_in_m: float = 0.0  # each knee moves toward the midline
+    toe_out_deg: float = 0.0  # each foot turns out about the heel
+    ankle_out_m: float = 0.0  # each ankle moves outward over the foot (roll out)
+    pelvis_shift_m: float = 0.0  # toward the person's left
+    arms: str = "forward"  # forward | overhead
+    arm_forward_deg: float = 0.0  # overhead arms tilted forward from vertical
 
 
 SHANK, THIGH, TRUNK, NECK = 0.42, 0.44, 0.52, 0.14
@@ -99,10 +112,26 @@ def body_points(p: Pose) -> np.ndarray:
     out = np.zeros((33, 3))
     sh, th, tr = np.radians(p.shank_deg), np.radians(p.thigh_above_deg), np.radians(p.trunk_deg)
     for side, sx in (("LEFT", 1.0), ("RIGHT", -1.0)):
-        lm = {n: L[f"{side}_{n}"] for n in ("ANKLE", "HEEL", "FOOT_INDEX", "KNEE", "HIP",
-                                             "SHOULDER", "ELBOW", "WRIST", "EAR", "EYE",
-                                             "EYE_INNER", "EYE_OUTER", "PINKY", "INDEX",
-                                             "THUMB")}
+        lm = {
+            n: L[f"{side}_{n}"]
+            for n in (
+                "ANKLE",
+                "HEEL",
+                "FOOT_INDEX",
+                "KNEE",
+                "HIP",
+                "SHOULDER",
+                "ELBOW",
+                "WRIST",
+                "EAR",
+                "EYE",
+                "EYE_INNER",
+                "EYE_OUTER",
+                "PINKY",
+                "INDEX",
+                "THUMB",
+            )
+        }
         foot_x = sx * HALF_STANCE
         toe_out = np.radians(p.toe_out_deg)
         heel = np.array([foot_x, p.heel_lift_m, -0.05])
@@ -158,13 +187,13 @@ def camera_views(body: np.ndarray, view: str) -> tuple[np.ndarray, np.ndarray]:
     image = np.stack([320 + PX_PER_M * horiz, 440 - PX_PER_M * y, PX_PER_M * depth], axis=1)
     hip_mid = (body[L.LEFT_HIP] + body[L.RIGHT_HIP]) / 2
     world = np.stack([horiz - 0, -(y - hip_mid[1]), depth], axis=1)
-    world[:, 0] -= {"front": hip_mid[0], "side_left": -hip_mid[2],
-                    "side_right": hip_mid[2]}[view]
+    world[:, 0] -= {"front": hip_mid[0], "side_left": -hip_mid[2], "side_right": hip_mid[2]}[view]
     return image, world
 
 
-def pinhole_views(body: np.ndarray, yaw_deg: float, height_m: float, distance_m: float,
-                  focal_px: float = 560.0) -> tuple[np.ndarray, np.ndarray]:
+def pinhole_views(
+    body: np.ndarray, yaw_deg: float, height_m: float, distance_m: float, focal_px: float = 560.0
+) -> tuple[np.ndarray, np.ndarray]:
     """(image px, MediaPipe-style world) of body points seen by a real (pinhole) camera.
 
     The camera stands `distance_m` away at `yaw_deg` toward the person's left (0 = in
@@ -181,18 +210,27 @@ def pinhole_views(body: np.ndarray, yaw_deg: float, height_m: float, distance_m:
     down = np.cross(forward, right)
     rot = np.stack([right, down, forward])
     cam = (body - eye) @ rot.T
-    image = np.stack([320 + focal_px * cam[:, 0] / cam[:, 2],
-                      240 + focal_px * cam[:, 1] / cam[:, 2],
-                      focal_px * (cam[:, 2] - cam[:, 2].mean()) / cam[:, 2].mean()], axis=1)
+    image = np.stack(
+        [
+            320 + focal_px * cam[:, 0] / cam[:, 2],
+            240 + focal_px * cam[:, 1] / cam[:, 2],
+            focal_px * (cam[:, 2] - cam[:, 2].mean()) / cam[:, 2].mean(),
+        ],
+        axis=1,
+    )
     hip_mid = (body[L.LEFT_HIP] + body[L.RIGHT_HIP]) / 2
     world = (body - hip_mid) @ rot.T
     return image, world
 
 
-def squat_sequence(view: str, reps: int = 2, fps: float = 30.0, bottom: Pose | None = None,
-                   stand: Pose | None = None,
-                   camera: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
-                   ) -> PoseSequence:
+def squat_sequence(
+    view: str,
+    reps: int = 2,
+    fps: float = 30.0,
+    bottom: Pose | None = None,
+    stand: Pose | None = None,
+    camera: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> PoseSequence:
     """Stand, `reps` squats easing from `stand` to `bottom` and back, stand.
 
     camera: body points -> (image, world); default the orthographic `camera_views(view)`.
@@ -204,14 +242,25 @@ def squat_sequence(view: str, reps: int = 2, fps: float = 30.0, bottom: Pose | N
     s_t = np.concatenate([np.zeros(int(fps)), *([one_rep] * reps), np.zeros(int(fps))])
     images, worlds = [], []
     for s in s_t:
-        mix = {f: getattr(stand, f) + s * (getattr(bottom, f) - getattr(stand, f))
-               for f in Pose.__dataclass_fields__ if f != "arms"}
+        mix = {
+            f: getattr(stand, f) + s * (getattr(bottom, f) - getattr(stand, f))
+            for f in Pose.__dataclass_fields__
+            if f != "arms"
+        }
         body = body_points(Pose(**mix, arms=bottom.arms))
         img, wld = camera(body) if camera else camera_views(body, view)
         images.append(img)
         worlds.append(wld)
     t = len(s_t)
     vis = np.full((t, 33), 0.99)
-    return PoseSequence(image=np.stack(images), world=np.stack(worlds), visibility=vis,
-                        presence=vis.copy(), timestamps_s=np.arange(t) / fps,
-                        frame_indices=np.arange(t), width=640, height=480, fps=fps)
+    return PoseSequence(
+        image=np.stack(images),
+        world=np.stack(worlds),
+        visibility=vis,
+        presence=vis.copy(),
+        timestamps_s=np.arange(t) / fps,
+        frame_indices=np.arange(t),
+        width=640,
+        height=480,
+        fps=fps,
+    )

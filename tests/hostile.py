@@ -62,6 +62,7 @@ def _mp4_box(data: bytes, tag: bytes) -> int:
 
 # --- damaged containers ---------------------------------------------------------------------
 
+
 def corrupt_header(dst: Path) -> None:
     """The first 64 bytes overwritten with noise: no container signature left."""
     data = bytearray(_base_clip().read_bytes())
@@ -73,7 +74,7 @@ def corrupt_index(dst: Path) -> None:
     """A valid MP4 signature whose sample table (where the frames are) is overwritten."""
     data = bytearray(_base_clip().read_bytes())
     at = _mp4_box(data, b"stsz")
-    data[at + 8:at + 400] = b"\xff" * 392
+    data[at + 8 : at + 400] = b"\xff" * 392
     dst.write_bytes(bytes(data))
 
 
@@ -91,10 +92,10 @@ def ten_hour_header(dst: Path) -> None:
         at = _mp4_box(data, tag)
         assert data[at + 4] == 0, "expected version-0 headers"
         if tag == b"tkhd":
-            timescale = struct.unpack(">I", data[_mp4_box(data, b"mvhd") + 16:][:4])[0]
+            timescale = struct.unpack(">I", data[_mp4_box(data, b"mvhd") + 16 :][:4])[0]
         else:
-            timescale = struct.unpack(">I", data[at + offset - 4:at + offset])[0]
-        data[at + offset:at + offset + 4] = struct.pack(">I", 10 * 3600 * timescale)
+            timescale = struct.unpack(">I", data[at + offset - 4 : at + offset])[0]
+        data[at + offset : at + offset + 4] = struct.pack(">I", 10 * 3600 * timescale)
     dst.write_bytes(bytes(data))
 
 
@@ -127,6 +128,7 @@ def decode_bomb(dst: Path) -> None:
 
 # --- things that are not videos ---------------------------------------------------------------
 
+
 def audio_only(dst: Path) -> None:
     """An MP4 (M4A) with sound and no picture, as a voice memo app writes."""
     with av.open(str(dst), "w") as out:
@@ -134,8 +136,9 @@ def audio_only(dst: Path) -> None:
         t = np.arange(1024 * 40) / 44100
         tone = (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
         for i in range(40):
-            frame = av.AudioFrame.from_ndarray(tone[None, i * 1024:(i + 1) * 1024],
-                                               format="fltp", layout="mono")
+            frame = av.AudioFrame.from_ndarray(
+                tone[None, i * 1024 : (i + 1) * 1024], format="fltp", layout="mono"
+            )
             frame.sample_rate, frame.pts = 44100, i * 1024
             for packet in stream.encode(frame):
                 out.mux(packet)
@@ -161,8 +164,10 @@ def jpeg_renamed(dst: Path) -> None:
 
 def zip_bomb(dst: Path) -> None:
     """A zip archive renamed `.mp4`: 100 MB of zeros squeezed into about 100 kB."""
-    with zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z, \
-            z.open("video.mp4", "w") as member:
+    with (
+        zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z,
+        z.open("video.mp4", "w") as member,
+    ):
         chunk = bytes(1 << 20)
         for _ in range(100):
             member.write(chunk)
@@ -170,9 +175,17 @@ def zip_bomb(dst: Path) -> None:
 
 # --- valid videos of awkward shape ---------------------------------------------------------
 
-def _encode(dst: Path, codec: str, rate: int, size: tuple[int, int], pix_fmt: str,
-            frames: Iterable[av.VideoFrame], time_base: Fraction | None = None,
-            options: dict[str, str] | None = None) -> None:
+
+def _encode(
+    dst: Path,
+    codec: str,
+    rate: int,
+    size: tuple[int, int],
+    pix_fmt: str,
+    frames: Iterable[av.VideoFrame],
+    time_base: Fraction | None = None,
+    options: dict[str, str] | None = None,
+) -> None:
     """Encode PyAV frames into a new file; frames carry their own pts when `time_base` is set."""
     with av.open(str(dst), "w") as out:
         stream = out.add_stream(codec, rate=rate)
@@ -188,8 +201,7 @@ def _encode(dst: Path, codec: str, rate: int, size: tuple[int, int], pix_fmt: st
             out.mux(packet)
 
 
-def _rewrite(dst: Path, frames: Sequence[np.ndarray], pts_s: Sequence[float] | None = None
-             ) -> None:
+def _rewrite(dst: Path, frames: Sequence[np.ndarray], pts_s: Sequence[float] | None = None) -> None:
     """Write RGB frames as H.264, with the given presentation times (seconds) if any."""
     h, w = frames[0].shape[:2]
     h, w = h - h % 2, w - w % 2  # 4:2:0 needs even sizes
@@ -214,8 +226,9 @@ def variable_frame_rate(dst: Path) -> None:
 
 def rotated_phone(dst: Path) -> None:
     """Portrait phone video: pixels stored on their side, a 90-degree turn in the header."""
-    turned = [np.ascontiguousarray(cv2.rotate(f, cv2.ROTATE_90_COUNTERCLOCKWISE))
-              for f in _frames()]
+    turned = [
+        np.ascontiguousarray(cv2.rotate(f, cv2.ROTATE_90_COUNTERCLOCKWISE)) for f in _frames()
+    ]
     plain = dst.with_suffix(".plain.mp4")
     write_frames(plain, turned)
     rotated_copy(plain, dst)
@@ -224,27 +237,37 @@ def rotated_phone(dst: Path) -> None:
 
 def uhd_4k(dst: Path) -> None:
     """3840 x 2160 at 10 fps: the clip padded to 16:9 and scaled up six times by FFmpeg."""
-    frames = (av.VideoFrame.from_ndarray(
-        cv2.copyMakeBorder(f, 0, 0, 106, 106, cv2.BORDER_CONSTANT, value=0), format="rgb24"
-    ).reformat(width=3840, height=2160, format="yuv420p") for f in _frames()[::3])
+    frames = (
+        av.VideoFrame.from_ndarray(
+            cv2.copyMakeBorder(f, 0, 0, 106, 106, cv2.BORDER_CONSTANT, value=0), format="rgb24"
+        ).reformat(width=3840, height=2160, format="yuv420p")
+        for f in _frames()[::3]
+    )
     _encode(dst, "libx264", 10, (3840, 2160), "yuv420p", frames, options=FAST_H264)
 
 
 def one_pixel_tall(dst: Path) -> None:
     """640 x 1 pixels, lossless (H.264 cannot hold an odd height)."""
-    frames = (av.VideoFrame.from_ndarray(np.ascontiguousarray(f[240:241]), format="rgb24")
-              for f in _frames()[:60])
+    frames = (
+        av.VideoFrame.from_ndarray(np.ascontiguousarray(f[240:241]), format="rgb24")
+        for f in _frames()[:60]
+    )
     _encode(dst, "ffv1", 30, (640, 1), "bgr0", frames)
 
 
 def animated_gif(dst: Path) -> None:
     """A 320 x 240 animated GIF of the squat: a format people share clips in."""
-    frames = (av.VideoFrame.from_ndarray(cv2.resize(f, (320, 240), interpolation=cv2.INTER_AREA),
-                                         format="rgb24") for f in _frames()[::2])
+    frames = (
+        av.VideoFrame.from_ndarray(
+            cv2.resize(f, (320, 240), interpolation=cv2.INTER_AREA), format="rgb24"
+        )
+        for f in _frames()[::2]
+    )
     _encode(dst, "gif", 15, (320, 240), "rgb8", frames)
 
 
 # --- valid videos of awkward scenes --------------------------------------------------------
+
 
 def two_people(dst: Path) -> None:
     """Two people squatting side by side (the clip beside its own mirror image, half size)."""
@@ -282,8 +305,13 @@ def walking_away(dst: Path) -> None:
 def dark_room(dst: Path) -> None:
     """Filmed with the lights off: 4% of the brightness, with a little sensor noise."""
     noise = np.random.default_rng(3).integers(0, 5, (4, 480, 640, 3), dtype=np.uint8)
-    _rewrite(dst, [cv2.add(cv2.convertScaleAbs(f, alpha=0.04), noise[i % 4])
-                   for i, f in enumerate(_frames())])
+    _rewrite(
+        dst,
+        [
+            cv2.add(cv2.convertScaleAbs(f, alpha=0.04), noise[i % 4])
+            for i, f in enumerate(_frames())
+        ],
+    )
 
 
 def mirrored_webcam(dst: Path) -> None:
@@ -292,29 +320,34 @@ def mirrored_webcam(dst: Path) -> None:
 
 
 CORPUS: tuple[Hostile, ...] = (
-    Hostile("corrupt_header.mp4", corrupt_header, "not a video",
-            "leading bytes overwritten"),
+    Hostile("corrupt_header.mp4", corrupt_header, "not a video", "leading bytes overwritten"),
     Hostile("corrupt_index.mp4", corrupt_index, "corrupt", "sample table overwritten"),
     Hostile("truncated.mp4", truncated_stream, "truncated", "first 40% of the bytes"),
     Hostile("ten_hours.mp4", ten_hour_header, "too long", "10 frames, headers say 10 hours"),
-    Hostile("huge_dimensions.y4m", huge_dimensions, "too large",
-            "header declares 16000 x 16000"),
-    Hostile("decode_bomb.mp4", decode_bomb, "too long",
-            "2 MB that decode to 40 minutes of 720p"),
+    Hostile("huge_dimensions.y4m", huge_dimensions, "too large", "header declares 16000 x 16000"),
+    Hostile("decode_bomb.mp4", decode_bomb, "too long", "2 MB that decode to 40 minutes of 720p"),
     Hostile("audio_only.mp4", audio_only, "no picture", "sound, no video track"),
     Hostile("photo.mp4", png_renamed, "PNG image", "a PNG renamed .mp4"),
     Hostile("photo.mov", jpeg_renamed, "JPEG image", "a JPEG renamed .mov"),
     Hostile("zip_bomb.mp4", zip_bomb, "zip archive", "100 MB of zeros zipped, renamed .mp4"),
-    Hostile("line\nbreak\x1b[2J.mp4", png_renamed, "PNG image",
-            "a file name with a line break and a clear-the-screen terminal code"),
+    Hostile(
+        "line\nbreak\x1b[2J.mp4",
+        png_renamed,
+        "PNG image",
+        "a file name with a line break and a clear-the-screen terminal code",
+    ),
     Hostile("variable_rate.mp4", variable_frame_rate, OK, "frame gaps 20-50 ms"),
     Hostile("rotated_phone.mp4", rotated_phone, OK, "portrait pixels, 90-degree header"),
     Hostile("uhd_4k.mp4", uhd_4k, OK, "3840 x 2160"),
     Hostile("one_pixel_tall.mkv", one_pixel_tall, "too small", "640 x 1 pixels"),
     Hostile("animated.gif", animated_gif, OK, "an animated GIF"),
     Hostile("two_people.mp4", two_people, OK, "two people side by side"),
-    Hostile("partly_out_of_frame.mp4", partly_out_of_frame, "the person is cut off",
-            "feet below the picture"),
+    Hostile(
+        "partly_out_of_frame.mp4",
+        partly_out_of_frame,
+        "the person is cut off",
+        "feet below the picture",
+    ),
     Hostile("walking_away.mp4", walking_away, OK, "person leaves mid-rep"),
     Hostile("dark_room.mp4", dark_room, "no person found", "4% brightness"),
     Hostile("mirrored_webcam.mp4", mirrored_webcam, OK, "flipped left to right"),

@@ -20,8 +20,9 @@ def sample_labels() -> dict[str, dict]:
     return json.loads(labels.read_text())["clips"]
 
 
-def sample_clip(movement: str | None = None, view: str | None = None,
-                clean: bool | None = None) -> tuple[Path, dict]:
+def sample_clip(
+    movement: str | None = None, view: str | None = None, clean: bool | None = None
+) -> tuple[Path, dict]:
     """The first sample clip matching the filters, with its label."""
     for name, label in sorted(sample_labels().items()):
         if movement and label["movement"] != movement:
@@ -68,8 +69,7 @@ def no_person_video(path: Path, frames: int = 60) -> Path:
 
 def faststart_copy(src: Path, dst: Path) -> Path:
     """Remux with the MP4 index at the front, as phones and web uploads often do."""
-    with av.open(str(src)) as inp, av.open(str(dst), "w",
-                                           options={"movflags": "faststart"}) as out:
+    with av.open(str(src)) as inp, av.open(str(dst), "w", options={"movflags": "faststart"}) as out:
         stream_in = inp.streams.video[0]
         stream_out = out.add_stream_from_template(stream_in)
         for packet in inp.demux(stream_in):
@@ -108,6 +108,6 @@ def rotated_copy(src: Path, dst: Path) -> Path:
     version = data[tag + 4]
     matrix_at = tag - 4 + (48 if version == 0 else 60)
     rotate_90 = (0, 0x10000, 0, -0x10000 & 0xFFFFFFFF, 0, 0, 0, 0, 0x40000000)
-    data[matrix_at:matrix_at + 36] = struct.pack(">9I", *rotate_90)
+    data[matrix_at : matrix_at + 36] = struct.pack(">9I", *rotate_90)
     dst.write_bytes(bytes(data))
     return dst

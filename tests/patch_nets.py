@@ -24,8 +24,9 @@ def extracted(name: str):
     return info, raw, settings
 
 
-def largest_self_reading(patches: np.ndarray,
-                         network: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> float:
+def largest_self_reading(
+    patches: np.ndarray, network: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> float:
     """The largest |reading| of every 15th picture of one side compared with itself."""
     frames = np.flatnonzero(has_patch(patches))[::15]
     return float(np.max(np.abs([network(patches[[f]], patches[f])[0] for f in frames])))
@@ -33,6 +34,8 @@ def largest_self_reading(patches: np.ndarray,
 
 def as_seen_and_mirrored(info, raw, settings, code: Check) -> tuple[CheckResult, CheckResult]:
     """One check's result on the take and on the take seen in a mirror."""
+
     def result(seq) -> CheckResult:
         return next(c for c in analyse_pose(info, seq, settings).checks if c.code is code)
+
     return result(raw), result(raw.mirrored())

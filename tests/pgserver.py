@@ -40,8 +40,12 @@ class PgServer:
     _run_as: list[str]
 
     def _run(self, tool: str, *args: str) -> None:
-        done = subprocess.run([*self._run_as, str(self.bindir / tool), *args],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            [*self._run_as, str(self.bindir / tool), *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         if done.returncode:
             why = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
             raise PgServerError(f"{tool}: {why[0]}")
@@ -62,22 +66,30 @@ def start() -> PgServer:
     """Start a server; PostgreSQL refuses to run as root, so root runs it as `postgres`."""
     bindir = find_bindir()
     if bindir is None:
-        raise FileNotFoundError("PostgreSQL's initdb was not found "
-                                "(apt-get install postgresql)")
+        raise FileNotFoundError("PostgreSQL's initdb was not found (apt-get install postgresql)")
     root = Path(tempfile.mkdtemp(prefix="screening-pg-"))
     server = PgServer(bindir, root, [])
     try:
         if os.geteuid() == 0:
             shutil.chown(root, user="postgres")  # LookupError without a postgres user
             server._run_as = ["runuser", "-u", "postgres", "--"]
-        server._run("initdb", "-D", str(root / "data"), "-A", "trust", "-U", USER,
-                    "--no-sync")
-        server._run("pg_ctl", "-D", str(root / "data"), "-l", str(root / "log"), "-w",
-                    "-o", f"-k {root} -c listen_addresses='' -c fsync=off", "start")
+        server._run("initdb", "-D", str(root / "data"), "-A", "trust", "-U", USER, "--no-sync")
+        server._run(
+            "pg_ctl",
+            "-D",
+            str(root / "data"),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-o",
+            f"-k {root} -c listen_addresses='' -c fsync=off",
+            "start",
+        )
     except LookupError:
         shutil.rmtree(root, ignore_errors=True)
-        raise PgServerError("running as root, but there is no `postgres` user to run "
-                            "the server as") from None
+        raise PgServerError(
+            "running as root, but there is no `postgres` user to run the server as"
+        ) from None
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise

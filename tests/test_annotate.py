@@ -34,14 +34,27 @@ def test_each_frame_is_drawn_with_the_latest_pose_at_or_before_it():
 def test_with_frame_step_2_every_frame_is_written_and_key_frames_kept(tmp_path):
     """Half as many poses as frames: the video still has every frame (it used to stop
     halfway, drawing the skeleton at double speed), and the frames asked for are kept."""
-    frames = [Frame(index=i, timestamp_s=i / 10, rgb=np.full((64, 48, 3), 20 * i, np.uint8))
-              for i in range(10)]
+    frames = [
+        Frame(index=i, timestamp_s=i / 10, rgb=np.full((64, 48, 3), 20 * i, np.uint8))
+        for i in range(10)
+    ]
     analysed = np.arange(0, 10, 2)
     image = np.zeros((5, 33, 3))
     image[:, :, :2] = 24.0
     store = FrameStore(max_side_px=64, jpeg_quality=95)
-    out = write_annotated(frames, image, np.ones((5, 33)), analysed, np.arange(5),
-                          tmp_path / "a.mp4", 10.0, 48, 64, keep={3, 7}, store=store)
+    out = write_annotated(
+        frames,
+        image,
+        np.ones((5, 33)),
+        analysed,
+        np.arange(5),
+        tmp_path / "a.mp4",
+        10.0,
+        48,
+        64,
+        keep={3, 7},
+        store=store,
+    )
     assert _frames_in(out) == 10
     assert len(store) == 2 and store.nearest(3) == 3
     kept = store.get(7)
@@ -50,15 +63,19 @@ def test_with_frame_step_2_every_frame_is_written_and_key_frames_kept(tmp_path):
 
 @pytest.mark.slow
 def test_annotate_and_report_decode_once_more_under_the_users_limits(
-        tmp_path, settings, monkeypatch):
+    tmp_path, settings, monkeypatch
+):
     """Scoring with --annotate and --report reads the file twice (pose, then drawing and
     key frames together), each time under the user's [input] limits: with the packaged
     limits made too small for this clip, the user's own still let it through."""
     from screening.batch.runner import Job, ScoreOptions, score_job
 
     clip, label = sample_clip(movement="deep_squat", view="side_left", clean=False)
-    monkeypatch.setattr(video, "_default_limits", lambda: InputSettings(
-        **{**vars(settings.input), "max_frames": 10}))
+    monkeypatch.setattr(
+        video,
+        "_default_limits",
+        lambda: InputSettings(**{**vars(settings.input), "max_frames": 10}),
+    )
     opened = []
     real_init = VideoFileSource.__init__
 
@@ -68,8 +85,12 @@ def test_annotate_and_report_decode_once_more_under_the_users_limits(
 
     monkeypatch.setattr(VideoFileSource, "__init__", counting_init)
     every_other = replace(settings, pose=replace(settings.pose, frame_step=2))
-    options = ScoreOptions(model=resolve_model(), settings=every_other,
-                           annotate_dir=str(tmp_path / "ann"), report_dir=str(tmp_path / "rep"))
+    options = ScoreOptions(
+        model=resolve_model(),
+        settings=every_other,
+        annotate_dir=str(tmp_path / "ann"),
+        report_dir=str(tmp_path / "rep"),
+    )
     record = score_job(Job(str(clip), ""), options)
     assert record.ok, record.error
     assert record.findings, "a clip with a fault, so the report has key frames to show"

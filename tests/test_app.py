@@ -36,7 +36,9 @@ def test_start_page_asks_about_pain_then_offers_live_and_upload():
     assert at.toggle(key="speak").label == "Speak the instructions"
     assert at.toggle(key="speak").value is True  # said aloud unless turned off
     assert [u.label for u in at.get("file_uploader")] == [
-        "Video from the front", "Video from the side (optional)"]
+        "Video from the front",
+        "Video from the side (optional)",
+    ]
     screen = next(b for b in at.button if b.label == "Screen my videos")
     assert screen.disabled  # nothing to screen yet
     # The pose model's file and checksum are there for the curious, under "About" only.
@@ -44,8 +46,13 @@ def test_start_page_asks_about_pain_then_offers_live_and_upload():
     assert ".task" in about.caption[0].value
     assert not any(".task" in c.value for c in at.main.caption)
     at.radio[0].set_value("Yes").run()
-    assert [s.label for s in at.slider] == ["Knees", "Hips", "Lower back", "Ankles or feet",
-                                            "Shoulders"]
+    assert [s.label for s in at.slider] == [
+        "Knees",
+        "Hips",
+        "Lower back",
+        "Ankles or feet",
+        "Shoulders",
+    ]
     assert any("Move a slider" in w.value for w in at.warning)
 
 
@@ -92,8 +99,7 @@ def test_upload_flow_gives_the_result_asks_for_the_retake_and_pain_after():
     clip, label = named_clip(HEEL_LIFT_SIDE)
     at = _app().run()
     # A hostile file name: the upload is saved under a name of the app's own.
-    at = _upload(at, "Video from the side (optional)", "../../../etc/passwd.mp4",
-                 clip.read_bytes())
+    at = _upload(at, "Video from the side (optional)", "../../../etc/passwd.mp4", clip.read_bytes())
     assert not at.exception and not at.error
     next(b for b in at.button if b.label == "Screen my videos").click().run()
     assert not at.exception
@@ -112,7 +118,10 @@ def test_upload_flow_gives_the_result_asks_for_the_retake_and_pain_after():
     assert any("screen, not a diagnosis" in c.value for c in at.caption)
     # The report to download, made from the same result and the frames kept in memory.
     assert [b.label for b in at.get("download_button")][:3] == [
-        "Report (PDF)", "Report (HTML)", "Result (JSON)"]
+        "Report (PDF)",
+        "Report (HTML)",
+        "Result (JSON)",
+    ]
     report = at.session_state["assessment"].report()
     assert report.pdf_bytes().startswith(b"%PDF")
     assert "Work on mobility" in report.html() and "data:image/jpeg;base64" in report.html()
@@ -132,7 +141,8 @@ def test_upload_errors_are_one_clear_line(monkeypatch):
     at = _upload(at, "Video from the front", "notes.mp4", b"just some text, not a video\n")
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "This video could not be used: not a video (it looks like a text file)"]
+        "This video could not be used: not a video (it looks like a text file)"
+    ]
     monkeypatch.setattr(app_capture, "max_upload_mb", lambda: 0)
     at = _upload(at, "Video from the side (optional)", "big.mp4", b"0" * 2_000_000)
     assert any("the limit is 0 MB" in e.value for e in at.error)
@@ -146,8 +156,9 @@ def _results_script(clip: str, pain: float) -> None:
     from screening.engine.pipeline import screen_clips
     from screening.pose.model_file import resolve_model
 
-    record, analyses = screen_clips([clip], resolve_model(), load_settings(),
-                                    pain={"movement": pain})
+    record, analyses = screen_clips(
+        [clip], resolve_model(), load_settings(), pain={"movement": pain}
+    )
     show_result(record, analyses, [Path(clip)])
 
 
@@ -178,6 +189,10 @@ def test_checkout_config_matches_the_options_screening_app_passes():
     from .builders import ROOT
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    flat = {f"{section}.{key}": value for section, values in config.items()
-            for key, value in values.items() if f"{section}.{key}" != "server.headless"}
+    flat = {
+        f"{section}.{key}": value
+        for section, values in config.items()
+        for key, value in values.items()
+        if f"{section}.{key}" != "server.headless"
+    }
     assert flat == OPTIONS

@@ -20,8 +20,9 @@ from .media import (
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "screening", *args], capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "screening", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,9 @@ def bad_inputs(tmp_path_factory) -> dict[str, tuple[Path, str]]:
     fast = faststart_copy(good, d / "faststart.mp4")
     one = write_frames(d / "one_frame.mp4", read_frames(good, limit=1))
     # The bottom fifth cropped away: the feet are out of the picture for the whole video.
-    no_feet = write_frames(d / "feet_cut_off.mp4",
-                           [f[: f.shape[0] * 4 // 5] for f in read_frames(good)])
+    no_feet = write_frames(
+        d / "feet_cut_off.mp4", [f[: f.shape[0] * 4 // 5] for f in read_frames(good)]
+    )
     return {
         "missing": (d / "does_not_exist.mp4", "file not found"),
         "text": (text, "not a video"),

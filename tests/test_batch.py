@@ -86,7 +86,10 @@ def test_same_bytes_are_scored_once_and_both_files_get_a_record():
     records = list(score_unique(jobs, run))
     assert ran == ["a.mp4", "b.mp4"]
     assert [(r.source, r.video_sha256, r.frames) for r in records] == [
-        ("a.mp4", "h1", 7), ("copy_of_a.mp4", "h1", 7), ("b.mp4", "h2", 7)]
+        ("a.mp4", "h1", 7),
+        ("copy_of_a.mp4", "h1", 7),
+        ("b.mp4", "h2", 7),
+    ]
 
 
 # --- workers that die ----------------------------------------------------------------
@@ -121,8 +124,9 @@ def test_a_killed_worker_is_retried_once_then_reported_and_the_batch_goes_on(tmp
     assert not records["crash1"].ok and records["crash1"].error == CRASHED_TWICE
     assert records["once3"].ok  # its retry, alone in a new process, worked
     assert not records["boom4"].ok
-    assert records["boom4"].error == "unexpected error while scoring (RuntimeError: " \
-                                     "decoder exploded)"
+    assert (
+        records["boom4"].error == "unexpected error while scoring (RuntimeError: decoder exploded)"
+    )
     assert records["crash1"].video_sha256 == "h1"
     assert all(records[n].ok for n in ("ok0", "ok2", "ok5", "ok6"))
 
@@ -138,8 +142,7 @@ def test_one_and_two_workers_give_identical_records(tmp_path, settings):
     jobs = hash_jobs([*clips, twin])
     options = ScoreOptions(model=resolve_model(), settings=settings)
     here = {r.source: r.to_dict() for r in score_unique(jobs, lambda u: run_here(u, options))}
-    pool = {r.source: r.to_dict()
-            for r in score_unique(jobs, lambda u: run_pool(u, options, 2))}
+    pool = {r.source: r.to_dict() for r in score_unique(jobs, lambda u: run_pool(u, options, 2))}
     assert here == pool
     assert len(here) == 4 and all(r["ok"] for r in here.values())
     assert {r["video_sha256"] for r in here.values()} == {sha256_of(c) for c in clips}
@@ -150,17 +153,29 @@ def test_one_and_two_workers_give_identical_records(tmp_path, settings):
 
 
 def _score(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "screening", "score", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "screening", "score", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **kwargs,
+    )
 
 
 @pytest.mark.slow
 def test_a_killed_batch_resumes_to_exactly_one_record_per_video(tmp_path):
     clips = distinct_clips(tmp_path / "videos", 20)
     out = tmp_path / "results.jsonl"
-    args = [str(tmp_path / "videos"), "--out", str(out), "--workers", "2",
-            "--settings", str(fast_settings(tmp_path))]
+    args = [
+        str(tmp_path / "videos"),
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--settings",
+        str(fast_settings(tmp_path)),
+    ]
     first = _score(*args)
     deadline = time.monotonic() + 300
     while not (out.exists() and out.read_text("utf-8").count("\n") >= 3):
@@ -196,8 +211,9 @@ def test_resume_without_an_output_file_is_a_usage_error(capsys):
     from screening.cli import main
 
     assert main(["score", "clip.mp4", "--resume"]) == 2
-    assert capsys.readouterr().err == ("screening: error: --resume continues an --out file: "
-                                       "give --out FILE as well\n")
+    assert capsys.readouterr().err == (
+        "screening: error: --resume continues an --out file: give --out FILE as well\n"
+    )
 
 
 @pytest.mark.slow

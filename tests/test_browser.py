@@ -57,14 +57,19 @@ def test_live_screen_end_to_end_with_a_fake_webcam(tmp_path):
         # Said aloud, in order: the countdown, the start, each rep, the end.
         said = spoken(page)
         assert said, "nothing was said aloud"
-        steps = [said.index("3"), said.index("1"), said.index("Recording: 3 more reps, slowly"),
-                 said.index("1", said.index("Recording: 3 more reps, slowly")),
-                 said.index("Done. Analysing your movement...")]
+        steps = [
+            said.index("3"),
+            said.index("1"),
+            said.index("Recording: 3 more reps, slowly"),
+            said.index("1", said.index("Recording: 3 more reps, slowly")),
+            said.index("Done. Analysing your movement..."),
+        ]
         assert steps == sorted(steps), said
 
 
-@pytest.mark.parametrize(("view", "name"), [("From the front", KNEE_VALGUS_FRONT),
-                                            ("At 45 degrees", HEEL_LIFT_OBLIQUE)])
+@pytest.mark.parametrize(
+    ("view", "name"), [("From the front", KNEE_VALGUS_FRONT), ("At 45 degrees", HEEL_LIFT_OBLIQUE)]
+)
 def test_live_screen_from_the_front_and_at_45_degrees(tmp_path, view, name):
     """The view chosen on the page is the one the guide asks for: a person filmed from the
     front (or at 45 degrees) is guided through to a result, not told to turn sideways."""
@@ -93,8 +98,9 @@ def test_stop_with_nothing_recorded_says_so_and_the_guide_goes_on(tmp_path):
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
         start_camera(page)
         # Standing right, before recording: the hold (1 s) or the countdown (3 s).
-        page.get_by_text(re.compile("Good. Stand tall|Get ready: recording starts in")
-                         ).first.wait_for(timeout=120_000)
+        page.get_by_text(
+            re.compile("Good. Stand tall|Get ready: recording starts in")
+        ).first.wait_for(timeout=120_000)
         page.get_by_role("button", name="Stop and analyse now").click()
         page.get_by_text("Nothing was recorded").first.wait_for(timeout=60_000)
         screenshot(page, "browser_live_nothing_recorded")

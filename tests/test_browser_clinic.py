@@ -27,8 +27,7 @@ NAME = "Ada Lovelace"
 def _side_clip_with(fault: str) -> tuple[Path, dict]:
     """A sample clip filmed from the side whose truth has `fault`."""
     for name, label in sorted(sample_labels().items()):
-        if label["view"].startswith("side") and any(f["code"] == fault
-                                                    for f in label["faults"]):
+        if label["view"].startswith("side") and any(f["code"] == fault for f in label["faults"]):
             return SAMPLES / name, label
     raise LookupError(f"no side-view sample clip with {fault}")
 
@@ -47,8 +46,7 @@ def test_therapist_records_reviews_and_exports_in_the_browser(tmp_path: Path):
     side, side_label = _side_clip_with("heel_lift")
     assert front_label["view"] == "front"
     url_db = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
-    with app_server(env={"SCREENING_DB_URL": url_db}) as url, \
-            chromium_page(tmp_path) as page:
+    with app_server(env={"SCREENING_DB_URL": url_db}) as url, chromium_page(tmp_path) as page:
         page.goto(f"{url}/clinic_clients")
         page.get_by_role("heading", name="Clients").wait_for(timeout=60_000)
         page.get_by_label("Clinic name (printed on reports)").fill("Riverside Physio")
@@ -60,9 +58,14 @@ def test_therapist_records_reviews_and_exports_in_the_browser(tmp_path: Path):
         # An earlier session, as if recorded a month ago, so progress has two points.
         with open_store(url_db) as store:
             [client] = repo.find_clients(store, NAME)
-            repo.save_assessment(store, client.id, make_record(
-                route="mobility", metrics={"hip_drop_fraction": 0.3, "heel_lift_cm": 6.0}),
-                performed_on=date(2026, 1, 2))
+            repo.save_assessment(
+                store,
+                client.id,
+                make_record(
+                    route="mobility", metrics={"hip_drop_fraction": 0.3, "heel_lift_cm": 6.0}
+                ),
+                performed_on=date(2026, 1, 2),
+            )
 
         page.get_by_role("button", name="New assessment").click()
         page.get_by_role("heading", name=f"New assessment: {NAME}").wait_for(timeout=60_000)
@@ -94,7 +97,8 @@ def test_therapist_records_reviews_and_exports_in_the_browser(tmp_path: Path):
 
         # Override: remove the heel lift, route to stability, a note for the report.
         page.locator("[data-testid=stRadio]").filter(has_text="Heel lift").get_by_text(
-            "Remove").click()
+            "Remove"
+        ).click()
         page.get_by_label("Notes (printed on the report)").fill("Recheck in four weeks.")
         route = page.get_by_role("combobox", name="Route")
         route.click()
@@ -107,8 +111,9 @@ def test_therapist_records_reviews_and_exports_in_the_browser(tmp_path: Path):
         page.get_by_role("button", name="Make the PDF report").click()
         page.get_by_role("button", name="Download the PDF report").wait_for(timeout=180_000)
         pdf = _download(page, "Download the PDF report", tmp_path / "report.pdf")
-        text = " ".join(" ".join(p.extract_text().split())
-                        for p in PdfReader(io.BytesIO(pdf)).pages)
+        text = " ".join(
+            " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages
+        )
         for expected in ("Riverside Physio", NAME, "Recheck in four weeks."):
             assert expected in text, expected
 

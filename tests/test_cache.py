@@ -54,18 +54,30 @@ def test_landmarks_come_back_exactly_as_the_model_gave_them(tmp_path, clip, mode
     elsewhere = tmp_path / "renamed.mp4"
     got_info, got = cache.load(key, elsewhere)
     assert seq.neck.any()  # the neck patches the shoulder check reads are kept too
-    for name in ("image", "world", "visibility", "presence", "timestamps_s", "frame_indices",
-                 "neck"):
+    for name in (
+        "image",
+        "world",
+        "visibility",
+        "presence",
+        "timestamps_s",
+        "frame_indices",
+        "neck",
+    ):
         np.testing.assert_array_equal(getattr(got, name), getattr(seq, name), err_msg=name)
         assert getattr(got, name).dtype == getattr(seq, name).dtype
     assert (got.width, got.height, got.fps, got.max_people) == (
-        seq.width, seq.height, seq.fps, seq.max_people)
+        seq.width,
+        seq.height,
+        seq.fps,
+        seq.max_people,
+    )
     assert got_info == dataclasses.replace(info, path=str(elsewhere))
     assert list((tmp_path / "cache").iterdir()) == [cache.path_for(key)]  # no temp left
 
 
-def test_a_cached_video_scores_the_same_without_the_model(tmp_path, clip, model, settings,
-                                                          counted_model_runs):
+def test_a_cached_video_scores_the_same_without_the_model(
+    tmp_path, clip, model, settings, counted_model_runs
+):
     options = ScoreOptions(model=model, settings=settings, cache_dir=str(tmp_path / "cache"))
     job = Job(str(clip), sha256_of(clip))
     first = score_job(job, options).to_dict()
@@ -83,8 +95,9 @@ def test_a_cached_video_scores_the_same_without_the_model(tmp_path, clip, model,
     assert third == {**first, "source": str(renamed)}
 
 
-def test_new_thresholds_hit_new_model_or_pose_settings_miss(tmp_path, clip, model, settings,
-                                                             counted_model_runs):
+def test_new_thresholds_hit_new_model_or_pose_settings_miss(
+    tmp_path, clip, model, settings, counted_model_runs
+):
     cache = LandmarkCache(tmp_path / "cache")
     cache.extract(clip, model, settings)
     assert len(counted_model_runs) == 1
@@ -101,14 +114,16 @@ def test_new_thresholds_hit_new_model_or_pose_settings_miss(tmp_path, clip, mode
 
     other_model = ModelInfo(path=model.path, sha256="0" * 64)
     assert cache_key(sha256_of(clip), other_model, settings.pose) != cache_key(
-        sha256_of(clip), model, settings.pose)
+        sha256_of(clip), model, settings.pose
+    )
     cache.extract(clip, other_model, settings)
     assert len(counted_model_runs) == 3
     assert len(list((tmp_path / "cache").glob("*.parquet"))) == 3
 
 
-def test_a_damaged_entry_is_a_miss_and_is_rewritten(tmp_path, clip, model, settings,
-                                                     counted_model_runs):
+def test_a_damaged_entry_is_a_miss_and_is_rewritten(
+    tmp_path, clip, model, settings, counted_model_runs
+):
     cache = LandmarkCache(tmp_path / "cache")
     key = cache_key(sha256_of(clip), model, settings.pose)
     cache.path_for(key).write_bytes(b"PAR1 this is not parquet")

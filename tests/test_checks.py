@@ -79,8 +79,7 @@ def test_feet_rolling_out(settings):
 
 
 def test_a_foot_that_turns_out_is_not_also_called_rolled_out(settings):
-    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, ankle_out_m=0.03,
-                                                 toe_out_deg=20.0))
+    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, ankle_out_m=0.03, toe_out_deg=20.0))
     _, r = screen(seq, settings)
     assert r[Check.FEET_TURN_OUT].findings
     assert r[Check.FEET_ROLL_OUT].rep_values[0] > settings.checks["feet_roll_out"].mild
@@ -90,8 +89,9 @@ def test_a_foot_that_turns_out_is_not_also_called_rolled_out(settings):
 def test_a_foot_the_pelvis_shifts_over_is_not_also_called_rolled_out(settings):
     """Both ankles travel 3 cm outward while the pelvis shifts 5 cm to the left: the left
     foot's travel is put down to the shift, the right foot still rolled."""
-    seq = squat_sequence("front", bottom=replace(CLEAN_BOTTOM, ankle_out_m=0.03,
-                                                 pelvis_shift_m=0.05))
+    seq = squat_sequence(
+        "front", bottom=replace(CLEAN_BOTTOM, ankle_out_m=0.03, pelvis_shift_m=0.05)
+    )
     _, r = screen(seq, settings)
     assert {f.side for f in r[Check.ASYMMETRIC_SHIFT].findings} == {"left"}
     assert {f.side for f in r[Check.FEET_ROLL_OUT].findings} == {"right"}
@@ -104,9 +104,15 @@ def test_pelvis_shift_5cm_to_the_left(settings):
     assert {f.side for f in r[Check.ASYMMETRIC_SHIFT].findings} == {"left"}
 
 
-@pytest.mark.parametrize(("yaw", "shift_m", "outcome"), [
-    (17.0, 0.0, "not found"), (17.0, 0.06, "borderline"), (8.0, 0.0, "clear"),
-    (8.0, 0.06, "found")])
+@pytest.mark.parametrize(
+    ("yaw", "shift_m", "outcome"),
+    [
+        (17.0, 0.0, "not found"),
+        (17.0, 0.06, "borderline"),
+        (8.0, 0.0, "clear"),
+        (8.0, 0.06, "found"),
+    ],
+)
 def test_pelvis_shift_from_a_camera_off_the_front(settings, yaw, shift_m, outcome):
     """The hips travel about 20 cm backward into the squat; a camera 17 degrees off the
     front sees 6 cm of that as sideways travel in the picture, a false shift. Along the
@@ -115,8 +121,9 @@ def test_pelvis_shift_from_a_camera_off_the_front(settings, yaw, shift_m, outcom
     off the front a real 6 cm shift is borderline (and no shift may be), 8 degrees off it is
     found."""
     bottom = replace(CLEAN_BOTTOM, pelvis_shift_m=shift_m)
-    seq = squat_sequence("front", bottom=bottom,
-                         camera=lambda body: pinhole_views(body, yaw, 0.7, 2.6))
+    seq = squat_sequence(
+        "front", bottom=bottom, camera=lambda body: pinhole_views(body, yaw, 0.7, 2.6)
+    )
     ctx, r = screen(seq, settings)
     assert ctx.view.value == "front"
     shift = r[Check.ASYMMETRIC_SHIFT]
@@ -143,8 +150,7 @@ def test_shallow_squat_thigh_20_degrees_above_level(settings):
 
 
 @pytest.mark.parametrize(("yaw", "height"), [(45.0, 1.5), (-50.0, 0.6), (80.0, 1.8)])
-def test_thigh_below_level_reads_below_level_from_a_camera_above_or_below(settings, yaw,
-                                                                          height):
+def test_thigh_below_level_reads_below_level_from_a_camera_above_or_below(settings, yaw, height):
     """A thigh 10 degrees below level, filmed by a pinhole camera off to one side and above
     (or below) the hips: the nearer knee drops in the picture, so the image alone reads the
     thigh level or above; measured against the floor the standing feet give, it is below.
@@ -171,8 +177,9 @@ def test_forward_lean_judged_from_45_degrees_above(settings, trunk, found):
     """From 45 degrees and 1.4 m up the picture shortens the trunk's lean; in 3-D against
     the floor, a trunk 27 degrees beyond the shins is found and one parallel to them not."""
     bottom = replace(CLEAN_BOTTOM, trunk_deg=trunk)
-    seq = squat_sequence("oblique", bottom=bottom,
-                         camera=lambda body: pinhole_views(body, 45.0, 1.4, 2.6))
+    seq = squat_sequence(
+        "oblique", bottom=bottom, camera=lambda body: pinhole_views(body, 45.0, 1.4, 2.6)
+    )
     ctx, r = screen(seq, settings)
     assert ctx.view.value == "oblique"
     lean = r[Check.FORWARD_LEAN]
@@ -237,7 +244,7 @@ def test_a_heel_hidden_at_the_bottom_of_one_rep_is_not_judged_in_that_rep(settin
     ctx, seen = screen(seq, settings)
     first = ctx.reps[0]
     vis = seq.visibility.copy()
-    vis[first.start:first.end + 1, 29] = 0.8  # left heel less sure through rep 1 only
+    vis[first.start : first.end + 1, 29] = 0.8  # left heel less sure through rep 1 only
     _, r = screen(replace(seq, visibility=vis), settings)
     assert seen[Check.HEEL_LIFT].rep_values == pytest.approx([3.0, 3.0], abs=0.1)
     assert np.isnan(r[Check.HEEL_LIFT].rep_values[0])
@@ -298,8 +305,9 @@ def test_a_heel_rise_no_heel_can_make_is_not_judged(settings):
     r = screen(seq, settings)[1][Check.HEEL_LIFT]
     assert not r.findings and not r.assessable
     assert "more than a heel can" in r.reason
-    ok = screen(squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.12)),
-                settings)[1][Check.HEEL_LIFT]
+    ok = screen(
+        squat_sequence("side_left", bottom=replace(CLEAN_BOTTOM, heel_lift_m=0.12)), settings
+    )[1][Check.HEEL_LIFT]
     assert ok.rep_values == pytest.approx([12.0, 12.0], rel=0.03)  # tiptoe-high: judged
     assert {f.severity for f in ok.findings} == {"severe"}
 
@@ -311,7 +319,7 @@ def test_a_lift_in_one_rep_of_two_is_not_reported(settings):
     assert [f.rep for f in lifted[Check.HEEL_LIFT].findings] == [0, 1]
     second = ctx.reps[1]
     image = seq.image.copy()
-    image[second.start:second.end + 1, 29, 1] = image[0, 29, 1]  # heel flat in rep 2
+    image[second.start : second.end + 1, 29, 1] = image[0, 29, 1]  # heel flat in rep 2
     _, once = screen(replace(seq, image=image), settings)
     assert once[Check.HEEL_LIFT].rep_values == pytest.approx([3.0, 0.0], abs=0.1)
     assert once[Check.HEEL_LIFT].findings == []
@@ -419,8 +427,12 @@ def test_a_rep_a_cut_runs_through_is_left_out(settings):
     seq = squat_sequence("side_left", bottom=CLEAN_BOTTOM)
     first = build_context(seq, settings.reps, settings.context).reps[0]
     edited = _zoomed_from(seq, first.bottom)
-    ctx = build_context(edited, settings.reps, settings.context,
-                        shot_starts=shot_starts(edited, settings.context.max_body_speed))
+    ctx = build_context(
+        edited,
+        settings.reps,
+        settings.context,
+        shot_starts=shot_starts(edited, settings.context.max_body_speed),
+    )
     assert ctx.reps_cut == 1 and [r.index for r in ctx.reps] == [0]
     assert ctx.reps[0].start > first.end
 
@@ -434,16 +446,19 @@ def fold_near_knee(seq, side: str, fraction: float):
     hip, knee = Landmark[f"{side.upper()}_HIP"], Landmark[f"{side.upper()}_KNEE"]
     hip_y = image[:, hip, 1]
     deep = hip_y >= hip_y.min() + 0.9 * (hip_y.max() - hip_y.min())
-    image[deep, knee, :2] = image[deep, hip, :2] + fraction * (image[deep, knee, :2]
-                                                                 - image[deep, hip, :2])
+    image[deep, knee, :2] = image[deep, hip, :2] + fraction * (
+        image[deep, knee, :2] - image[deep, hip, :2]
+    )
     return replace(seq, image=image)
 
 
 def test_a_knee_folded_back_by_the_pose_model_is_not_read_as_forward_lean(settings):
     seq = fold_near_knee(squat_sequence("side_right", bottom=CLEAN_BOTTOM), "right", 0.4)
     lean_cfg = settings.checks["forward_lean"]
-    no_rule = replace(settings, checks={**settings.checks,
-                                        "forward_lean": replace(lean_cfg, min_thigh_fraction=0.0)})
+    no_rule = replace(
+        settings,
+        checks={**settings.checks, "forward_lean": replace(lean_cfg, min_thigh_fraction=0.0)},
+    )
     _, r = screen(seq, no_rule)
     assert r[Check.FORWARD_LEAN].findings  # the upright-looking shin reads as a lean
     _, r = screen(seq, settings)
@@ -454,8 +469,9 @@ def test_a_knee_folded_back_by_the_pose_model_is_not_read_as_forward_lean(settin
 def test_a_thigh_kept_at_most_of_its_length_is_still_judged(settings):
     """A model that shortens the thigh a little (0.7, as on well-tracked rendered squats)
     keeps the check judging, so a true lean is still found."""
-    seq = fold_near_knee(squat_sequence("side_right", bottom=replace(CLEAN_BOTTOM, trunk_deg=62.0)),
-                         "right", 0.7)
+    seq = fold_near_knee(
+        squat_sequence("side_right", bottom=replace(CLEAN_BOTTOM, trunk_deg=62.0)), "right", 0.7
+    )
     _, r = screen(seq, settings)
     assert r[Check.FORWARD_LEAN].assessable and r[Check.FORWARD_LEAN].findings
 
@@ -502,11 +518,25 @@ def test_roll_out_left_after_the_explained_foot_needs_more_than_half_the_reps():
     from screening.checks import _explained_rolls_dropped
     from screening.checks.base import CheckResult
 
-    roll = CheckResult(Check.FEET_ROLL_OUT, "deg", True, rep_values=[25.0, 25.0],
-                       findings=[_finding(Check.FEET_ROLL_OUT, "both", 0),
-                                 _finding(Check.FEET_ROLL_OUT, "right", 1)])
-    shift = CheckResult(Check.ASYMMETRIC_SHIFT, "cm", True, rep_values=[5.0, 5.0],
-                        findings=[_finding(Check.ASYMMETRIC_SHIFT, "right", 0),
-                                  _finding(Check.ASYMMETRIC_SHIFT, "right", 1)])
+    roll = CheckResult(
+        Check.FEET_ROLL_OUT,
+        "deg",
+        True,
+        rep_values=[25.0, 25.0],
+        findings=[
+            _finding(Check.FEET_ROLL_OUT, "both", 0),
+            _finding(Check.FEET_ROLL_OUT, "right", 1),
+        ],
+    )
+    shift = CheckResult(
+        Check.ASYMMETRIC_SHIFT,
+        "cm",
+        True,
+        rep_values=[5.0, 5.0],
+        findings=[
+            _finding(Check.ASYMMETRIC_SHIFT, "right", 0),
+            _finding(Check.ASYMMETRIC_SHIFT, "right", 1),
+        ],
+    )
     (roll_after, _) = _explained_rolls_dropped([roll, shift])
     assert roll_after.findings == []

@@ -14,14 +14,34 @@ from screening.pose.model_file import MODEL_ENV_VAR
 
 from .media import sample_clip
 
-RECORD_KEYS = {"source", "ok", "error", "movement", "view", "fps", "frames",
-               "pose_detected_fraction", "reps", "findings", "not_assessable", "score",
-               "route", "program", "model", "version"}
+RECORD_KEYS = {
+    "source",
+    "ok",
+    "error",
+    "movement",
+    "view",
+    "fps",
+    "frames",
+    "pose_detected_fraction",
+    "reps",
+    "findings",
+    "not_assessable",
+    "score",
+    "route",
+    "program",
+    "model",
+    "version",
+}
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "screening", *args], capture_output=True,
-                          text=True, timeout=600, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "screening", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +97,15 @@ def test_csv_output_has_a_header_and_one_row(tmp_path):
     assert rows[0]["ok"] == "True" and int(rows[0]["reps"]) == len(label["reps"])
 
 
-@pytest.mark.parametrize("args", [
-    ["score"],
-    ["score", "x.mp4", "--movement", "handstand"],
-    ["score", "x.mp4", "--workers", "0"],
-    ["frobnicate"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score"],
+        ["score", "x.mp4", "--movement", "handstand"],
+        ["score", "x.mp4", "--workers", "0"],
+        ["frobnicate"],
+    ],
+)
 def test_usage_errors_exit_2(args):
     result = _run(*args)
     assert result.returncode == 2

@@ -41,14 +41,28 @@ def _app(page: str, **state) -> AppTest:
 def _ada(store) -> tuple[int, int]:
     """Ada with two sessions: heel lift of 5 cm, then 1 cm and a clean pattern."""
     ada = repo.create_client(store, "Ada Lovelace", reference="A-1")
-    first = repo.save_assessment(store, ada, make_record(
-        route="mobility", findings=(("heel_lift", "left", "moderate", 5.0),),
-        metrics={"hip_drop_fraction": 0.4, "heel_lift_cm": 5.0}),
-        performed_on=date(2026, 1, 10), notes="Heels lift early.")
-    repo.save_assessment(store, ada, make_record(
-        route="conditioning", fms=3, findings=(),
-        metrics={"hip_drop_fraction": 0.5, "heel_lift_cm": 1.0}),
-        performed_on=date(2026, 2, 7))
+    first = repo.save_assessment(
+        store,
+        ada,
+        make_record(
+            route="mobility",
+            findings=(("heel_lift", "left", "moderate", 5.0),),
+            metrics={"hip_drop_fraction": 0.4, "heel_lift_cm": 5.0},
+        ),
+        performed_on=date(2026, 1, 10),
+        notes="Heels lift early.",
+    )
+    repo.save_assessment(
+        store,
+        ada,
+        make_record(
+            route="conditioning",
+            fms=3,
+            findings=(),
+            metrics={"hip_drop_fraction": 0.5, "heel_lift_cm": 1.0},
+        ),
+        performed_on=date(2026, 2, 7),
+    )
     return ada, first
 
 
@@ -63,7 +77,8 @@ def test_client_list_searches_and_adds_a_client(db):
     assert any("Ada Lovelace" in n for n in names)
     at.text_input(key="clinic.search").set_value("lovel").run()
     assert [b.key for b in at.button if b.key and b.key.startswith("clinic.open.")] == [
-        "clinic.open.1"]
+        "clinic.open.1"
+    ]
     at.text_input(key="clinic.search").set_value("").run()
     form_inputs = [t for t in at.text_input if t.label == "Name"]
     form_inputs[0].set_value("Grace Hopper")
@@ -84,8 +99,10 @@ def test_history_lists_sessions_and_erasure_needs_the_name(db):
     assert "**2026-02-07**" in text and "**2026-01-10**" in text
     assert "Work on mobility (not reviewed yet)" in text
     assert text.index("2026-02-07") < text.index("2026-01-10")  # newest first
-    assert [b.label for b in at.get("download_button")] == ["Assessments (CSV)",
-                                                            "Assessments (JSON)"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Assessments (CSV)",
+        "Assessments (JSON)",
+    ]
     erase = at.button(key="clinic.erase")
     assert erase.disabled
     at.text_input(key="clinic.erase.name").set_value("Ada").run()
@@ -99,8 +116,17 @@ def test_history_lists_sessions_and_erasure_needs_the_name(db):
 
 def test_review_confirms_removes_adds_and_changes_the_route(db):
     ada = repo.create_client(db, "Ada Lovelace")
-    aid = repo.save_assessment(db, ada, make_record(route="mobility", findings=(
-        ("heel_lift", "left", "moderate", 4.5), ("knee_valgus", "right", "mild", 9.0))))
+    aid = repo.save_assessment(
+        db,
+        ada,
+        make_record(
+            route="mobility",
+            findings=(
+                ("heel_lift", "left", "moderate", 4.5),
+                ("knee_valgus", "right", "mild", 9.0),
+            ),
+        ),
+    )
     rid = repo.get_assessment(db, aid).results[0].id
     at = _app(REVIEW, **{"clinic.assessment_id": aid, "clinic.therapist": "Dr Who"})
     assert not at.exception
@@ -120,11 +146,15 @@ def test_review_confirms_removes_adds_and_changes_the_route(db):
     reviewed = reviewed_result(result)
     assert result.record["route"] == "mobility"  # the machine's result is kept
     assert (reviewed.route, reviewed.reviewer, reviewed.notes) == (
-        "stability", "Dr Who", "Heel lift was the shoes.")
+        "stability",
+        "Dr Who",
+        "Heel lift was the shoes.",
+    )
     assert [(f.code, f.side, f.decision, f.severity) for f in reviewed.findings] == [
         ("heel_lift", "left", "removed", "moderate"),
         ("knee_valgus", "right", "confirmed", "mild"),
-        ("asymmetric_shift", "left", "added", "moderate")]
+        ("asymmetric_shift", "left", "added", "moderate"),
+    ]
     assert "Review saved" in at.success[0].value
     text = [m.value for m in at.markdown]
     assert "**Work on mobility**" in text  # the screen's route, beside...

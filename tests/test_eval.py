@@ -9,13 +9,20 @@ import sys
 from .builders import SAMPLES
 from .media import sample_labels
 
-CLIPS = ["deep_squat__side_right__forward_lean.mp4", "lunge__front__clean.mp4",
-         "overhead_squat__front__asymmetric_shift.mp4"]
+CLIPS = [
+    "deep_squat__side_right__forward_lean.mp4",
+    "lunge__front__clean.mp4",
+    "overhead_squat__front__asymmetric_shift.mp4",
+]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "screening", "eval", *args],
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "screening", "eval", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def test_eval_reports_known_answers_on_three_clips(tmp_path):

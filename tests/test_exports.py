@@ -28,23 +28,43 @@ def clinic(tmp_path: Path):
     with open_store(f"sqlite:///{tmp_path / 'clinic.sqlite3'}") as store:
         ada = repo.create_client(store, "Ada Lovelace", reference="A-1")
         first = repo.save_assessment(
-            store, ada, make_record(route="mobility", metrics={
-                "hip_drop_fraction": 0.4, "heel_lift_cm": 5.0}),
-            performed_on=date(2026, 1, 10), pain={"knee": 0.0}, notes="Heels lift early.",
-            therapist="Dr Who", clips=[repo.ClipInput("view", "front"),
-                                       repo.ClipInput("view", "side_left")])
+            store,
+            ada,
+            make_record(route="mobility", metrics={"hip_drop_fraction": 0.4, "heel_lift_cm": 5.0}),
+            performed_on=date(2026, 1, 10),
+            pain={"knee": 0.0},
+            notes="Heels lift early.",
+            therapist="Dr Who",
+            clips=[repo.ClipInput("view", "front"), repo.ClipInput("view", "side_left")],
+        )
         rid = repo.get_assessment(store, first).results[0].id
-        repo.save_review(store, rid, route="stability", notes="Knees matter more.",
-                         reviewer="Dr Who", decisions=[
-                             repo.FindingDecision("heel_lift", "left", "removed"),
-                             repo.FindingDecision("knee_valgus", "both", "added", "moderate")])
+        repo.save_review(
+            store,
+            rid,
+            route="stability",
+            notes="Knees matter more.",
+            reviewer="Dr Who",
+            decisions=[
+                repo.FindingDecision("heel_lift", "left", "removed"),
+                repo.FindingDecision("knee_valgus", "both", "added", "moderate"),
+            ],
+        )
         repo.save_assessment(
-            store, ada, make_record(route="conditioning", fms=3, findings=(), metrics={
-                "hip_drop_fraction": 0.5, "heel_lift_cm": 1.0}),
-            performed_on=date(2026, 2, 7), clips=[repo.ClipInput("view", "side_left")])
-        evil = repo.create_client(store, "=HYPERLINK(\"x\")", reference="@ref")
-        repo.save_assessment(store, evil, make_record(), performed_on=date(2026, 1, 12),
-                             notes="-2+3")
+            store,
+            ada,
+            make_record(
+                route="conditioning",
+                fms=3,
+                findings=(),
+                metrics={"hip_drop_fraction": 0.5, "heel_lift_cm": 1.0},
+            ),
+            performed_on=date(2026, 2, 7),
+            clips=[repo.ClipInput("view", "side_left")],
+        )
+        evil = repo.create_client(store, '=HYPERLINK("x")', reference="@ref")
+        repo.save_assessment(
+            store, evil, make_record(), performed_on=date(2026, 1, 12), notes="-2+3"
+        )
         yield store, ada, evil
 
 
@@ -60,7 +80,10 @@ def test_csv_of_one_client_puts_machine_and_therapist_side_by_side(clinic):
     first, second = rows
     assert first["client"] == "Ada Lovelace" and first["reference"] == "A-1"
     assert (first["machine_route"], first["route"], first["reviewed"]) == (
-        "mobility", "stability", "True")
+        "mobility",
+        "stability",
+        "True",
+    )
     assert first["machine_findings"] == "Heel lift (left): moderate"
     assert first["findings"] == "Knee valgus: moderate"
     assert first["views"] == "front;side_left"
@@ -75,7 +98,7 @@ def test_csv_of_all_clients_defuses_formulas(clinic):
     rows = _csv(exports.export(store, "csv"))
     assert len(rows) == 3
     evil = next(r for r in rows if r["reference"].endswith("@ref"))
-    assert evil["client"] == "'=HYPERLINK(\"x\")"
+    assert evil["client"] == '\'=HYPERLINK("x")'
     assert evil["reference"] == "'@ref" and evil["notes"] == "'-2+3"
 
 
@@ -87,8 +110,9 @@ def test_json_holds_everything_nested(clinic):
     first = doc["clients"][0]["assessments"][0]
     assert first["clips"][0]["kind"] == "view" and first["clips"][1]["view"] == "side_left"
     [result] = first["results"]
-    assert result["record"] == make_record(route="mobility", metrics={
-        "hip_drop_fraction": 0.4, "heel_lift_cm": 5.0})
+    assert result["record"] == make_record(
+        route="mobility", metrics={"hip_drop_fraction": 0.4, "heel_lift_cm": 5.0}
+    )
     assert result["reviewed_route"] == "stability"
     assert [f["decision"] for f in result["reviews"][0]["findings"]] == ["removed", "added"]
     only_ada = json.loads(exports.export(store, "json", ada))
@@ -111,7 +135,8 @@ def test_progress_rows_follow_the_sessions(clinic):
     rows = progress_rows(repo.client_assessments(store, ada))
     assert [(r["date"], r["route"], r["machine_route"], r["fms"]) for r in rows] == [
         (date(2026, 1, 10), "stability", "mobility", 2),
-        (date(2026, 2, 7), "conditioning", "conditioning", 3)]
+        (date(2026, 2, 7), "conditioning", "conditioning", 3),
+    ]
     heel = [p["value"] for p in measure_series(rows) if p["measure"] == "heel_lift_cm"]
     assert heel == [5.0, 1.0]
     assert [p["level"] for p in route_series(rows)] == [2, 3]
@@ -119,17 +144,18 @@ def test_progress_rows_follow_the_sessions(clinic):
 
 def test_file_name_is_safe_whatever_the_client_is_called():
     assert exports.export_file_name("../../etc/Ada Lovelace!", "csv", date(2026, 1, 2)) == (
-        "assessments-etc-ada-lovelace-2026-01-02.csv")
+        "assessments-etc-ada-lovelace-2026-01-02.csv"
+    )
     assert exports.export_file_name("???", "json", date(2026, 1, 2)) == (
-        "assessments-client-2026-01-02.json")
+        "assessments-client-2026-01-02.json"
+    )
 
 
 def test_export_file_is_private_and_whole(tmp_path: Path, clinic):
     store, ada, _ = clinic
     old = os.umask(0)
     try:
-        out = exports.write_export(tmp_path / "new" / "ada.csv", exports.export(store, "csv",
-                                                                                  ada))
+        out = exports.write_export(tmp_path / "new" / "ada.csv", exports.export(store, "csv", ada))
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o600
@@ -148,8 +174,9 @@ def test_full_disk_gives_one_error_and_no_half_file(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(ExportError) as err:
         exports.write_export(target, b"x" * 100_000)
-    assert str(err.value) == (f"cannot write {target}: No space left on device; "
-                              "nothing was written")
+    assert str(err.value) == (
+        f"cannot write {target}: No space left on device; nothing was written"
+    )
     assert target.read_bytes() == b"the previous export"  # the old file is untouched
     assert [p.name for p in tmp_path.iterdir()] == ["export.csv"]  # no temporary file left
 
@@ -171,15 +198,24 @@ def test_pdf_report_carries_clinic_name_notes_and_review(tmp_path: Path):
         cid = repo.create_client(store, "Ada Lovelace")
         aid = repo.save_assessment(store, cid, record, notes="Tight calves, left worse.")
         rid = repo.get_assessment(store, aid).results[0].id
-        repo.save_review(store, rid, route="stability", notes="Recheck in four weeks.",
-                         decisions=[repo.FindingDecision("knee_valgus", "both", "added",
-                                                         "mild")])
+        repo.save_review(
+            store,
+            rid,
+            route="stability",
+            notes="Recheck in four weeks.",
+            decisions=[repo.FindingDecision("knee_valgus", "both", "added", "mild")],
+        )
         pdf = exports.assessment_pdf(store, aid, clinic_name="Riverside Physio")
     assert pdf.startswith(b"%PDF")
-    text = " ".join(" ".join(page.extract_text().split())
-                    for page in PdfReader(io.BytesIO(pdf)).pages)
-    for expected in ("Riverside Physio", "Ada Lovelace", "Tight calves, left worse.",
-                     "Recheck in four weeks."):
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    for expected in (
+        "Riverside Physio",
+        "Ada Lovelace",
+        "Tight calves, left worse.",
+        "Recheck in four weeks.",
+    ):
         assert expected in text, expected
 
 
@@ -187,17 +223,24 @@ def test_review_recomputes_the_score_and_adds_exercises_for_added_findings(tmp_p
     """Heel lift was the only failed FMS criterion: removing it makes the squat a 3; adding
     knees caving instead fails 'knees over feet' again, and the program answers it."""
     record = make_record(route="mobility", fms=1)
-    record["score"] = {"fms": 1, "provisional": True, "not_assessed": [], "basis": "-",
-                       "criteria": {"torso_parallel_to_tibia_or_upright": True,
-                                    "femur_below_horizontal": True, "knees_over_feet": True,
-                                    "heels_down": False}}
+    record["score"] = {
+        "fms": 1,
+        "provisional": True,
+        "not_assessed": [],
+        "basis": "-",
+        "criteria": {
+            "torso_parallel_to_tibia_or_upright": True,
+            "femur_below_horizontal": True,
+            "knees_over_feet": True,
+            "heels_down": False,
+        },
+    }
     with open_store(f"sqlite:///{tmp_path / 'clinic.sqlite3'}") as store:
         client = repo.create_client(store, "Grace Hopper")
         aid = repo.save_assessment(store, client, record, performed_on=date(2026, 3, 1))
         rid = repo.get_assessment(store, aid).results[0].id
         removed = repo.FindingDecision("heel_lift", "left", "removed")
-        repo.save_review(store, rid, route="conditioning", reviewer="Dr T",
-                         decisions=[removed])
+        repo.save_review(store, rid, route="conditioning", reviewer="Dr T", decisions=[removed])
         result = repo.get_assessment(store, aid).results[0]
         clean = reviewed_record(result.record, result.latest_review)
         assert clean["score"]["fms"] == 3
@@ -205,8 +248,13 @@ def test_review_recomputes_the_score_and_adds_exercises_for_added_findings(tmp_p
         assert clean["score"]["criteria"]["heels_down"] is True
         assert reviewed_result(result).fms == 3 and reviewed_result(result).machine_fms == 1
 
-        repo.save_review(store, rid, route="stability", reviewer="Dr T", decisions=[
-            removed, repo.FindingDecision("knee_valgus", "both", "added", "moderate")])
+        repo.save_review(
+            store,
+            rid,
+            route="stability",
+            reviewer="Dr T",
+            decisions=[removed, repo.FindingDecision("knee_valgus", "both", "added", "moderate")],
+        )
         result = repo.get_assessment(store, aid).results[0]
         caved = reviewed_record(result.record, result.latest_review)
         assert caved["score"]["fms"] == 1

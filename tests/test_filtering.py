@@ -28,9 +28,9 @@ def test_fill_gaps_interpolates_short_interior_gap_exactly_on_a_line():
 def test_fill_gaps_leaves_long_gaps_and_edges_missing():
     t = np.arange(30) / 10.0
     y = np.ones(30)
-    y[:2] = np.nan      # leading
-    y[10:20] = np.nan   # 1.1 s gap, longer than 0.5 s
-    y[-1] = np.nan      # trailing
+    y[:2] = np.nan  # leading
+    y[10:20] = np.nan  # 1.1 s gap, longer than 0.5 s
+    y[-1] = np.nan  # trailing
     filled = fill_gaps(y[:, None], t, max_gap_s=0.5)[:, 0]
     assert np.isnan(filled[:2]).all()
     assert np.isnan(filled[10:20]).all()
@@ -40,8 +40,8 @@ def test_fill_gaps_leaves_long_gaps_and_edges_missing():
 def test_butterworth_passes_slow_movement_and_removes_fast_noise():
     fps = 30.0
     t = np.arange(300) / fps
-    slow = np.sin(2 * np.pi * 0.5 * t)          # a squat every 2 s
-    fast = 0.3 * np.sin(2 * np.pi * 12.0 * t)   # 12 Hz jitter
+    slow = np.sin(2 * np.pi * 0.5 * t)  # a squat every 2 s
+    fast = 0.3 * np.sin(2 * np.pi * 12.0 * t)  # 12 Hz jitter
     out = butterworth_zero_phase((slow + fast)[:, None], fps, cutoff_hz=6.0, order=4)[:, 0]
     core = slice(30, -30)
     assert np.max(np.abs(out[core] - slow[core])) < 0.01

@@ -31,8 +31,12 @@ from screening.io.video import VideoFileSource
 from .media import faststart_copy, fault_clip, read_frames, write_frames
 
 FUZZ_EXAMPLES = 120
-FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 """Bounded and repeatable in CI: the same examples every run, no flaky time limits."""
 FUZZ_VIDEO = settings(FUZZ, max_examples=4 * FUZZ_EXAMPLES)
 """Decoding a 20 kB clip takes milliseconds: the reader gets more examples."""
@@ -48,8 +52,10 @@ def small_clip() -> bytes:
     Its index comes first (as in phone and web videos), so edits to the frames leave the
     index readable and reach the decoder.
     """
-    frames = [cv2.resize(f, (128, 96), interpolation=cv2.INTER_AREA)
-              for f in read_frames(fault_clip("knee_valgus")[0], limit=24)]
+    frames = [
+        cv2.resize(f, (128, 96), interpolation=cv2.INTER_AREA)
+        for f in read_frames(fault_clip("knee_valgus")[0], limit=24)
+    ]
     plain = write_frames(_WORK / "plain.mp4", frames)
     return faststart_copy(plain, _WORK / "small.mp4").read_bytes()
 
@@ -86,13 +92,13 @@ def mutated_clip(draw: st.DrawFn) -> bytes:
         at = draw(where)
         if kind == "overwrite":
             chunk = draw(st.binary(min_size=1, max_size=16))
-            data[at:at + len(chunk)] = chunk
+            data[at : at + len(chunk)] = chunk
         elif kind == "delete":
-            del data[at:at + draw(st.integers(1, 64))]
+            del data[at : at + draw(st.integers(1, 64))]
         else:
-            data[at:at] = data[at:at + draw(st.integers(1, 64))]
+            data[at:at] = data[at : at + draw(st.integers(1, 64))]
     if draw(st.integers(0, 9)) == 0:
-        del data[max(draw(where), 1):]
+        del data[max(draw(where), 1) :]
     return bytes(data)
 
 
@@ -106,9 +112,17 @@ def test_the_undamaged_clip_reads_whole():
     assert _read_all(small_clip()) == 24
 
 
-SIGNATURES = [b"\x00\x00\x00\x18ftypisom", b"\x1a\x45\xdf\xa3", b"RIFF\x00\x00\x00\x00AVI ",
-              b"GIF89a", b"YUV4MPEG2 ", b"FLV\x01", b"OggS", b"\x00\x00\x01\xba",
-              b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"]
+SIGNATURES = [
+    b"\x00\x00\x00\x18ftypisom",
+    b"\x1a\x45\xdf\xa3",
+    b"RIFF\x00\x00\x00\x00AVI ",
+    b"GIF89a",
+    b"YUV4MPEG2 ",
+    b"FLV\x01",
+    b"OggS",
+    b"\x00\x00\x01\xba",
+    b"\x30\x26\xb2\x75\x8e\x66\xcf\x11",
+]
 
 
 @FUZZ_VIDEO
@@ -124,13 +138,19 @@ def test_reader_survives_noise_behind_a_container_signature(signature, noise):
 DEFAULTS = load_settings()
 SECTIONS = {f.name: getattr(DEFAULTS, f.name) for f in fields(DEFAULTS) if f.name != "checks"}
 KNOWN_KEYS = [(name, f.name) for name, section in SECTIONS.items() for f in fields(section)]
-KNOWN_KEYS += [(f"checks.{code}", k) for code in CHECK_SECTIONS
-               for k in ("mild", "moderate", "severe", "min_visibility")]
+KNOWN_KEYS += [
+    (f"checks.{code}", k)
+    for code in CHECK_SECTIONS
+    for k in ("mild", "moderate", "severe", "min_visibility")
+]
 
 toml_values = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30),
-    st.booleans(), st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
-    st.lists(st.integers(), max_size=3))
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**30), 10**30),
+    st.booleans(),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
+    st.lists(st.integers(), max_size=3),
+)
 
 
 def _toml_string(text: str) -> str:
@@ -143,8 +163,13 @@ def _toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf") \
-            if math.isinf(value) else repr(value)
+        return (
+            "nan"
+            if math.isnan(value)
+            else ("inf" if value > 0 else "-inf")
+            if math.isinf(value)
+            else repr(value)
+        )
     if isinstance(value, str):
         return _toml_string(value)
     if isinstance(value, list):
@@ -178,17 +203,20 @@ def test_any_value_for_a_known_key_loads_in_range_or_is_named(key, value):
 
 keys = st.one_of(st.sampled_from([k for _, k in KNOWN_KEYS]), st.text(min_size=1, max_size=12))
 tables = st.dictionaries(keys, toml_values, max_size=4)
-section_names = st.one_of(st.sampled_from(list(SECTIONS) + [f"checks.{c}" for c in
-                                                            CHECK_SECTIONS]),
-                          st.text(min_size=1, max_size=12))
+section_names = st.one_of(
+    st.sampled_from(list(SECTIONS) + [f"checks.{c}" for c in CHECK_SECTIONS]),
+    st.text(min_size=1, max_size=12),
+)
 
 
 @FUZZ
 @given(st.dictionaries(section_names, tables, max_size=4))
 def test_generated_settings_files_load_in_range_or_fail_in_one_line(doc):
-    text = "".join((f"[{name}]\n" if name.startswith("checks.") else f"[{_toml_string(name)}]\n")
-                   + "".join(f"{_toml_string(k)} = {_toml_value(v)}\n" for k, v in table.items())
-                   for name, table in doc.items())
+    text = "".join(
+        (f"[{name}]\n" if name.startswith("checks.") else f"[{_toml_string(name)}]\n")
+        + "".join(f"{_toml_string(k)} = {_toml_value(v)}\n" for k, v in table.items())
+        for name, table in doc.items()
+    )
     path = _WORK / "doc.toml"
     path.write_text(text, "utf-8", errors="surrogatepass")
     try:
@@ -212,21 +240,43 @@ def test_any_bytes_as_a_settings_file_fail_in_one_line_or_load(data):
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=32)
 short = st.text(max_size=12)
-reps = st.builds(RepRecord, index=st.integers(0, 9), start_frame=st.integers(0, 10**6),
-                 bottom_frame=st.integers(0, 10**6), end_frame=st.integers(0, 10**6),
-                 metrics=st.dictionaries(short, finite, max_size=3))
-findings = st.builds(FindingRecord, code=short, side=short, severity=short, confidence=finite,
-                     value=finite, units=short, rep=st.none() | st.integers(0, 9),
-                     frames=st.lists(st.integers(0, 10**6), max_size=3))
+reps = st.builds(
+    RepRecord,
+    index=st.integers(0, 9),
+    start_frame=st.integers(0, 10**6),
+    bottom_frame=st.integers(0, 10**6),
+    end_frame=st.integers(0, 10**6),
+    metrics=st.dictionaries(short, finite, max_size=3),
+)
+findings = st.builds(
+    FindingRecord,
+    code=short,
+    side=short,
+    severity=short,
+    confidence=finite,
+    value=finite,
+    units=short,
+    rep=st.none() | st.integers(0, 9),
+    frames=st.lists(st.integers(0, 10**6), max_size=3),
+)
 records = st.builds(
-    ScreeningRecord, source=st.text(max_size=30), ok=st.booleans(),
-    error=st.none() | st.text(max_size=30), movement=st.none() | short, fps=finite,
-    frames=st.integers(0, 10**6), reps=st.lists(reps, max_size=3),
-    findings=st.lists(findings, max_size=3), not_assessable=st.lists(short, max_size=3),
-    score=st.fixed_dictionaries({"fms": st.none() | st.integers(0, 3),
-                                 "criteria": st.dictionaries(short, st.booleans())}),
-    route=st.none() | short, pain=st.dictionaries(short, finite, max_size=2),
-    video_sha256=st.text("0123456789abcdef", min_size=64, max_size=64))
+    ScreeningRecord,
+    source=st.text(max_size=30),
+    ok=st.booleans(),
+    error=st.none() | st.text(max_size=30),
+    movement=st.none() | short,
+    fps=finite,
+    frames=st.integers(0, 10**6),
+    reps=st.lists(reps, max_size=3),
+    findings=st.lists(findings, max_size=3),
+    not_assessable=st.lists(short, max_size=3),
+    score=st.fixed_dictionaries(
+        {"fms": st.none() | st.integers(0, 3), "criteria": st.dictionaries(short, st.booleans())}
+    ),
+    route=st.none() | short,
+    pain=st.dictionaries(short, finite, max_size=2),
+    video_sha256=st.text("0123456789abcdef", min_size=64, max_size=64),
+)
 
 
 @FUZZ
@@ -243,13 +293,18 @@ def test_records_read_back_exactly_as_written(written):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=3),
-    max_leaves=12)
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
 record_like = st.fixed_dictionaries(
     {"source": json_values},
-    optional={name: json_values for name in ("ok", "error", "fps", "frames", "reps",
-                                              "findings", "score", "pain", "program")})
+    optional={
+        name: json_values
+        for name in ("ok", "error", "fps", "frames", "reps", "findings", "score", "pain", "program")
+    },
+)
 
 
 @FUZZ
@@ -265,12 +320,15 @@ def test_any_json_is_a_record_or_a_record_error_naming_the_field(data):
     json.dumps(record.to_dict())  # what loads can be written again
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ('{"source": "a.mp4", "ok": true}\n{"source": 3}\n', "line 2: record.source must be text"),
-    ('{"source": "a.mp4"}\nnot json\n{"source": "b.mp4"}\n', "line 2 is not JSON"),
-    ('{"source": "a.mp4", "reps": [{"index": 0}]}\n', "record.reps[0] has no 'start_frame'"),
-    ('[1, 2]\n', "line 1: record must be a JSON object, not a list"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"source": "a.mp4", "ok": true}\n{"source": 3}\n', "line 2: record.source must be text"),
+        ('{"source": "a.mp4"}\nnot json\n{"source": "b.mp4"}\n', "line 2 is not JSON"),
+        ('{"source": "a.mp4", "reps": [{"index": 0}]}\n', "record.reps[0] has no 'start_frame'"),
+        ("[1, 2]\n", "line 1: record must be a JSON object, not a list"),
+    ],
+)
 def test_bad_record_files_name_the_line_and_field(tmp_path, content, message):
     path = tmp_path / "results.jsonl"
     path.write_text(content)

@@ -73,8 +73,9 @@ def test_no_patch_when_the_person_is_tiny_or_a_foot_is_missing():
     missing = landmarks()
     missing[Landmark.RIGHT_HEEL] = np.nan
     assert has_patch(foot_patches(rgb, missing)).tolist() == [True, False]
-    assert np.isnan(heel_rise_cm(np.zeros((3, PATCH, PATCH), np.uint8),
-                                 np.full((PATCH, PATCH), 9, np.uint8))).all()
+    assert np.isnan(
+        heel_rise_cm(np.zeros((3, PATCH, PATCH), np.uint8), np.full((PATCH, PATCH), 9, np.uint8))
+    ).all()
 
 
 def test_a_sequence_without_pictures_falls_back_to_the_heel_point(settings):
@@ -113,8 +114,7 @@ def test_a_lift_seen_from_the_left_is_found_on_the_near_foot(lift_left):
     info, raw, settings = lift_left
     label = sample_labels()[heel_clip("side_left")]
     truth = next(f["magnitude"] for f in label["faults"] if f["code"] == "heel_lift")
-    result = next(c for c in analyse_pose(info, raw, settings).checks
-                  if c.code is Check.HEEL_LIFT)
+    result = next(c for c in analyse_pose(info, raw, settings).checks if c.code is Check.HEEL_LIFT)
     assert result.assessable
     assert {f.side for f in result.findings} == {"left"}
     assert all(abs(v - truth) <= 1.5 for v in result.rep_values), result.rep_values

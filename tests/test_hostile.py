@@ -26,9 +26,17 @@ the 16000 x 16000 header would be 768 MB, and the decode bomb 200 GB over its le
 MAX_SECONDS_PER_FILE = 30.0
 """Reading any one file, 4K included, on a busy 2-core machine (a loose bound, not a timing)."""
 
-REFUSED_BEFORE_DECODING = ("huge_dimensions.y4m", "decode_bomb.mp4", "ten_hours.mp4",
-                           "photo.mp4", "photo.mov", "zip_bomb.mp4", "audio_only.mp4",
-                           "one_pixel_tall.mkv", "corrupt_header.mp4")
+REFUSED_BEFORE_DECODING = (
+    "huge_dimensions.y4m",
+    "decode_bomb.mp4",
+    "ten_hours.mp4",
+    "photo.mp4",
+    "photo.mov",
+    "zip_bomb.mp4",
+    "audio_only.mp4",
+    "one_pixel_tall.mkv",
+    "corrupt_header.mp4",
+)
 
 
 @pytest.fixture(scope="session")
@@ -36,8 +44,9 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
     return make_corpus(tmp_path_factory.mktemp("hostile"))
 
 
-def _run_measured(args: list[str], timeout: float = 900) -> tuple[
-        subprocess.CompletedProcess[str], float]:
+def _run_measured(
+    args: list[str], timeout: float = 900
+) -> tuple[subprocess.CompletedProcess[str], float]:
     """Run a command; return its result and the peak RSS (MB) of its biggest process."""
     wrapper = textwrap.dedent("""
         import json, resource, subprocess, sys
@@ -46,11 +55,18 @@ def _run_measured(args: list[str], timeout: float = 900) -> tuple[
         print(json.dumps({"rc": r.returncode, "out": r.stdout, "err": r.stderr,
                           "peak_mb": peak}))
     """)
-    done = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True,
-                          text=True, timeout=timeout, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
     result = json.loads(done.stdout)
-    return (subprocess.CompletedProcess(args, result["rc"], result["out"], result["err"]),
-            result["peak_mb"])
+    return (
+        subprocess.CompletedProcess(args, result["rc"], result["out"], result["err"]),
+        result["peak_mb"],
+    )
 
 
 READ_ALL = textwrap.dedent("""
@@ -95,9 +111,20 @@ def _by_name(records: list[dict]) -> dict[str, list[dict]]:
 def test_batch_gives_each_file_one_clear_record(corpus, tmp_path):
     """`screening score DIR --workers 2`: one record per file, refusals as one line each."""
     out = tmp_path / "corpus.jsonl"
-    result, peak_mb = _run_measured([sys.executable, "-m", "screening", "score",
-                                     str(next(iter(corpus.values())).parent), "--workers", "2",
-                                     "--out", str(out), "--quiet"])
+    result, peak_mb = _run_measured(
+        [
+            sys.executable,
+            "-m",
+            "screening",
+            "score",
+            str(next(iter(corpus.values())).parent),
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert result.returncode == 1, result.stderr[-2000:]  # some failed, none crashed
     assert "Traceback" not in result.stderr
     assert "stopped unexpectedly" not in result.stderr + out.read_text()  # no worker died
@@ -118,8 +145,13 @@ def test_batch_gives_each_file_one_clear_record(corpus, tmp_path):
             shown = repr(entry.name)[1:-1]  # control characters in names print as escapes
             assert sum(shown in ln for ln in stderr_lines) == 1, (shown, stderr_lines)
     # The awkward-but-valid videos are read the right way up and the right way round.
-    for name in ("rotated_phone.mp4", "mirrored_webcam.mp4", "variable_rate.mp4",
-                 "uhd_4k.mp4", "animated.gif"):
+    for name in (
+        "rotated_phone.mp4",
+        "mirrored_webcam.mp4",
+        "variable_rate.mp4",
+        "uhd_4k.mp4",
+        "animated.gif",
+    ):
         record = records[name][0]
         assert record["view"] == "front", name
         assert "feet_turn_out" in {f["code"] for f in record["findings"]}, name
@@ -132,8 +164,9 @@ def test_batch_gives_each_file_one_clear_record(corpus, tmp_path):
 def test_cli_refuses_each_bad_file_in_one_line(corpus):
     """The one-at-a-time CLI path: refusals are quick, one stderr line each, exit status 1."""
     names = ["photo.mp4", "zip_bomb.mp4", "huge_dimensions.y4m", "audio_only.mp4"]
-    result, _ = _run_measured([sys.executable, "-m", "screening", "score",
-                               *(str(corpus[n]) for n in names), "--quiet"])
+    result, _ = _run_measured(
+        [sys.executable, "-m", "screening", "score", *(str(corpus[n]) for n in names), "--quiet"]
+    )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == len(names), result.stderr

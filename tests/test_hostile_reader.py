@@ -19,31 +19,37 @@ def _y4m(width: int, height: int, frames: int) -> bytes:
     return f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode() + frame * frames
 
 
-@pytest.mark.parametrize(("head", "container"), [
-    (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00", "MP4/MOV"),
-    (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00", "MP4/MOV"),
-    (b"\x00\x00\x00\x08wide\x00\x00\x00\x00mdat", "MP4/MOV"),
-    (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01", "Matroska/WebM"),
-    (b"RIFF\x00\x10\x00\x00AVI LIST", "AVI"),
-    (b"GIF89a\x40\x01\xf0\x00", "GIF"),
-    (b"YUV4MPEG2 W640 H480 F30:1", "Y4M"),
-    ((b"\x47" + b"\x00" * 187) * 3, "MPEG transport stream"),
-])
+@pytest.mark.parametrize(
+    ("head", "container"),
+    [
+        (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00", "MP4/MOV"),
+        (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00", "MP4/MOV"),
+        (b"\x00\x00\x00\x08wide\x00\x00\x00\x00mdat", "MP4/MOV"),
+        (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01", "Matroska/WebM"),
+        (b"RIFF\x00\x10\x00\x00AVI LIST", "AVI"),
+        (b"GIF89a\x40\x01\xf0\x00", "GIF"),
+        (b"YUV4MPEG2 W640 H480 F30:1", "Y4M"),
+        ((b"\x47" + b"\x00" * 187) * 3, "MPEG transport stream"),
+    ],
+)
 def test_video_containers_are_recognised(head, container):
     assert sniff_container(head) == container
 
 
-@pytest.mark.parametrize(("head", "what"), [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
-    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "a HEIC photo"),
-    (b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00", "an M4A audio file"),
-    (b"RIFF\x24\x08\x00\x00WAVEfmt ", "a WAV audio file"),
-    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "a zip archive"),
-    (b"%PDF-1.7\n", "a PDF document"),
-    (b"\x7fELF\x02\x01\x01", "a program"),
-    ("squat notes: 3 reps, felt fine \u2713\n".encode(), "a text file"),
-])
+@pytest.mark.parametrize(
+    ("head", "what"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", "a HEIC photo"),
+        (b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00", "an M4A audio file"),
+        (b"RIFF\x24\x08\x00\x00WAVEfmt ", "a WAV audio file"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "a zip archive"),
+        (b"%PDF-1.7\n", "a PDF document"),
+        (b"\x7fELF\x02\x01\x01", "a program"),
+        ("squat notes: 3 reps, felt fine \u2713\n".encode(), "a text file"),
+    ],
+)
 def test_other_files_are_refused_by_what_they_are(head, what):
     pattern = r"^not a video \(it (is|looks like) " + re.escape(what)
     with pytest.raises(InputError, match=pattern):
@@ -94,8 +100,10 @@ def test_length_limits_hold_on_the_header_and_while_decoding(tmp_path):
         VideoFileSource(path, replace(limits, max_duration_s=1.0))
     # A header that understates the length is caught while decoding: the source opened
     # within the limits, and the limits shrink under it as the truth would.
-    for tighter, message in ((dict(max_frames=25), r"\(26 frames"),
-                             (dict(max_duration_s=1.0), r"\(1.0 s")):
+    for tighter, message in (
+        (dict(max_frames=25), r"\(26 frames"),
+        (dict(max_duration_s=1.0), r"\(1.0 s"),
+    ):
         source = VideoFileSource(path, limits)
         source.limits = replace(limits, **tighter)
         with source, pytest.raises(InputError, match=message):

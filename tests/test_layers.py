@@ -15,25 +15,35 @@ from .builders import ROOT
 PACKAGE = ROOT / "screening"
 
 LAYERS = [
-    "core",     # names, settings, landmarks, the scene, reps: pure numpy
-    "pose",     # MediaPipe and the patch networks: the only inference code
-    "checks",   # one module per fault
-    "decide",   # score, route, program
-    "io",       # videos, records, annotated videos, private files
-    "engine",   # one video from frames to a record, and its landmark cache
-    "report",   # evidence pictures, HTML and PDF reports
-    "live",     # the live camera screen
-    "batch",    # many videos: processes, Dask, evaluation
-    "clinic",   # the clinic database and its exports
-    "app",      # the Streamlit app
-    "cli",      # the command line
+    "core",  # names, settings, landmarks, the scene, reps: pure numpy
+    "pose",  # MediaPipe and the patch networks: the only inference code
+    "checks",  # one module per fault
+    "decide",  # score, route, program
+    "io",  # videos, records, annotated videos, private files
+    "engine",  # one video from frames to a record, and its landmark cache
+    "report",  # evidence pictures, HTML and PDF reports
+    "live",  # the live camera screen
+    "batch",  # many videos: processes, Dask, evaluation
+    "clinic",  # the clinic database and its exports
+    "app",  # the Streamlit app
+    "cli",  # the command line
 ]
 """Lowest first. `screening/__init__.py` (the version) is below them all."""
 
 PURE = {"core", "checks", "decide"}
 """Layers that must not import the UI, a database or a web server, even lazily."""
-FORBIDDEN_IN_PURE = ("streamlit", "sqlalchemy", "alembic", "dask", "aiortc",
-                     "streamlit_webrtc", "mediapipe", "av", "fpdf", "matplotlib")
+FORBIDDEN_IN_PURE = (
+    "streamlit",
+    "sqlalchemy",
+    "alembic",
+    "dask",
+    "aiortc",
+    "streamlit_webrtc",
+    "mediapipe",
+    "av",
+    "fpdf",
+    "matplotlib",
+)
 
 
 def layer_of(module: str) -> str | None:
@@ -62,8 +72,11 @@ def imports(path: Path) -> list[tuple[int, str]]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.append((node.lineno, node.module))
             if node.module == "screening":  # `from screening import batch`
-                found += [(node.lineno, f"screening.{a.name}") for a in node.names
-                          if a.name != "__version__"]
+                found += [
+                    (node.lineno, f"screening.{a.name}")
+                    for a in node.names
+                    if a.name != "__version__"
+                ]
     return found
 
 
@@ -73,8 +86,11 @@ def modules() -> list[Path]:
 
 
 def test_every_module_sits_in_a_known_layer():
-    strays = [str(p.relative_to(ROOT)) for p in modules()
-              if layer_of(module_name(p)) not in (*LAYERS, None)]
+    strays = [
+        str(p.relative_to(ROOT))
+        for p in modules()
+        if layer_of(module_name(p)) not in (*LAYERS, None)
+    ]
     assert not strays, f"modules outside the layer folders: {strays}"
 
 
@@ -87,8 +103,9 @@ def test_imports_only_go_down():
         for line, target in imports(path):
             there = layer_of(target)
             if there is not None and LAYERS.index(there) > LAYERS.index(here):
-                upward.append(f"{path.relative_to(ROOT)}:{line} ({here}) imports {target} "
-                              f"({there})")
+                upward.append(
+                    f"{path.relative_to(ROOT)}:{line} ({here}) imports {target} ({there})"
+                )
     assert not upward, "imports that go up a layer:\n" + "\n".join(upward)
 
 
@@ -104,9 +121,13 @@ def test_pure_layers_import_no_ui_database_or_inference():
 
 
 def test_only_the_pose_layer_runs_mediapipe():
-    bad = [f"{path.relative_to(ROOT)}:{line}" for path in modules()
-           if layer_of(module_name(path)) != "pose"
-           for line, target in imports(path) if target.split(".")[0] == "mediapipe"]
+    bad = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in modules()
+        if layer_of(module_name(path)) != "pose"
+        for line, target in imports(path)
+        if target.split(".")[0] == "mediapipe"
+    ]
     assert not bad, f"mediapipe imported outside screening/pose: {bad}"
 
 

@@ -85,7 +85,8 @@ def test_guidance_accepts_a_good_start_and_names_each_problem(model, settings, h
     assert heel_clip[1]["view"] == "side_right"
     assert _problems(model, settings, standing) == []
     assert _problems(model, settings, standing, frozenset({View.FRONT})) == [
-        VIEW_ADVICE[frozenset({View.FRONT})]]
+        VIEW_ADVICE[frozenset({View.FRONT})]
+    ]
     assert TOO_DARK in _problems(model, settings, (standing * 0.12).astype(np.uint8))
     # The camera tilted down or up: the head or the feet are outside the picture.
     assert HEAD_OUT in _problems(model, settings, np.ascontiguousarray(standing[110:]))
@@ -101,8 +102,7 @@ def _hips_at(drop_px: float) -> FramePose:
     image[[Landmark.LEFT_HIP, Landmark.RIGHT_HIP], 1] = 200.0 + drop_px
     image[[Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE], 1] = 400.0
     ones = np.ones(33)
-    return FramePose(image=image, world=np.zeros((33, 3)), visibility=ones, presence=ones,
-                     people=1)
+    return FramePose(image=image, world=np.zeros((33, 3)), visibility=ones, presence=ones, people=1)
 
 
 def test_a_rep_begun_before_recording_is_not_counted():
@@ -121,8 +121,7 @@ def test_a_rep_begun_before_recording_is_not_counted():
     assert (counter.count, counter.skipped) == (1, 1)
 
 
-def test_the_guide_follows_the_view_chosen_while_the_camera_is_on(model, settings,
-                                                                  heel_clip):
+def test_the_guide_follows_the_view_chosen_while_the_camera_is_on(model, settings, heel_clip):
     """A person standing side-on is told to face the camera while "front" is chosen;
     choosing "side" on the page, with the camera still on, makes the same stance right."""
     standing = read_frames(heel_clip[0], limit=1)[0]
@@ -151,12 +150,10 @@ def test_rep_counter_counts_the_reps_of_a_clip(model, settings, name):
         assert rep["bottom_frame"] < done_at <= rep["end_frame"] + 10
 
 
-def test_live_take_is_guided_counted_and_screened_like_a_file(model, quick_settings,
-                                                              heel_clip):
+def test_live_take_is_guided_counted_and_screened_like_a_file(model, quick_settings, heel_clip):
     clip, label = heel_clip
     frames = read_frames(clip)
-    capture = LiveCapture(model, quick_settings, views=SIDE_VIEWS, target_reps=2,
-                          threaded=False)
+    capture = LiveCapture(model, quick_settings, views=SIDE_VIEWS, target_reps=2, threaded=False)
     phases = []
     for i, rgb in enumerate(frames):
         shown = capture.on_frame(rgb, i / 30)
@@ -187,8 +184,10 @@ def test_front_and_side_takes_from_files_combine(model, tmp_path):
     few = tmp_path / "few.toml"  # keep at most 50 frames of each clip in memory
     few.write_text("[live]\nkeep_max_frames = 50\n")
     settings = load_settings(few)
-    takes = {name: capture_file(path, name, model, settings)
-             for name, path in (("front clip", front), ("side clip", side))}
+    takes = {
+        name: capture_file(path, name, model, settings)
+        for name, path in (("front clip", front), ("side clip", side))
+    }
     record, analyses = screen_captures(takes, model, settings, pain={"knees": 0.0})
     assert record.ok, record.error
     assert record.sources == {"front clip": "front", "side clip": "side_right"}
@@ -250,8 +249,12 @@ def test_frame_callback_returns_the_frame_with_the_overlay(model, settings, heel
     frame.pts, frame.time_base = 3000, Fraction(1, 90000)
     shown = callback(frame)
     capture.stop()
-    assert (shown.width, shown.height, shown.pts, shown.time_base) == (640, 480, 3000,
-                                                                     Fraction(1, 90000))
+    assert (shown.width, shown.height, shown.pts, shown.time_base) == (
+        640,
+        480,
+        3000,
+        Fraction(1, 90000),
+    )
     assert capture.status().pose_timestamp_s == pytest.approx(3000 / 90000)
     drawn = shown.to_ndarray(format="rgb24")
     assert np.abs(drawn.astype(int) - rgb).max() > 100  # skeleton and instruction drawn

@@ -62,7 +62,8 @@ def test_every_requirement_is_pinned_inside_its_range(lock, extras):
         assert name in pins, f"{req.name} is in pyproject.toml but not in {lock}"
         assert req.specifier.contains(pins[name], prereleases=True), (
             f"{lock} pins {req.name}=={pins[name]}, outside pyproject.toml's {req.specifier}: "
-            "run `bash requirements/lock.sh`")
+            "run `bash requirements/lock.sh`"
+        )
 
 
 def test_every_pin_has_a_hash():
@@ -77,5 +78,5 @@ def test_every_pin_has_a_hash():
 def test_run_sh_installs_from_the_locks_with_hashes():
     run = (ROOT / "run.sh").read_text()
     assert "--require-hashes" in run
-    assert 'requirements/$1.lock' in run
+    assert "requirements/$1.lock" in run
     assert "setup app" in run and "setup test" in run

@@ -18,9 +18,11 @@ from screening.engine.pipeline import analyse
 from screening.pose.model_file import resolve_model
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real_videos"
-CLIPS = ["pooja140703__squats__squats.mp4",  # side view, a forward lean found
-         "khammingfatt__project-5-ai-enhance-squat-form__Squat_Too_Deep.mp4",  # side, borderline
-         "Apurvo2004__videos__squats.mp4"]  # front view, six reps
+CLIPS = [
+    "pooja140703__squats__squats.mp4",  # side view, a forward lean found
+    "khammingfatt__project-5-ai-enhance-squat-form__Squat_Too_Deep.mp4",  # side, borderline
+    "Apurvo2004__videos__squats.mp4",
+]  # front view, six reps
 SWAP = {"left": "right", "right": "left", "side_left": "side_right", "side_right": "side_left"}
 
 pytestmark = pytest.mark.slow
@@ -48,8 +50,11 @@ def _said(analysis, mirrored: bool) -> dict:
     return {
         "view": swap(analysis.context.view.value),
         "reps": len(analysis.context.reps),
-        "found": {c.code.value: sorted({swap(f.side) for f in c.findings})
-                  for c in analysis.checks if c.findings},
+        "found": {
+            c.code.value: sorted({swap(f.side) for f in c.findings})
+            for c in analysis.checks
+            if c.findings
+        },
         "borderline": sorted(c.code.value for c in analysis.checks if c.borderline),
     }
 

@@ -20,23 +20,37 @@ CLIP = Path(__file__).resolve().parent.parent / "sample_videos" / "deep_squat__f
 
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300
+    )
 
 
-@pytest.mark.parametrize(("line", "level"), [
-    ("INFO: [accelerator_registry.cc:43] DestroyAccelerator: ptr=0x7f, name=CpuAccelerator",
-     logging.DEBUG),
-    ("WARNING: [model_load.cc:402] Sparsity tensors may not yet be fully supported.",
-     logging.DEBUG),
-    ("W0000 00:00:1733410000.123456 4242 inference_feedback_manager.cc:114] Feedback manager",
-     logging.DEBUG),
-    ("E0000 00:00:1733410000.123456 4242 calculator_graph.cc:12] graph failed", logging.WARNING),
-    ("ERROR: something native broke", logging.WARNING),
-    ("screening: error: no such file", None),
-    ("Traceback (most recent call last):", None),
-    ("INFO - not a native prefix", None),
-])
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        (
+            "INFO: [accelerator_registry.cc:43] DestroyAccelerator: ptr=0x7f, name=CpuAccelerator",
+            logging.DEBUG,
+        ),
+        (
+            "WARNING: [model_load.cc:402] Sparsity tensors may not yet be fully supported.",
+            logging.DEBUG,
+        ),
+        (
+            "W0000 00:00:1733410000.123456 4242 inference_feedback_manager.cc:114] "
+            "Feedback manager",
+            logging.DEBUG,
+        ),
+        (
+            "E0000 00:00:1733410000.123456 4242 calculator_graph.cc:12] graph failed",
+            logging.WARNING,
+        ),
+        ("ERROR: something native broke", logging.WARNING),
+        ("screening: error: no such file", None),
+        ("Traceback (most recent call last):", None),
+        ("INFO - not a native prefix", None),
+    ],
+)
 def test_native_lines_are_recognised_and_others_are_not(line, level):
     assert native_level(line) == level
 
@@ -92,13 +106,18 @@ def test_two_threads_opening_and_closing_models_leave_stderr_clean_and_working()
         """)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "found 6 of 6"
-    assert sorted(result.stderr.splitlines()) == ["and so does sys.stderr",
-                                                   "fd 2 still reaches the terminal"]
+    assert sorted(result.stderr.splitlines()) == [
+        "and so does sys.stderr",
+        "fd 2 still reaches the terminal",
+    ]
 
 
 def test_verbose_shows_the_native_lines_through_logging():
-    result = subprocess.run([sys.executable, "-m", "screening", "--verbose", "score",
-                             str(CLIP), "--quiet"], capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "screening", "--verbose", "score", str(CLIP), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert any(line.startswith("screening.native: ") for line in result.stderr.splitlines())

@@ -129,8 +129,15 @@ DRIVER = textwrap.dedent('''
     print(json.dumps(report))
 ''')
 
-PAGES = ["", "results", "clinic_clients", "clinic_client", "clinic_assessment",
-         "clinic_review", "clinic_progress"]
+PAGES = [
+    "",
+    "results",
+    "clinic_clients",
+    "clinic_client",
+    "clinic_assessment",
+    "clinic_review",
+    "clinic_progress",
+]
 """Every page of app.py (url paths are the page files' names; "" is the start page)."""
 
 
@@ -138,10 +145,12 @@ def _network_namespace() -> list[str]:
     """`unshare -rn` and a step to bring loopback up, when this machine allows it."""
     if shutil.which("unshare") is None or shutil.which("ip") is None:
         return []
-    probe = subprocess.run(["unshare", "-rn", "ip", "link", "set", "lo", "up"],
-                           capture_output=True)
-    return ["unshare", "-rn", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"] \
-        if probe.returncode == 0 else []
+    probe = subprocess.run(["unshare", "-rn", "ip", "link", "set", "lo", "up"], capture_output=True)
+    return (
+        ["unshare", "-rn", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
+        if probe.returncode == 0
+        else []
+    )
 
 
 @pytest.fixture(scope="module")
@@ -155,15 +164,32 @@ def app_run(tmp_path_factory) -> dict:
     net_log, app_log = tmp / "net.jsonl", tmp / "app.log"
     home = tmp / "home"
     home.mkdir()
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(home),
-           "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
-           "PYTHONPATH": str(guard), "SCREENING_NET_LOG": str(net_log),
-           "SCREENING_APP_LOG": str(app_log)}
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "PYTHONPATH": str(guard),
+        "SCREENING_NET_LOG": str(net_log),
+        "SCREENING_APP_LOG": str(app_log),
+    }
     namespace = _network_namespace()
     result = subprocess.run(
-        [*namespace, sys.executable, "-c", DRIVER, "8765" if namespace else str(_free_port()),
-         str(tmp), json.dumps(PAGES)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        [
+            *namespace,
+            sys.executable,
+            "-c",
+            DRIVER,
+            "8765" if namespace else str(_free_port()),
+            str(tmp),
+            json.dumps(PAGES),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:] + app_log.read_text()[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     report["attempts"] = net_log.read_text().splitlines() if net_log.exists() else []
@@ -194,8 +220,11 @@ def test_app_listens_on_localhost_only(app_run):
 
 def test_pages_request_nothing_from_outside(app_run):
     origin = app_run["requests"][0].split("/")[2]
-    outside = [u for u in app_run["requests"]
-               if u.split("/")[2] != origin and not u.startswith(("data:", "blob:", "about:"))]
+    outside = [
+        u
+        for u in app_run["requests"]
+        if u.split("/")[2] != origin and not u.startswith(("data:", "blob:", "about:"))
+    ]
     assert outside == [], sorted(set(outside))
 
 
@@ -203,16 +232,21 @@ def test_the_guard_catches_an_outbound_attempt(tmp_path):
     """The hook this test relies on does log and refuse a real attempt (TEST-NET-1 address)."""
     (tmp_path / "sitecustomize.py").write_text(NET_GUARD)
     log = tmp_path / "net.jsonl"
-    probe = ("import socket, urllib.request\n"
-             "for go in (lambda: socket.socket().connect(('192.0.2.1', 80)),\n"
-             "           lambda: urllib.request.urlopen('http://192.0.2.1/', timeout=2),\n"
-             "           lambda: socket.getaddrinfo('example.com', 443)):\n"
-             "    try:\n        go()\n    except OSError as exc:\n        print(exc)\n")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            env={"PYTHONPATH": str(tmp_path), "SCREENING_NET_LOG": str(log)},
-                            timeout=60)
+    probe = (
+        "import socket, urllib.request\n"
+        "for go in (lambda: socket.socket().connect(('192.0.2.1', 80)),\n"
+        "           lambda: urllib.request.urlopen('http://192.0.2.1/', timeout=2),\n"
+        "           lambda: socket.getaddrinfo('example.com', 443)):\n"
+        "    try:\n        go()\n    except OSError as exc:\n        print(exc)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path), "SCREENING_NET_LOG": str(log)},
+        timeout=60,
+    )
     attempts = [json.loads(line) for line in log.read_text().splitlines()]
     assert [a["what"] for a in attempts] == ["connect", "getaddrinfo", "getaddrinfo"]
-    assert [a["target"] for a in attempts] == ["('192.0.2.1', 80)", "'192.0.2.1'",
-                                               "'example.com'"]
+    assert [a["target"] for a in attempts] == ["('192.0.2.1', 80)", "'192.0.2.1'", "'example.com'"]
     assert result.stdout.count("network blocked by the privacy test") == 3

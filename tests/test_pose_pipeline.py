@@ -15,8 +15,9 @@ from .media import read_frames, sample_clip, sample_labels, write_frames
 LOWER_BODY = list(range(23, 33))
 
 
-@pytest.mark.parametrize(("movement", "view"), [("deep_squat", "front"),
-                                                ("deep_squat", "side_left")])
+@pytest.mark.parametrize(
+    ("movement", "view"), [("deep_squat", "front"), ("deep_squat", "side_left")]
+)
 def test_landmarks_land_where_the_body_is(movement, view, settings):
     clip, label = sample_clip(movement=movement, view=view)
     info, seq = extract_pose(clip, resolve_model(), settings)
@@ -36,8 +37,7 @@ def test_timestamps_are_real_seconds(settings):
     with VideoFileSource(clip) as source:
         stamps = [f.timestamp_s for f in source]
     assert stamps[0] == pytest.approx(0.0, abs=1e-3)
-    assert np.diff(stamps) == pytest.approx(np.full(len(stamps) - 1, 1 / label["fps"]),
-                                             abs=1e-3)
+    assert np.diff(stamps) == pytest.approx(np.full(len(stamps) - 1, 1 / label["fps"]), abs=1e-3)
 
 
 def test_frames_are_streamed_not_kept(settings):
@@ -81,16 +81,16 @@ def test_an_edited_video_is_scored_shot_by_shot(tmp_path, settings):
 
     labels = sample_labels()
     first, second = "deep_squat__side_left__clean.mp4", "deep_squat__side_left__clean_2.mp4"
-    cut_at = labels[first]["reps"][1]["bottom_frame"]       # mid-rep 2 of the first clip
+    cut_at = labels[first]["reps"][1]["bottom_frame"]  # mid-rep 2 of the first clip
     resume = labels[second]["reps"][2]["start_frame"] - 13  # standing before its rep 3
-    frames = (read_frames(SAMPLES / first)[:cut_at]
-              + read_frames(SAMPLES / second)[resume:])
-    record = score_video(write_frames(tmp_path / "edited.mp4", frames), resolve_model(),
-                         settings)
+    frames = read_frames(SAMPLES / first)[:cut_at] + read_frames(SAMPLES / second)[resume:]
+    record = score_video(write_frames(tmp_path / "edited.mp4", frames), resolve_model(), settings)
     assert record.ok, record.error
-    assert record.warnings == ["the video cuts between shots (1 cut found); each rep is "
-                               "measured within its own shot; reps cut in two were left "
-                               "out: 1"]
+    assert record.warnings == [
+        "the video cuts between shots (1 cut found); each rep is "
+        "measured within its own shot; reps cut in two were left "
+        "out: 1"
+    ]
     kept = [(r.start_frame, r.end_frame) for r in record.reps]
     assert len(kept) == 2
     assert kept[0][1] < cut_at <= kept[1][0]  # one rep from each shot, neither across the cut

@@ -31,8 +31,9 @@ def report():
     from screening.pose.model_file import resolve_model
 
     labels = load_labels(REAL, None)
-    outcomes = evaluate(REAL, labels, resolve_model(), load_settings(),
-                        workers=min(2, os.cpu_count() or 1))
+    outcomes = evaluate(
+        REAL, labels, resolve_model(), load_settings(), workers=min(2, os.cpu_count() or 1)
+    )
     return summary(outcomes)
 
 
@@ -47,15 +48,21 @@ def test_faults_the_physiotherapist_sees_are_found_or_called_borderline(report):
     read within a degree or two of the 15-degree line, inside their own jitter, and are
     honestly borderline; none may be called clean."""
     assert report["present"] == 7
-    missed = [(c["name"], c["faults"], c["found"], c["borderline"]) for c in report["per_clip"]
-              if set(c["faults"]) - set(c["found"]) - set(c["borderline"])]
+    missed = [
+        (c["name"], c["faults"], c["found"], c["borderline"])
+        for c in report["per_clip"]
+        if set(c["faults"]) - set(c["found"]) - set(c["borderline"])
+    ]
     assert report["present_found"] >= 4, missed
     assert report["present_found"] + report["present_borderline"] >= 6, missed
 
 
 def test_few_findings_where_the_physiotherapist_sees_none(report):
-    wrong = [(c["name"], c["found"], c["severity_found"]) for c in report["per_clip"]
-             if set(c["absent"]) & set(c["found"])]
+    wrong = [
+        (c["name"], c["found"], c["severity_found"])
+        for c in report["per_clip"]
+        if set(c["absent"]) & set(c["found"])
+    ]
     assert report["absent_flagged"] <= 1, wrong
 
 

@@ -53,8 +53,14 @@ def scored():
 @pytest.fixture(scope="module")
 def full(scored):
     record, analyses, clip = scored
-    return build_report(record, analyses, [clip], clinic_name=UNICODE_NAME + " Physio",
-                        client_name=UNICODE_NAME, therapist_notes=NOTES)
+    return build_report(
+        record,
+        analyses,
+        [clip],
+        clinic_name=UNICODE_NAME + " Physio",
+        client_name=UNICODE_NAME,
+        therapist_notes=NOTES,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +125,10 @@ def test_html_is_one_file_with_the_same_content_and_no_fetches(full, scored):
     parser = _Images()
     parser.feed(html)
     assert len(parser.sources) == 2
-    assert all(src.startswith(("data:image/jpeg;base64,", "data:image/png;base64,"))
-               for src in parser.sources)
+    assert all(
+        src.startswith(("data:image/jpeg;base64,", "data:image/png;base64,"))
+        for src in parser.sources
+    )
     assert "http://" not in html and "https://" not in html
     assert "default-src 'none'" in html
 
@@ -159,9 +167,11 @@ def test_pdf_text_keeps_what_the_font_has_and_marks_what_it_lacks():
 
 
 def test_failed_record_gives_a_short_report_saying_why():
-    record = ScreeningRecord(source="/private/folder/clip.mp4",
-                             error="no person found (a pose in 0 of 90 frames); film the "
-                                   "whole body, head to feet, in good light")
+    record = ScreeningRecord(
+        source="/private/folder/clip.mp4",
+        error="no person found (a pose in 0 of 90 frames); film the "
+        "whole body, head to feet, in good light",
+    )
     report = build_report(record)
     text, reader = pdf_words(report.pdf_bytes())
     assert len(reader.pages) == 1
@@ -199,14 +209,25 @@ def test_reviewed_result_is_shown_with_the_machine_original_beside_it(scored):
     machine = scored[0].to_dict()
     reviewed = json.loads(json.dumps(machine))
     reviewed["route"] = "stability"
-    reviewed["findings"] = [{"code": "knee_valgus", "side": "left", "severity": "moderate",
-                             "confidence": 1.0, "value": None, "units": "deg", "rep": None,
-                             "frames": []}]
+    reviewed["findings"] = [
+        {
+            "code": "knee_valgus",
+            "side": "left",
+            "severity": "moderate",
+            "confidence": 1.0,
+            "value": None,
+            "units": "deg",
+            "rep": None,
+            "frames": [],
+        }
+    ]
     report = build_report(scored[0], reviewed=reviewed, therapist_notes="Knee caves on the left.")
     # How severe the machine found the heel lift is the heel network's reading, not what
     # this test is about; the review shows the worst rep's grade as found.
-    heel = max((f for f in machine["findings"] if f["code"] == "heel_lift"),
-               key=lambda f: SEVERITY_ORDER.index(f["severity"]))
+    heel = max(
+        (f for f in machine["findings"] if f["code"] == "heel_lift"),
+        key=lambda f: SEVERITY_ORDER.index(f["severity"]),
+    )
     assert report.headline == "Work on stability"
     assert report.review == (
         ("Route", "Work on mobility", "Work on stability"),
@@ -247,10 +268,10 @@ def test_reports_are_written_owner_only_and_all_or_nothing(scored, tmp_path, mon
     assert sorted(p.name for p in out.iterdir()) == [html.name, pdf.name]
 
 
-
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "screening", *args], capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "screening", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 def test_cli_report_writes_a_pdf_and_html_per_video(scored, tmp_path):
@@ -263,9 +284,14 @@ def test_cli_report_writes_a_pdf_and_html_per_video(scored, tmp_path):
     done = _run("score", str(clip), str(broken), str(twin), "--report", str(out), "--quiet")
     assert done.returncode == 1, done.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["broken.report.html", "broken.report.pdf",
-                     f"{clip.stem}.report.html", f"{clip.stem}.report.pdf",
-                     "same_bytes.report.html", "same_bytes.report.pdf"], done.stderr
+    assert names == [
+        "broken.report.html",
+        "broken.report.pdf",
+        f"{clip.stem}.report.html",
+        f"{clip.stem}.report.pdf",
+        "same_bytes.report.html",
+        "same_bytes.report.pdf",
+    ], done.stderr
     assert all(stat.S_IMODE((out / n).stat().st_mode) == 0o600 for n in names)
     text, reader = pdf_words((out / f"{clip.stem}.report.pdf").read_bytes())
     assert "Work on mobility." in text and "Heel lift" in text
@@ -283,15 +309,14 @@ def test_help_explains_report_option():
     assert "--report DIR" in done.stdout and ".report.pdf" in done.stdout
 
 
-
 def test_report_to_a_file_is_a_usage_error(scored, tmp_path):
     not_a_folder = tmp_path / "taken.txt"
     not_a_folder.write_text("mine")
     done = _run("score", str(scored[2]), "--report", str(not_a_folder))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        f"screening: error: --report {not_a_folder}: that is a file; give a folder for the "
-        "reports"]
+        f"screening: error: --report {not_a_folder}: that is a file; give a folder for the reports"
+    ]
     assert not_a_folder.read_text() == "mine"
 
 

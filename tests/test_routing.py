@@ -44,15 +44,18 @@ def test_zero_pain_is_no_pain():
     assert decide_route(results(SQUAT, set()), SQUAT, {"knee": 0}).route == "conditioning"
 
 
-@pytest.mark.parametrize(("faults", "route"), [
-    ({Check.HEEL_LIFT}, "mobility"),
-    ({Check.INSUFFICIENT_DEPTH}, "mobility"),
-    ({Check.ARMS_FALL_FORWARD}, "mobility"),
-    ({Check.KNEE_VALGUS}, "stability"),
-    ({Check.FEET_ROLL_OUT}, "stability"),
-    ({Check.ASYMMETRIC_SHIFT}, "stability"),
-    ({Check.KNEE_VALGUS, Check.HEEL_LIFT}, "mobility"),  # range before control
-])
+@pytest.mark.parametrize(
+    ("faults", "route"),
+    [
+        ({Check.HEEL_LIFT}, "mobility"),
+        ({Check.INSUFFICIENT_DEPTH}, "mobility"),
+        ({Check.ARMS_FALL_FORWARD}, "mobility"),
+        ({Check.KNEE_VALGUS}, "stability"),
+        ({Check.FEET_ROLL_OUT}, "stability"),
+        ({Check.ASYMMETRIC_SHIFT}, "stability"),
+        ({Check.KNEE_VALGUS, Check.HEEL_LIFT}, "mobility"),  # range before control
+    ],
+)
 def test_mobility_before_stability(faults, route):
     assert decide_route(results(SQUAT, faults), SQUAT, {}).route == route
 
@@ -73,8 +76,7 @@ def test_valgus_that_stays_with_heels_elevated_is_stability_and_scores_1():
 
 
 def test_without_retake_the_result_asks_for_the_one_that_would_help():
-    decision = decide_route(results(SQUAT, {Check.ARMS_FALL_FORWARD, Check.HEEL_LIFT}), SQUAT,
-                            {})
+    decision = decide_route(results(SQUAT, {Check.ARMS_FALL_FORWARD, Check.HEEL_LIFT}), SQUAT, {})
     assert decision.suggested_retakes == ["heels_elevated", "hands_on_hips"]
     score = fms_score(results(SQUAT, {Check.HEEL_LIFT}), SQUAT, False)
     assert score["fms"] == 1 and score["provisional"] is True
@@ -128,17 +130,25 @@ def test_library_with_an_unknown_exercise_fails_naming_it():
     import tomllib
     from importlib import resources
 
-    data = tomllib.loads(resources.files("screening.data").joinpath("programs.toml")
-                         .read_text())
+    data = tomllib.loads(resources.files("screening.data").joinpath("programs.toml").read_text())
     data["findings"]["heel_lift"]["exercises"].append("moonwalk")
     with pytest.raises(SettingsError, match="unknown exercise 'moonwalk'"):
         parse_library(data)
 
 
-FRONT_ONLY = {Check.HEEL_LIFT, Check.FORWARD_LEAN, Check.INSUFFICIENT_DEPTH,
-              Check.ARMS_FALL_FORWARD}
-SIDE_ONLY = {Check.KNEE_VALGUS, Check.FEET_TURN_OUT, Check.FEET_ROLL_OUT,
-             Check.SHOULDER_ELEVATION, Check.ASYMMETRIC_SHIFT}
+FRONT_ONLY = {
+    Check.HEEL_LIFT,
+    Check.FORWARD_LEAN,
+    Check.INSUFFICIENT_DEPTH,
+    Check.ARMS_FALL_FORWARD,
+}
+SIDE_ONLY = {
+    Check.KNEE_VALGUS,
+    Check.FEET_TURN_OUT,
+    Check.FEET_ROLL_OUT,
+    Check.SHOULDER_ELEVATION,
+    Check.ASYMMETRIC_SHIFT,
+}
 
 
 def test_a_retake_that_cannot_see_a_fault_does_not_make_it_go_away():

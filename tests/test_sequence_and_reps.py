@@ -40,10 +40,17 @@ def test_empty_builder_gives_empty_sequence():
 
 def test_sequence_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match="visibility"):
-        PoseSequence(image=np.zeros((2, 33, 3)), world=np.zeros((2, 33, 3)),
-                     visibility=np.zeros((3, 33)), presence=np.zeros((2, 33)),
-                     timestamps_s=np.zeros(2), frame_indices=np.zeros(2), width=1, height=1,
-                     fps=30.0)
+        PoseSequence(
+            image=np.zeros((2, 33, 3)),
+            world=np.zeros((2, 33, 3)),
+            visibility=np.zeros((3, 33)),
+            presence=np.zeros((2, 33)),
+            timestamps_s=np.zeros(2),
+            frame_indices=np.zeros(2),
+            width=1,
+            height=1,
+            fps=30.0,
+        )
 
 
 def test_mirrored_swaps_sides_and_flips_x():
@@ -76,7 +83,7 @@ def test_find_reps_counts_and_locates_bottoms(reps, settings):
 def test_find_reps_ignores_small_bobs_and_keeps_slow_first_rep(settings):
     fps = 30.0
     slow = 90.0 * 0.5 * (1 - np.cos(2 * np.pi * np.arange(150) / 150))  # a 5 s rep
-    bob = 12.0 * 0.5 * (1 - np.cos(2 * np.pi * np.arange(30) / 30))     # 7% dip: not a rep
+    bob = 12.0 * 0.5 * (1 - np.cos(2 * np.pi * np.arange(30) / 30))  # 7% dip: not a rep
     fast, _ = squat_profile(2, stand_s=0.5)
     drop = np.concatenate([np.zeros(30), slow, np.zeros(20), bob, np.zeros(20), fast])
     found = find_reps(make_sequence(drop, fps), settings.reps)
@@ -89,8 +96,9 @@ def test_a_long_pause_at_the_bottom_is_one_rep(settings, hold_s):
     """Standing height is read from the standing either side of a pause, however long."""
     fps = 30.0
     down = 80.0 * 0.5 * (1 - np.cos(np.pi * np.arange(30) / 30))
-    held = np.concatenate([np.zeros(30), down, np.full(int(hold_s * fps), 80.0), down[::-1],
-                           np.zeros(30)])
+    held = np.concatenate(
+        [np.zeros(30), down, np.full(int(hold_s * fps), 80.0), down[::-1], np.zeros(30)]
+    )
     fast, _ = squat_profile(2, stand_s=0.5)
     found = find_reps(make_sequence(np.concatenate([held, fast]), fps), settings.reps)
     assert len(found) == 3
@@ -135,9 +143,17 @@ def walking_in(drop: np.ndarray, walk_s: float = 2.0, fps: float = 30.0) -> Pose
     scale = (0.7 + 0.3 * k)[:, None]
     image[frames, :, 0] = 320 + (image[frames, :, 0] - 320) * scale - 250 * (1 - k)[:, None]
     image[frames, :, 1] = 400 + (image[frames, :, 1] - 400) * scale
-    return PoseSequence(image=image, world=seq.world, visibility=seq.visibility,
-                        presence=seq.presence, timestamps_s=seq.timestamps_s,
-                        frame_indices=seq.frame_indices, width=640, height=480, fps=fps)
+    return PoseSequence(
+        image=image,
+        world=seq.world,
+        visibility=seq.visibility,
+        presence=seq.presence,
+        timestamps_s=seq.timestamps_s,
+        frame_indices=seq.frame_indices,
+        width=640,
+        height=480,
+        fps=fps,
+    )
 
 
 def test_someone_walking_into_the_picture_is_not_a_rep(settings):

@@ -23,14 +23,20 @@ def test_user_file_overrides_one_key(tmp_path):
     assert s.filter.butterworth_order == 4
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[filter\n", "not valid TOML"),
-    ("[filter]\nbutterworth_cutof_hz = 4\n", "unknown setting [filter] butterworth_cutof_hz"),
-    ("[filters]\nx = 1\n", "unknown settings section [filters]"),
-    ("[filter]\nbutterworth_cutoff_hz = -1.0\n", "butterworth_cutoff_hz = -1.0 is outside"),
-    ("[filter]\nbutterworth_order = 2.5\n", "butterworth_order must be a whole number"),
-    ("[pose]\nmin_detection_confidence = 'high'\n", "min_detection_confidence must be a number"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[filter\n", "not valid TOML"),
+        ("[filter]\nbutterworth_cutof_hz = 4\n", "unknown setting [filter] butterworth_cutof_hz"),
+        ("[filters]\nx = 1\n", "unknown settings section [filters]"),
+        ("[filter]\nbutterworth_cutoff_hz = -1.0\n", "butterworth_cutoff_hz = -1.0 is outside"),
+        ("[filter]\nbutterworth_order = 2.5\n", "butterworth_order must be a whole number"),
+        (
+            "[pose]\nmin_detection_confidence = 'high'\n",
+            "min_detection_confidence must be a number",
+        ),
+    ],
+)
 def test_bad_settings_name_the_key(tmp_path, text, message):
     f = tmp_path / "bad.toml"
     f.write_text(text)

@@ -70,8 +70,11 @@ def test_no_patch_when_the_person_is_tiny_or_the_landmarks_are_missing():
     missing = landmarks()
     missing[Landmark.RIGHT_EAR] = np.nan
     assert has_patch(neck_patches(rgb, missing)).tolist() == [True, False]
-    assert np.isnan(shoulder_rise_cm(np.zeros((3, PATCH, PATCH), np.uint8),
-                                     np.full((PATCH, PATCH), 9, np.uint8))).all()
+    assert np.isnan(
+        shoulder_rise_cm(
+            np.zeros((3, PATCH, PATCH), np.uint8), np.full((PATCH, PATCH), 9, np.uint8)
+        )
+    ).all()
 
 
 def test_a_sequence_without_pictures_is_not_judged(settings):
@@ -108,8 +111,9 @@ def test_the_same_picture_twice_reads_no_rise(shrug_right):
 
 def test_a_right_shrug_is_found_on_the_right_only(shrug_right):
     info, raw, settings = shrug_right
-    result = next(c for c in analyse_pose(info, raw, settings).checks
-                  if c.code is Check.SHOULDER_ELEVATION)
+    result = next(
+        c for c in analyse_pose(info, raw, settings).checks if c.code is Check.SHOULDER_ELEVATION
+    )
     assert result.assessable
     assert {f.side for f in result.findings} == {"right"}
     # The label's shrug closes the true ear-shoulder gap by ~4 cm at the bottom.

@@ -28,23 +28,53 @@ from screening.io.record import FindingRecord, ScreeningRecord
 TABLES = {"clients", "assessments", "clips", "results", "reviews", "review_findings"}
 
 
-def make_record(route: str = "mobility", fms: int | None = 2,
-                findings: tuple[tuple[str, str, str, float], ...] = (
-                    ("heel_lift", "left", "mild", 3.0), ("heel_lift", "left", "moderate", 4.5)),
-                movement: str = "deep_squat", metrics: dict[str, float] | None = None
-                ) -> dict:
+def make_record(
+    route: str = "mobility",
+    fms: int | None = 2,
+    findings: tuple[tuple[str, str, str, float], ...] = (
+        ("heel_lift", "left", "mild", 3.0),
+        ("heel_lift", "left", "moderate", 4.5),
+    ),
+    movement: str = "deep_squat",
+    metrics: dict[str, float] | None = None,
+) -> dict:
     """A result record as the screen writes it, with the given findings (code, side,
     severity, value) in consecutive reps."""
     from screening.io.record import RepRecord
 
-    rec = ScreeningRecord(source="clip.mp4", ok=True, movement=movement, view="side_left",
-                          fps=30.0, frames=90, pose_detected_fraction=1.0, route=route,
-                          score={"fms": fms, "criteria": {}})
-    rec.findings = [FindingRecord(code=c, side=s, severity=sev, confidence=0.9, value=v,
-                                  units="cm", rep=i, frames=[10 * i])
-                    for i, (c, s, sev, v) in enumerate(findings)]
-    rec.reps = [RepRecord(index=0, start_frame=0, bottom_frame=20, end_frame=40,
-                          metrics=dict(metrics or {"hip_drop_fraction": 0.4}))]
+    rec = ScreeningRecord(
+        source="clip.mp4",
+        ok=True,
+        movement=movement,
+        view="side_left",
+        fps=30.0,
+        frames=90,
+        pose_detected_fraction=1.0,
+        route=route,
+        score={"fms": fms, "criteria": {}},
+    )
+    rec.findings = [
+        FindingRecord(
+            code=c,
+            side=s,
+            severity=sev,
+            confidence=0.9,
+            value=v,
+            units="cm",
+            rep=i,
+            frames=[10 * i],
+        )
+        for i, (c, s, sev, v) in enumerate(findings)
+    ]
+    rec.reps = [
+        RepRecord(
+            index=0,
+            start_frame=0,
+            bottom_frame=20,
+            end_frame=40,
+            metrics=dict(metrics or {"hip_drop_fraction": 0.4}),
+        )
+    ]
     return rec.to_dict()
 
 
@@ -119,10 +149,13 @@ def test_database_from_a_newer_version_is_refused(db_url: str, tmp_path: Path):
         open_store(db_url)
 
 
-@pytest.mark.parametrize("url, message", [
-    ("not a url", "is not a database URL"),
-    ("nosuchdb://host/db", "driver is not installed"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("not a url", "is not a database URL"),
+        ("nosuchdb://host/db", "driver is not installed"),
+    ],
+)
 def test_bad_urls_give_one_clear_error(url: str, message: str):
     with pytest.raises(StoreError, match=message):
         open_store(url)
@@ -163,19 +196,29 @@ def test_assessment_round_trip_with_clips_and_result(store):
     cid = repo.create_client(store, "Ada")
     record = make_record()
     aid = repo.save_assessment(
-        store, cid, record, performed_on=date(2026, 3, 1), pain={"knee": 0.0},
-        notes="Left heel lifts early.", therapist="Dr Who",
-        clips=[repo.ClipInput("view", "front", None), repo.ClipInput("view", "side_left",
-                                                                     "/videos/side.mp4"),
-               repo.ClipInput("heels_elevated", "side_left", None)])
+        store,
+        cid,
+        record,
+        performed_on=date(2026, 3, 1),
+        pain={"knee": 0.0},
+        notes="Left heel lifts early.",
+        therapist="Dr Who",
+        clips=[
+            repo.ClipInput("view", "front", None),
+            repo.ClipInput("view", "side_left", "/videos/side.mp4"),
+            repo.ClipInput("heels_elevated", "side_left", None),
+        ],
+    )
     [a] = repo.client_assessments(store, cid)
     assert a.id == aid and a.performed_on == date(2026, 3, 1)
     assert a.notes == "Left heel lifts early." and a.therapist == "Dr Who"
     assert a.pain == {"knee": 0.0}
     assert a.movements == ["deep_squat"]
     assert [(c.kind, c.view, c.file_ref) for c in a.clips] == [
-        ("view", "front", None), ("view", "side_left", "/videos/side.mp4"),
-        ("heels_elevated", "side_left", None)]
+        ("view", "front", None),
+        ("view", "side_left", "/videos/side.mp4"),
+        ("heels_elevated", "side_left", None),
+    ]
     [result] = a.results
     assert result.record == record  # stored whole, exactly as written
     assert (result.route, result.fms, result.movement) == ("mobility", 2, "deep_squat")
@@ -193,8 +236,11 @@ def test_a_failed_save_writes_nothing(store, tmp_path: Path):
         repo.save_assessment(store, cid, make_record(), clips=[repo.ClipInput("top")])
     # An error after part of the assessment reached the database rolls all of it back.
     with pytest.raises(RuntimeError), store.writing() as session:
-        session.add(repo.Assessment(client_id=cid, performed_on=date.today(), pain={},
-                                    notes="", therapist=""))
+        session.add(
+            repo.Assessment(
+                client_id=cid, performed_on=date.today(), pain={}, notes="", therapist=""
+            )
+        )
         session.flush()
         raise RuntimeError("crash mid-save")
     path = tmp_path / "clinic" / "clinic.sqlite3"
@@ -214,29 +260,50 @@ def test_client_by_name_finds_or_creates_and_refuses_ambiguity(store):
 
 def test_review_keeps_the_machine_result_beside_the_therapists(store):
     cid = repo.create_client(store, "Ada")
-    record = make_record(route="mobility", findings=(
-        ("heel_lift", "left", "mild", 3.0), ("heel_lift", "left", "severe", -6.5),
-        ("knee_valgus", "right", "mild", 8.0)))
+    record = make_record(
+        route="mobility",
+        findings=(
+            ("heel_lift", "left", "mild", 3.0),
+            ("heel_lift", "left", "severe", -6.5),
+            ("knee_valgus", "right", "mild", 8.0),
+        ),
+    )
     repo.save_assessment(store, cid, record)
     result = repo.client_assessments(store, cid)[0].results[0]
     machine = reviewed_result(result)
     assert not machine.reviewed and machine.route == "mobility"
     assert [(f.code, f.side, f.severity, f.reps, f.value) for f in machine.findings] == [
-        ("heel_lift", "left", "severe", 2, 6.5), ("knee_valgus", "right", "mild", 1, 8.0)]
+        ("heel_lift", "left", "severe", 2, 6.5),
+        ("knee_valgus", "right", "mild", 1, 8.0),
+    ]
 
-    repo.save_review(store, result.id, route="stability", reviewer="Dr Who",
-                     notes="Heel lift was the shoe.", decisions=[
-                         repo.FindingDecision("heel_lift", "left", "removed"),
-                         repo.FindingDecision("knee_valgus", "right", "confirmed"),
-                         repo.FindingDecision("asymmetric_shift", "none", "added",
-                                              severity="mild", note="shifts right")])
+    repo.save_review(
+        store,
+        result.id,
+        route="stability",
+        reviewer="Dr Who",
+        notes="Heel lift was the shoe.",
+        decisions=[
+            repo.FindingDecision("heel_lift", "left", "removed"),
+            repo.FindingDecision("knee_valgus", "right", "confirmed"),
+            repo.FindingDecision(
+                "asymmetric_shift", "none", "added", severity="mild", note="shifts right"
+            ),
+        ],
+    )
     result = repo.client_assessments(store, cid)[0].results[0]
     reviewed = reviewed_result(result)
     assert result.record == record  # the machine record is untouched
     assert (reviewed.machine_route, reviewed.route, reviewed.route_changed) == (
-        "mobility", "stability", True)
+        "mobility",
+        "stability",
+        True,
+    )
     assert [(f.code, f.decision) for f in reviewed.findings] == [
-        ("heel_lift", "removed"), ("knee_valgus", "confirmed"), ("asymmetric_shift", "added")]
+        ("heel_lift", "removed"),
+        ("knee_valgus", "confirmed"),
+        ("asymmetric_shift", "added"),
+    ]
     assert [f.label for f in reviewed.kept] == ["Knee valgus (right)", "Asymmetric shift"]
     assert reviewed.notes == "Heel lift was the shoe." and reviewed.reviewer == "Dr Who"
 
@@ -255,11 +322,13 @@ def test_review_rejects_unknown_route_decision_or_finding(store):
     with pytest.raises(StoreError, match="unknown route 'rest'"):
         repo.save_review(store, rid, route="rest", decisions=[])
     with pytest.raises(StoreError, match="unknown decision"):
-        repo.save_review(store, rid, route="pain", decisions=[
-            repo.FindingDecision("heel_lift", "left", "maybe")])
+        repo.save_review(
+            store, rid, route="pain", decisions=[repo.FindingDecision("heel_lift", "left", "maybe")]
+        )
     with pytest.raises(StoreError, match="unknown finding 'bad_knees'"):
-        repo.save_review(store, rid, route="pain", decisions=[
-            repo.FindingDecision("bad_knees", "left", "added")])
+        repo.save_review(
+            store, rid, route="pain", decisions=[repo.FindingDecision("bad_knees", "left", "added")]
+        )
     with pytest.raises(StoreError, match="no result number 999"):
         repo.save_review(store, 999, route="pain", decisions=[])
 
@@ -277,22 +346,40 @@ def test_delete_client_erases_everything_of_theirs_and_only_theirs(store, tmp_pa
     assert Path(kept).stat().st_mode & 0o777 == 0o600
     assert Path(kept).parent.parent.stat().st_mode & 0o777 == 0o700
     repo.save_assessment(store, keep, make_record())
-    aid = repo.save_assessment(store, gone, make_record(), notes="Quarrington's notes",
-                               clips=[repo.ClipInput("view", "front", kept),
-                                      repo.ClipInput("view", "side_left", str(video))])
+    aid = repo.save_assessment(
+        store,
+        gone,
+        make_record(),
+        notes="Quarrington's notes",
+        clips=[
+            repo.ClipInput("view", "front", kept),
+            repo.ClipInput("view", "side_left", str(video)),
+        ],
+    )
     rid = repo.get_assessment(store, aid).results[0].id
-    repo.save_review(store, rid, route="pain", notes="Quarrington review",
-                     decisions=[repo.FindingDecision("heel_lift", "left", "removed")])
+    repo.save_review(
+        store,
+        rid,
+        route="pain",
+        notes="Quarrington review",
+        decisions=[repo.FindingDecision("heel_lift", "left", "removed")],
+    )
 
     erased = repo.delete_client(store, gone)
 
-    assert erased == repo.Erasure(name="Zebedee Quarrington", assessments=1, files_deleted=1,
-                                  files_left=[str(video)])
+    assert erased == repo.Erasure(
+        name="Zebedee Quarrington", assessments=1, files_deleted=1, files_left=[str(video)]
+    )
     assert not Path(kept).exists() and video.exists()  # the user's own file is not ours
     path = tmp_path / "clinic" / "clinic.sqlite3"
     assert {t: _count(path, t) for t in TABLES} == {
-        "clients": 1, "assessments": 1, "results": 1, "clips": 0, "reviews": 0,
-        "review_findings": 0}
+        "clients": 1,
+        "assessments": 1,
+        "results": 1,
+        "clips": 0,
+        "reviews": 0,
+        "review_findings": 0,
+    }
     for f in path.parent.glob("clinic.sqlite3*"):  # overwritten, not just unlinked
         assert b"Quarrington" not in f.read_bytes(), f
     assert [c.name for c in repo.find_clients(store)] == ["Kept Person"]
@@ -320,8 +407,14 @@ _WRITER = textwrap.dedent("""
 
 def _python(code: str, *args: str, **kw) -> subprocess.Popen[str]:
     root = Path(__file__).resolve().parent.parent
-    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=root, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=root,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kw,
+    )
 
 
 def _assert_consistent(path: Path) -> int:
@@ -389,8 +482,9 @@ def kill_in_the_middle_of_a_save(url: str, client: int) -> None:
         child.wait(timeout=30)
 
 
-def test_process_killed_in_the_middle_of_a_save_leaves_no_half_assessment(db_url: str,
-                                                                           tmp_path: Path):
+def test_process_killed_in_the_middle_of_a_save_leaves_no_half_assessment(
+    db_url: str, tmp_path: Path
+):
     with open_store(db_url) as s:
         cid = repo.create_client(s, "Client")
     kill_in_the_middle_of_a_save(db_url, cid)
@@ -399,8 +493,12 @@ def test_process_killed_in_the_middle_of_a_save_leaves_no_half_assessment(db_url
     with open_store(db_url) as s:  # the store opens and writes as usual afterwards
         [a] = repo.client_assessments(s, cid)
         assert a.notes == "committed"
-        repo.save_assessment(s, cid, make_record(), clips=[
-            repo.ClipInput("view", "front"), repo.ClipInput("view", "side_left")])
+        repo.save_assessment(
+            s,
+            cid,
+            make_record(),
+            clips=[repo.ClipInput("view", "front"), repo.ClipInput("view", "side_left")],
+        )
     assert _assert_consistent(path) == 2
 
 

@@ -17,8 +17,13 @@ from .media import sample_clip
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "screening", *args], capture_output=True,
-                          text=True, timeout=600, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "screening", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.mark.slow
@@ -28,9 +33,16 @@ def test_scored_clip_is_saved_for_the_client_and_failures_are_not(tmp_path: Path
     broken.write_bytes(b"this is not a video")
     db = tmp_path / "clinic.sqlite3"
     # The database comes from the environment when --db is not given.
-    result = _run("score", str(clip), str(broken), "--client", "Ada Lovelace",
-                  "--out", str(tmp_path / "r.jsonl"),
-                  env={"SCREENING_DB_URL": f"sqlite:///{db}"})
+    result = _run(
+        "score",
+        str(clip),
+        str(broken),
+        "--client",
+        "Ada Lovelace",
+        "--out",
+        str(tmp_path / "r.jsonl"),
+        env={"SCREENING_DB_URL": f"sqlite:///{db}"},
+    )
     assert result.returncode == 1, result.stderr  # one video failed
     assert f"saved 1 assessment of Ada Lovelace in sqlite:///{db}" in result.stderr
     written = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
@@ -42,7 +54,8 @@ def test_scored_clip_is_saved_for_the_client_and_failures_are_not(tmp_path: Path
     assert stored.record == good  # the same record as the --out file
     assert stored.movement == label["movement"] == "deep_squat"
     assert [(c.kind, c.view, c.file_ref) for c in assessment.clips] == [
-        ("view", label["view"], str(clip.resolve()))]
+        ("view", label["view"], str(clip.resolve()))
+    ]
     assert db.stat().st_mode & 0o777 == 0o600
 
 
@@ -53,15 +66,18 @@ def test_same_person_views_make_one_assessment_with_both_clips(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
     with open_store(url) as store:  # an existing client is found by name, not duplicated
         known = repo.create_client(store, "Grace Hopper", reference="GH-1")
-    result = _run("score", str(front), str(side), "--same-person", "--db", url,
-                  "--client", "grace hopper")
+    result = _run(
+        "score", str(front), str(side), "--same-person", "--db", url, "--client", "grace hopper"
+    )
     assert result.returncode == 0, result.stderr
     with open_store(url) as store:
         [client] = repo.find_clients(store)
         [assessment] = repo.client_assessments(store, client.id)
     assert (client.id, client.reference) == (known, "GH-1")
     assert [(c.view, c.file_ref) for c in assessment.clips] == [
-        ("front", str(front.resolve())), ("side_left", str(side.resolve()))]
+        ("front", str(front.resolve())),
+        ("side_left", str(side.resolve())),
+    ]
     assert assessment.results[0].record["view"] == "front+side_left"
 
 
@@ -69,8 +85,9 @@ def test_db_without_client_is_a_usage_error(tmp_path: Path):
     clip, _ = sample_clip()
     result = _run("score", str(clip), "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert result.returncode == 2
-    assert result.stderr.strip() == ("screening: error: --db is the clinic database for "
-                                     "--client NAME: give --client too")
+    assert result.stderr.strip() == (
+        "screening: error: --db is the clinic database for --client NAME: give --client too"
+    )
     assert not (tmp_path / "x.sqlite3").exists()
 
 
@@ -80,7 +97,8 @@ def test_bad_database_url_is_one_line_before_any_scoring():
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "screening: error: 'not a url' is not a database URL (try "
-        "sqlite:///path/clinic.sqlite3 or postgresql+psycopg://user@host/clinic)"]
+        "sqlite:///path/clinic.sqlite3 or postgresql+psycopg://user@host/clinic)"
+    ]
     assert result.stdout == ""
 
 

@@ -39,6 +39,7 @@ _names = itertools.count()
 def server():
     try:
         import psycopg  # noqa: F401
+
         srv = pgserver.start()
     except (ImportError, OSError, pgserver.PgServerError) as exc:
         if os.environ.get("SCREENING_REQUIRE_POSTGRES") == "1":
@@ -62,8 +63,9 @@ def store(pg_url: str):
 def _counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     with engine.connect() as conn:
-        counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-                  for t in sorted(TABLES)}
+        counts = {
+            t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in sorted(TABLES)
+        }
     engine.dispose()
     return counts
 
@@ -72,11 +74,13 @@ def _whole_assessments(url: str) -> int:
     """Every assessment has exactly one result and two clips; returns how many there are."""
     engine = create_engine(url)
     with engine.connect() as conn:
-        partial = conn.execute(text("""
+        partial = conn.execute(
+            text("""
             SELECT a.id FROM assessments a
             WHERE (SELECT count(*) FROM results r WHERE r.assessment_id = a.id) != 1
                OR (SELECT count(*) FROM clips c WHERE c.assessment_id = a.id) != 2
-        """)).fetchall()
+        """)
+        ).fetchall()
         total = conn.execute(text("SELECT count(*) FROM assessments")).scalar_one()
     engine.dispose()
     assert partial == []
@@ -107,24 +111,44 @@ def test_search_round_trip_review_and_a_failed_save(store, pg_url: str):
     assert [c.id for c in repo.find_clients(store, "ms-1")] == [mary]
     assert repo.client_by_name(store, "MARY SHELLEY") == mary
 
-    record = make_record(findings=(("heel_lift", "left", "mild", 3.0),
-                                   ("knee_valgus", "right", "mild", 8.0)))
-    repo.save_assessment(store, mary, record, pain={"knee": 2}, notes="first visit",
-                         clips=[repo.ClipInput("view", "front"),
-                                repo.ClipInput("view", "side_left")])
+    record = make_record(
+        findings=(("heel_lift", "left", "mild", 3.0), ("knee_valgus", "right", "mild", 8.0))
+    )
+    repo.save_assessment(
+        store,
+        mary,
+        record,
+        pain={"knee": 2},
+        notes="first visit",
+        clips=[repo.ClipInput("view", "front"), repo.ClipInput("view", "side_left")],
+    )
     [assessment] = repo.client_assessments(store, mary)
     result = assessment.results[0]
     assert result.record == record and assessment.pain == {"knee": 2}
-    repo.save_review(store, result.id, route="stability", reviewer="Dr Who", decisions=[
-        repo.FindingDecision("heel_lift", "left", "removed"),
-        repo.FindingDecision("knee_valgus", "right", "confirmed")])
+    repo.save_review(
+        store,
+        result.id,
+        route="stability",
+        reviewer="Dr Who",
+        decisions=[
+            repo.FindingDecision("heel_lift", "left", "removed"),
+            repo.FindingDecision("knee_valgus", "right", "confirmed"),
+        ],
+    )
     reviewed = reviewed_result(repo.client_assessments(store, mary)[0].results[0])
     assert (reviewed.machine_route, reviewed.route) == ("mobility", "stability")
     assert [f.label for f in reviewed.kept] == ["Knee valgus (right)"]
 
     with pytest.raises(RuntimeError), store.writing() as session:
-        session.add(repo.Assessment(client_id=mary, performed_on=assessment.performed_on,
-                                    pain={}, notes="", therapist=""))
+        session.add(
+            repo.Assessment(
+                client_id=mary,
+                performed_on=assessment.performed_on,
+                pain={},
+                notes="",
+                therapist="",
+            )
+        )
         session.flush()
         raise RuntimeError("crash mid-save")
     with pytest.raises(StoreError, match="no client number 999"):
@@ -136,18 +160,28 @@ def test_delete_client_cascades_to_everything_of_theirs_and_only_theirs(store, p
     keep = repo.create_client(store, "Kept Person")
     gone = repo.create_client(store, "Zebedee Quarrington")
     repo.save_assessment(store, keep, make_record())
-    aid = repo.save_assessment(store, gone, make_record(),
-                               clips=[repo.ClipInput("view", "front"),
-                                      repo.ClipInput("view", "side_left")])
+    aid = repo.save_assessment(
+        store,
+        gone,
+        make_record(),
+        clips=[repo.ClipInput("view", "front"), repo.ClipInput("view", "side_left")],
+    )
     rid = repo.get_assessment(store, aid).results[0].id
-    repo.save_review(store, rid, route="pain", decisions=[
-        repo.FindingDecision("heel_lift", "left", "removed")])
+    repo.save_review(
+        store, rid, route="pain", decisions=[repo.FindingDecision("heel_lift", "left", "removed")]
+    )
 
     erased = repo.delete_client(store, gone)
 
     assert (erased.name, erased.assessments) == ("Zebedee Quarrington", 1)
-    assert _counts(pg_url) == {"clients": 1, "assessments": 1, "results": 1, "clips": 0,
-                               "reviews": 0, "review_findings": 0}
+    assert _counts(pg_url) == {
+        "clients": 1,
+        "assessments": 1,
+        "results": 1,
+        "clips": 0,
+        "reviews": 0,
+        "review_findings": 0,
+    }
     assert [c.name for c in repo.find_clients(store)] == ["Kept Person"]
 
 
@@ -160,18 +194,22 @@ def test_two_processes_saving_at_once_both_land(store, pg_url: str):
         assert out.strip() == "done"
     assert _whole_assessments(pg_url) == 50
     assert {a.notes for a in repo.client_assessments(store, cid)} == {
-        f"{t}-{i}" for t in "ab" for i in range(25)}
+        f"{t}-{i}" for t in "ab" for i in range(25)
+    }
 
 
-def test_process_killed_in_the_middle_of_a_save_leaves_no_half_assessment(store,
-                                                                           pg_url: str):
+def test_process_killed_in_the_middle_of_a_save_leaves_no_half_assessment(store, pg_url: str):
     cid = repo.create_client(store, "Client")
     kill_in_the_middle_of_a_save(pg_url, cid)
     assert _whole_assessments(pg_url) == 1
     [a] = repo.client_assessments(store, cid)
     assert a.notes == "committed"
-    repo.save_assessment(store, cid, make_record(), clips=[
-        repo.ClipInput("view", "front"), repo.ClipInput("view", "side_left")])
+    repo.save_assessment(
+        store,
+        cid,
+        make_record(),
+        clips=[repo.ClipInput("view", "front"), repo.ClipInput("view", "side_left")],
+    )
     assert _whole_assessments(pg_url) == 2
 
 

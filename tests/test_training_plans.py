@@ -15,9 +15,21 @@ from screening_synth.sample_set import SAMPLE_SEED, sample_specs
 from screening_synth.wide_set import REGIONS, wide_specs
 
 TOOL = Path(__file__).resolve().parents[1] / "tools" / "train_patch_model.py"
-HELD_OUT_SEEDS = (20261122, 31000000, 32000000, 33000000, 34000000, 35000000, 36000000,
-                  37000000, 38000000, 39000000, 40000000, 41000000,
-                  *range(42000001, 42000009))
+HELD_OUT_SEEDS = (
+    20261122,
+    31000000,
+    32000000,
+    33000000,
+    34000000,
+    35000000,
+    36000000,
+    37000000,
+    38000000,
+    39000000,
+    40000000,
+    41000000,
+    *range(42000001, 42000009),
+)
 """The seeds of the held-out sets in the README's accuracy table."""
 
 
@@ -55,10 +67,13 @@ def test_training_seeds_are_unique_and_never_those_of_measured_clips(tool) -> No
     assert not measured & set(seeds)
 
 
-@pytest.mark.parametrize(("part", "ranges", "count"), [
-    ("neck", [(1.2, 1.8), (1.3, 1.7)], 120),
-    ("feet", [(1.2, 1.8)], 80),
-])
+@pytest.mark.parametrize(
+    ("part", "ranges", "count"),
+    [
+        ("neck", [(1.2, 1.8), (1.3, 1.7)], 120),
+        ("feet", [(1.2, 1.8)], 80),
+    ],
+)
 def test_the_plans_include_clips_filmed_from_above(tool, part, ranges, count) -> None:  # type: ignore[no-untyped-def]
     """Both networks misread parts filmed from above the 0.8-1.3 m the generator draws by
     default (a short neck read as a shrug, half a heel lift read), so each plan holds a

@@ -13,7 +13,8 @@ from .builders import ROOT
 
 
 def test_mypy_finds_no_type_error():
-    run = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("Success: no issues found")

@@ -35,8 +35,9 @@ def test_squats_and_lunges_bend_both_knees(settings):
     assert len(bottoms) == 2
     assert (knee_flexion_deg(seq, bottoms, "left") > 90).all()
     assert ctx.unscreened is None
-    assert all(r.assessable or "looks like" not in (r.reason or "")
-               for r in run_checks(seq, ctx, settings))
+    assert all(
+        r.assessable or "looks like" not in (r.reason or "") for r in run_checks(seq, ctx, settings)
+    )
 
 
 def test_a_side_lunge_is_named_and_not_scored_even_when_called_a_squat(settings):

@@ -31,9 +31,11 @@ pytestmark = pytest.mark.slow
 def _copy_sources(to: Path) -> None:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, to / name)
-    shutil.copytree(ROOT / "screening", to / "screening",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc",
-                                                  "pose_landmarker_heavy.task*"))
+    shutil.copytree(
+        ROOT / "screening",
+        to / "screening",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "pose_landmarker_heavy.task*"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,38 +45,67 @@ def installed(tmp_path_factory) -> Path:
     src, dist, venv = base / "src", base / "dist", base / "venv"
     src.mkdir()
     _copy_sources(src)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--wheel-dir", str(dist), str(src)],
-                   check=True, cwd=base)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(dist),
+            str(src),
+        ],
+        check=True,
+        cwd=base,
+    )
     (wheel,) = dist.glob("screening-*.whl")
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-                    str(wheel)], check=True)
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; "
-                              "print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+    )
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     (Path(purelib) / "dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     return venv / "bin"
 
 
 def test_the_wheel_holds_the_app_the_model_and_no_renderer(installed, tmp_path):
     where = subprocess.run(
-        [str(installed / "python"), "-c",
-         "import importlib.util as u, screening, screening.app.server as s; "
-         "from screening.pose.model_file import resolve_model; "
-         "print(screening.__file__); print(s.MAIN_SCRIPT.is_file()); "
-         "print(resolve_model().path.is_file()); print(u.find_spec('screening_synth'))"],
-        check=True, capture_output=True, text=True, cwd=tmp_path).stdout.split()
+        [
+            str(installed / "python"),
+            "-c",
+            "import importlib.util as u, screening, screening.app.server as s; "
+            "from screening.pose.model_file import resolve_model; "
+            "print(screening.__file__); print(s.MAIN_SCRIPT.is_file()); "
+            "print(resolve_model().path.is_file()); print(u.find_spec('screening_synth'))",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout.split()
     assert Path(where[0]).is_relative_to(installed.parent), where[0]
     assert where[1:] == ["True", "True", "None"]
 
 
 def test_the_installed_wheel_scores_a_sample_clip_quietly(installed, tmp_path):
     clip = SAMPLES / "deep_squat__front__clean.mp4"
-    run = subprocess.run([str(installed / "screening"), "score", str(clip), "--out",
-                          "records.jsonl"], capture_output=True, text=True, cwd=tmp_path,
-                         timeout=600)
+    run = subprocess.run(
+        [str(installed / "screening"), "score", str(clip), "--out", "records.jsonl"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stderr == "", run.stderr  # no native log lines, no warnings
     (record,) = [json.loads(line) for line in (tmp_path / "records.jsonl").open()]
@@ -90,17 +121,22 @@ def _free_port() -> int:
 
 def test_the_installed_wheel_serves_the_app(installed, tmp_path):
     port = _free_port()
-    proc = subprocess.Popen([str(installed / "screening"), "app", "--headless", "--port",
-                             str(port)], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(installed / "screening"), "app", "--headless", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline, status = time.monotonic() + 90, None
         while status != 200:
             assert proc.poll() is None, proc.stdout.read().decode()
             assert time.monotonic() < deadline, "the app did not answer in 90 s"
             time.sleep(1)
-            with contextlib.suppress(OSError), urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r,
+            ):
                 status = r.status
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
             assert page.status == 200 and b"<html" in page.read().lower()

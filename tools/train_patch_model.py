@@ -54,8 +54,12 @@ the arguments are its --fault options and, for some, --camera-height."""
 def other_fault(rng: random.Random, movement: str, choices: tuple[str, ...]) -> list[str]:
     """Another fault of the movement, sided where the fault has a side."""
     other = rng.choice(choices)
-    if movement == "lunge" and other in ("feet_roll_out", "insufficient_depth",
-                                         "asymmetric_shift", "heel_lift"):
+    if movement == "lunge" and other in (
+        "feet_roll_out",
+        "insufficient_depth",
+        "asymmetric_shift",
+        "heel_lift",
+    ):
         return []
     sided = other in ("knee_valgus", "feet_roll_out", "feet_turn_out")
     return [f"{other}:{rng.choice(SIDES)}" if sided else other]
@@ -73,28 +77,36 @@ def neck_plan() -> Plan:
     network, trained on cameras at 0.8-1.3 m, read such a squat from 1.27 m as a 2.8 cm
     shrug."""
     out: Plan = []
-    others = ("knee_valgus", "feet_roll_out", "asymmetric_shift", "feet_turn_out",
-              "forward_lean", "insufficient_depth")
+    others = (
+        "knee_valgus",
+        "feet_roll_out",
+        "asymmetric_shift",
+        "feet_turn_out",
+        "forward_lean",
+        "insufficient_depth",
+    )
     for first, plan_seed, count, weights, shrugged, other, camera in (
-            (90101, 424242, 90, (0.45, 0.45, 0.10), 0.65, 0.35, []),
-            (90201, 777, 90, (0.5, 0.4, 0.1), 0.65, 0.35, []),
-            (90501, 919191, 60, (1.0, 0.0, 0.0), 0.7, 0.35, []),
-            (90601, 616161, 60, (0.4, 0.6, 0.0), 0.5, 0.5, ["--camera-height", "1.3:1.7"]),
-            (90701, 717171, 60, (0.3, 0.7, 0.0), 0.4, 0.6, ["--camera-height", "1.2:1.8"])):
+        (90101, 424242, 90, (0.45, 0.45, 0.10), 0.65, 0.35, []),
+        (90201, 777, 90, (0.5, 0.4, 0.1), 0.65, 0.35, []),
+        (90501, 919191, 60, (1.0, 0.0, 0.0), 0.7, 0.35, []),
+        (90601, 616161, 60, (0.4, 0.6, 0.0), 0.5, 0.5, ["--camera-height", "1.3:1.7"]),
+        (90701, 717171, 60, (0.3, 0.7, 0.0), 0.4, 0.6, ["--camera-height", "1.2:1.8"]),
+    ):
         rng = random.Random(plan_seed)
         for i in range(count):
             movement = rng.choices(["deep_squat", "overhead_squat", "lunge"], weights)[0]
             faults = []
-            if (rng.random() < shrugged and movement != "lunge") or \
-                    (movement == "lunge" and rng.random() < 0.5):
-                faults.append(f"shoulder_elevation:{rng.choice(SIDES)}:"
-                              f"{rng.uniform(2.0, 6.5):.1f}")
+            if (rng.random() < shrugged and movement != "lunge") or (
+                movement == "lunge" and rng.random() < 0.5
+            ):
+                faults.append(f"shoulder_elevation:{rng.choice(SIDES)}:{rng.uniform(2.0, 6.5):.1f}")
             if rng.random() < other:
                 faults += other_fault(rng, movement, others)
             if movement == "overhead_squat" and rng.random() < 0.2:
                 faults.append("arms_fall_forward")
-            out.append((movement, "front", [a for f in faults for a in ("--fault", f)]
-                        + camera, first + i))
+            out.append(
+                (movement, "front", [a for f in faults for a in ("--fault", f)] + camera, first + i)
+            )
     return out
 
 
@@ -110,15 +122,22 @@ def feet_plan() -> Plan:
     about all of a held-out side-view lift filmed from 0.94-1.09 m but about half of one
     filmed from 1.32-1.51 m (read against true, correlation -0.90 with camera height)."""
     out: Plan = []
-    others = ("knee_valgus", "feet_roll_out", "feet_turn_out", "forward_lean",
-              "insufficient_depth", "asymmetric_shift")
+    others = (
+        "knee_valgus",
+        "feet_roll_out",
+        "feet_turn_out",
+        "forward_lean",
+        "insufficient_depth",
+        "asymmetric_shift",
+    )
     views = ("side_left", "side_right", "oblique")
     for first, plan_seed, count, view_weights, lifted, camera in (
-            (91101, 515151, 60, (0.3, 0.3, 0.4), 0.6, []),
-            (91201, 626262, 100, (0.3, 0.3, 0.4), 0.6, []),
-            (91401, 838383, 40, (0.0, 0.0, 1.0), 0.7, []),
-            (91501, 949494, 80, (0.4, 0.1, 0.5), 0.7, []),
-            (91601, 161616, 80, (0.4, 0.4, 0.2), 0.7, ["--camera-height", "1.2:1.8"])):
+        (91101, 515151, 60, (0.3, 0.3, 0.4), 0.6, []),
+        (91201, 626262, 100, (0.3, 0.3, 0.4), 0.6, []),
+        (91401, 838383, 40, (0.0, 0.0, 1.0), 0.7, []),
+        (91501, 949494, 80, (0.4, 0.1, 0.5), 0.7, []),
+        (91601, 161616, 80, (0.4, 0.4, 0.2), 0.7, ["--camera-height", "1.2:1.8"]),
+    ):
         rng = random.Random(plan_seed)
         for i in range(count):
             movement = rng.choice(["deep_squat", "overhead_squat"])
@@ -130,23 +149,30 @@ def feet_plan() -> Plan:
                 faults += other_fault(rng, movement, others)
             if movement == "overhead_squat" and rng.random() < 0.2:
                 faults.append("arms_fall_forward")
-            out.append((movement, view, [a for f in faults for a in ("--fault", f)] + camera,
-                        first + i))
+            out.append(
+                (movement, view, [a for f in faults for a in ("--fault", f)] + camera, first + i)
+            )
     return out
 
 
 def neck_truth(world: np.ndarray) -> np.ndarray:
     """(T, 2) minus the true ear-to-shoulder distance in cm, [left, right]: grows as the
     shoulder rises."""
-    return np.stack([-np.linalg.norm(world[:, Landmark[f"{s}_EAR"]]
-                                     - world[:, Landmark[f"{s}_SHOULDER"]], axis=-1) * 100.0
-                     for s in ("LEFT", "RIGHT")], axis=1)
+    return np.stack(
+        [
+            -np.linalg.norm(
+                world[:, Landmark[f"{s}_EAR"]] - world[:, Landmark[f"{s}_SHOULDER"]], axis=-1
+            )
+            * 100.0
+            for s in ("LEFT", "RIGHT")
+        ],
+        axis=1,
+    )
 
 
 def feet_truth(world: np.ndarray) -> np.ndarray:
     """(T, 2) the true height of each heel in cm, [left, right] (world z is up)."""
-    return np.stack([world[:, Landmark[f"{s}_HEEL"], 2] * 100.0 for s in ("LEFT", "RIGHT")],
-                    axis=1)
+    return np.stack([world[:, Landmark[f"{s}_HEEL"], 2] * 100.0 for s in ("LEFT", "RIGHT")], axis=1)
 
 
 def neck_sides(view: str) -> tuple[int, ...]:
@@ -178,12 +204,28 @@ class Part:
 
 
 PARTS = {
-    "neck": Part(neck_plan, neck_truth, neck_sides, "screening.pose.shoulder_rise:neck_patches",
-                 "screening.pose.shoulder_rise", (-2.0, 8.0), members=1, epochs=10,
-                 negatives=False),
-    "feet": Part(feet_plan, feet_truth, feet_sides, "screening.pose.heel_rise:foot_patches",
-                 "screening.pose.heel_rise", (-2.0, 8.0), members=3, epochs=8,
-                 negatives=True),
+    "neck": Part(
+        neck_plan,
+        neck_truth,
+        neck_sides,
+        "screening.pose.shoulder_rise:neck_patches",
+        "screening.pose.shoulder_rise",
+        (-2.0, 8.0),
+        members=1,
+        epochs=10,
+        negatives=False,
+    ),
+    "feet": Part(
+        feet_plan,
+        feet_truth,
+        feet_sides,
+        "screening.pose.heel_rise:foot_patches",
+        "screening.pose.heel_rise",
+        (-2.0, 8.0),
+        members=3,
+        epochs=8,
+        negatives=True,
+    ),
 }
 
 
@@ -194,9 +236,25 @@ def render(part: Part, work: Path, workers: int) -> None:
     for movement, view, extra, seed in part.plan():
         if (clips / f"s{seed}.json").exists():
             continue
-        todo.append([sys.executable, "-m", "screening_synth", "clip", "--movement", movement,
-                     "--view", view, "--seed", str(seed), "--name", f"s{seed}",
-                     "--out", str(clips), *extra])
+        todo.append(
+            [
+                sys.executable,
+                "-m",
+                "screening_synth",
+                "clip",
+                "--movement",
+                movement,
+                "--view",
+                view,
+                "--seed",
+                str(seed),
+                "--name",
+                f"s{seed}",
+                "--out",
+                str(clips),
+                *extra,
+            ]
+        )
     running: list[subprocess.Popen[bytes]] = []
     for k, args in enumerate(todo, 1):
         while len(running) >= workers:
@@ -250,11 +308,16 @@ def patches(part: Part, work: Path) -> None:
         targets = part.truth(world)
         targets -= np.median(targets[:standing_end], axis=0)
         frames_a = np.asarray(frames)
-        np.savez_compressed(out, patches=np.stack(pics), frames=frames_a,
-                            rise_cm=targets[frames_a].astype(np.float32),
-                            sides=np.asarray(part.sides(label.get("view", "front"))),
-                            standing=frames_a[(frames_a < standing_end)
-                                              & (frames_a >= standing_end - STANDING_FRAMES)])
+        np.savez_compressed(
+            out,
+            patches=np.stack(pics),
+            frames=frames_a,
+            rise_cm=targets[frames_a].astype(np.float32),
+            sides=np.asarray(part.sides(label.get("view", "front"))),
+            standing=frames_a[
+                (frames_a < standing_end) & (frames_a >= standing_end - STANDING_FRAMES)
+            ],
+        )
         print(f"patches: {video.stem}", flush=True)
 
 
@@ -313,11 +376,22 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None, jobs: in
 
     def network() -> nn.Module:
         return nn.Sequential(
-            nn.Conv2d(2, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Dropout(0.3), nn.Linear(32 * (PATCH // 8) ** 2, 32), nn.ReLU(),
-            nn.Linear(32, 1), nn.Flatten(0))
+            nn.Conv2d(2, 16, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 32, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Dropout(0.3),
+            nn.Linear(32 * (PATCH // 8) ** 2, 32),
+            nn.ReLU(),
+            nn.Linear(32, 1),
+            nn.Flatten(0),
+        )
 
     def fit(seed: int) -> dict[str, np.ndarray]:
         """The weights of one network, trained from `seed`."""
@@ -326,8 +400,9 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None, jobs: in
         net = network()
         batch = 128
         opt = torch.optim.AdamW(net.parameters(), 1e-3, weight_decay=1e-2)
-        sched = torch.optim.lr_scheduler.OneCycleLR(opt, 2e-3,
-                                                    total_steps=epochs * (len(x) // batch + 1))
+        sched = torch.optim.lr_scheduler.OneCycleLR(
+            opt, 2e-3, total_steps=epochs * (len(x) // batch + 1)
+        )
 
         def reference(side: int) -> int:
             """A standing patch of the same side half the time (as the check uses it), any
@@ -341,7 +416,7 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None, jobs: in
             net.train()
             order, total = rng.permutation(len(x)), 0.0
             for b in range(0, len(x), batch):
-                idx = order[b:b + batch]
+                idx = order[b : b + batch]
                 ref = np.array([reference(o) for o in who[idx]])
                 gain = rng.uniform(0.8, 1.2, (len(idx), 1, 1, 1)).astype(np.float32)
                 if part.negatives:
@@ -350,15 +425,17 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None, jobs: in
                     gain *= rng.choice(np.float32([-1.0, 1.0]), (len(idx), 1, 1, 1))
                 pair = np.stack([x[idx], x[ref]], axis=1) * gain
                 pair += rng.normal(0, 0.1, pair.shape).astype(np.float32)
-                loss = nn.functional.smooth_l1_loss(net(torch.from_numpy(pair)),
-                                                    torch.from_numpy(y[idx] - y[ref]))
+                loss = nn.functional.smooth_l1_loss(
+                    net(torch.from_numpy(pair)), torch.from_numpy(y[idx] - y[ref])
+                )
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
                 sched.step()
                 total += loss.item() * len(idx)
-            print(f"member {seed}, epoch {epoch + 1}/{epochs}: loss {total / len(x):.4f}",
-                  flush=True)
+            print(
+                f"member {seed}, epoch {epoch + 1}/{epochs}: loss {total / len(x):.4f}", flush=True
+            )
         return {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}
 
     def trained(weights: dict[str, np.ndarray]) -> nn.Module:
@@ -387,10 +464,16 @@ def train(part: Part, work: Path, epochs: int, out: Path | None = None, jobs: in
         weights = [fit(seed) for seed in seeds]
     members = [trained(w) for w in weights]
     net = members[0] if len(members) == 1 else Mean(members).eval()
-    torch.onnx.export(net, torch.zeros(1, 2, PATCH, PATCH), str(model_file), dynamo=False,
-                      input_names=["patches"], output_names=["rise_cm"],
-                      dynamic_axes={"patches": {0: "n"}, "rise_cm": {0: "n"}},
-                      opset_version=13)
+    torch.onnx.export(
+        net,
+        torch.zeros(1, 2, PATCH, PATCH),
+        str(model_file),
+        dynamo=False,
+        input_names=["patches"],
+        output_names=["rise_cm"],
+        dynamic_axes={"patches": {0: "n"}, "rise_cm": {0: "n"}},
+        opset_version=13,
+    )
     print(f"wrote {model_file}")
 
 
@@ -398,15 +481,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("part", choices=sorted(PARTS), help="neck (shrug) or feet (heel lift)")
     parser.add_argument("step", choices=["render", "patches", "train", "all"])
-    parser.add_argument("--work", type=Path, required=True,
-                        help="folder for the clips, landmarks and patches (~150 MB)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        required=True,
+        help="folder for the clips, landmarks and patches (~150 MB)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="clips rendered at once")
     parser.add_argument("--epochs", type=int, help="default: 10 for the neck, 8 for the feet")
-    parser.add_argument("--jobs", type=int,
-                        help="networks trained at once, one thread each (default: all the "
-                             "part's networks, three for the feet)")
-    parser.add_argument("--out", type=Path,
-                        help="write the network here instead of over the committed one")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        help="networks trained at once, one thread each (default: all the "
+        "part's networks, three for the feet)",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="write the network here instead of over the committed one"
+    )
     args = parser.parse_args()
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be at least 1")
@@ -417,11 +508,13 @@ def main() -> int:
         if args.step in ("patches", "all"):
             patches(part, args.work)
         if args.step in ("train", "all"):
-            train(part, args.work, args.epochs or part.epochs, args.out,
-                  args.jobs or part.members)
+            train(part, args.work, args.epochs or part.epochs, args.out, args.jobs or part.members)
     except ModuleNotFoundError as exc:
-        print(f"train_patch_model.py: {exc.name} is not installed; the {args.step} step needs "
-              "the environment named in this script's help", file=sys.stderr)
+        print(
+            f"train_patch_model.py: {exc.name} is not installed; the {args.step} step needs "
+            "the environment named in this script's help",
+            file=sys.stderr,
+        )
         return 1
     except NothingToDo as exc:
         print(f"train_patch_model.py: {exc}", file=sys.stderr)

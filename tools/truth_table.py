@@ -35,8 +35,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--cache", required=True)
-    parser.add_argument("--check", action="append", default=None,
-                        help="check code(s) to show (default: all with a truth)")
+    parser.add_argument(
+        "--check",
+        action="append",
+        default=None,
+        help="check code(s) to show (default: all with a truth)",
+    )
     args = parser.parse_args()
     labels = json.loads((args.folder / "labels.json").read_text())["clips"]
     settings = load_settings(None)
@@ -46,18 +50,25 @@ def main() -> None:
     for name, label in labels.items():
         a = analyse(args.folder / name, model, settings, extract=cache.extract)
         cam = label["camera"]
-        head = (f"{name}  yaw {label['yaw_deg']:+.0f}  h {cam['height_m']:.2f}  "
-                f"view->{a.context.view}")
+        head = (
+            f"{name}  yaw {label['yaw_deg']:+.0f}  h {cam['height_m']:.2f}  view->{a.context.view}"
+        )
         print(head)
         for check in a.checks:
             code = str(check.code)
             if code not in wanted:
                 continue
             key, sign = TRUTH.get(code, (None, 1.0))
-            true = [sign * float(m.get(key, np.nan)) for m in label["measured_at_bottom"]] \
-                if key else []
-            got = ", ".join(f"{v:6.1f}" for v in check.rep_values) if check.assessable \
+            true = (
+                [sign * float(m.get(key, np.nan)) for m in label["measured_at_bottom"]]
+                if key
+                else []
+            )
+            got = (
+                ", ".join(f"{v:6.1f}" for v in check.rep_values)
+                if check.assessable
                 else f"n/a ({check.reason})"
+            )
             want = ", ".join(f"{v:6.1f}" for v in true)
             flag = "FOUND" if check.findings else "border" if check.borderline else ""
             print(f"   {code:20s} got [{got}]  truth [{want}]  {flag}")

@@ -53,13 +53,22 @@ VIDEO_TYPES = tuple(suffix.lstrip(".") for suffix in VIDEO_SUFFIXES)
 PAIN_REGIONS = ("knees", "hips", "lower back", "ankles or feet", "shoulders")
 
 MOVEMENTS = {
-    Movement.DEEP_SQUAT.value: ("Deep squat", "Feet shoulder-width apart, arms straight out in "
-                                "front. Squat as deep as is comfortable, then stand tall."),
-    Movement.OVERHEAD_SQUAT.value: ("Overhead squat", "Feet shoulder-width apart, arms "
-                                    "straight up beside your ears. Squat as deep as is "
-                                    "comfortable, arms staying up, then stand tall."),
-    Movement.LUNGE.value: ("Lunge", "One long step forward, then lower the back knee toward "
-                           "the floor and come back up, keeping the feet where they are."),
+    Movement.DEEP_SQUAT.value: (
+        "Deep squat",
+        "Feet shoulder-width apart, arms straight out in "
+        "front. Squat as deep as is comfortable, then stand tall.",
+    ),
+    Movement.OVERHEAD_SQUAT.value: (
+        "Overhead squat",
+        "Feet shoulder-width apart, arms "
+        "straight up beside your ears. Squat as deep as is "
+        "comfortable, arms staying up, then stand tall.",
+    ),
+    Movement.LUNGE.value: (
+        "Lunge",
+        "One long step forward, then lower the back knee toward "
+        "the floor and come back up, keeping the feet where they are.",
+    ),
 }
 
 VIEWS = {
@@ -69,16 +78,25 @@ VIEWS = {
 }
 """How the person can stand to the camera, and the views each choice accepts."""
 
-LIVE_HOW_TO = ("Stand so the camera sees you from head to feet, in good light, alone in the "
-               "picture. The picture tells you what to change; when all is well a countdown "
-               "starts. Then do the reps slowly: recording stops by itself.")
+LIVE_HOW_TO = (
+    "Stand so the camera sees you from head to feet, in good light, alone in the "
+    "picture. The picture tells you what to change; when all is well a countdown "
+    "starts. Then do the reps slowly: recording stops by itself."
+)
 
 RTC_CONFIGURATION: dict[str, list[str]] = {"iceServers": []}
 """No STUN/TURN servers: the browser and the app are on this machine, and no request may
 leave it (streamlit-webrtc would otherwise ask a public STUN server)."""
 
-WEBCAM = {"video": {"width": {"ideal": 640}, "height": {"ideal": 480},
-                    "frameRate": {"ideal": 30}, "resizeMode": "none"}, "audio": False}
+WEBCAM = {
+    "video": {
+        "width": {"ideal": 640},
+        "height": {"ideal": 480},
+        "frameRate": {"ideal": 30},
+        "resizeMode": "none",
+    },
+    "audio": False,
+}
 """About 640x480 at 30 frames a second, but always one of the camera's own modes
 (`resizeMode: none`): asked for 640x480, Chromium hands a portrait phone camera over as a
 480x480 centre crop that cuts off the head and feet; this way the whole picture comes."""
@@ -117,8 +135,13 @@ class Assessment:
     def screen(self) -> ScreeningRecord:
         """(Re)score everything with the CLI's engine: cheap, the poses are already found."""
         self.record, self.analyses = screen_captures(
-            self.takes, app_model(), app_settings(), movement=self.movement,
-            pain=self.pain, retakes=self.retakes)
+            self.takes,
+            app_model(),
+            app_settings(),
+            movement=self.movement,
+            pain=self.pain,
+            retakes=self.retakes,
+        )
         return self.record
 
     def report(self) -> Report:
@@ -134,8 +157,10 @@ class Assessment:
 
     def frame_sources(self) -> list[FrameStore | None]:
         """The frames of each analysed take, in the order of `analyses`."""
-        return [take.frames if isinstance(take.frames, FrameStore) else None
-                for take in self.takes.values()][:len(self.analyses)]
+        return [
+            take.frames if isinstance(take.frames, FrameStore) else None
+            for take in self.takes.values()
+        ][: len(self.analyses)]
 
 
 def assessment() -> Assessment:
@@ -152,18 +177,26 @@ def new_assessment() -> Assessment:
 
 def pain_questions(key: str = "pain") -> dict[str, float]:
     """Ask about pain before the movement: 0-10 per region (any pain routes to pain)."""
-    answer = st.radio("Do you have pain anywhere right now, or when you squat or lunge?",
-                      ["No", "Yes"], horizontal=True, key=f"{key}.any")
+    answer = st.radio(
+        "Do you have pain anywhere right now, or when you squat or lunge?",
+        ["No", "Yes"],
+        horizontal=True,
+        key=f"{key}.any",
+    )
     if answer == "No":
         return {}
     st.caption("How bad is it? 0 = no pain, 10 = the worst pain you can imagine.")
-    pain = {region: float(st.slider(region.capitalize(), 0, 10, 0, key=f"{key}.{region}"))
-            for region in PAIN_REGIONS}
+    pain = {
+        region: float(st.slider(region.capitalize(), 0, 10, 0, key=f"{key}.{region}"))
+        for region in PAIN_REGIONS
+    }
     if not any(pain.values()):
         st.warning("Move a slider to where it hurts, or answer No.")
     else:
-        st.warning("With pain, the screen will point you to easing it first. If the "
-                   "movement hurts, do not do it: see a physiotherapist or doctor.")
+        st.warning(
+            "With pain, the screen will point you to easing it first. If the "
+            "movement hurts, do not do it: see a physiotherapist or doctor."
+        )
     return {region: nrs for region, nrs in pain.items() if nrs > 0}
 
 
@@ -180,37 +213,50 @@ def live_camera_available() -> bool:
     return Runtime.exists() and type(Runtime.instance()) is Runtime
 
 
-def live_capture(key: str, label: str, views: frozenset[View] | None,
-                 target_reps: int | None = None) -> Capture | None:
+def live_capture(
+    key: str, label: str, views: frozenset[View] | None, target_reps: int | None = None
+) -> Capture | None:
     """The guided webcam take. Returns the take once it is done, else None.
 
     The page reruns while the stream plays; the LiveCapture sits in the session state so
     every rerun talks to the same take (the callback thread holds it too).
     """
     if not live_camera_available():
-        st.info("The live camera works when the app runs in a browser: start it with "
-                "`./run.sh app`.")
+        st.info(
+            "The live camera works when the app runs in a browser: start it with `./run.sh app`."
+        )
         return None
     capture = _live(key)
     if capture is None:
-        capture = LiveCapture(app_model(), app_settings(), label=label, views=views,
-                              target_reps=target_reps)
+        capture = LiveCapture(
+            app_model(), app_settings(), label=label, views=views, target_reps=target_reps
+        )
         st.session_state[f"{key}.live"] = capture
     else:
         capture.choose_views(views)  # the camera stays on when the chosen view changes
     ctx = webrtc_streamer(
-        key=key, mode=WebRtcMode.SENDRECV, rtc_configuration=RTC_CONFIGURATION,
-        media_stream_constraints=WEBCAM, video_frame_callback=frame_callback(capture),
+        key=key,
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration=RTC_CONFIGURATION,
+        media_stream_constraints=WEBCAM,
+        video_frame_callback=frame_callback(capture),
         async_processing=True,
         on_video_ended=lambda: capture.stop("the camera was stopped", wait=False),
-        translations={"start": "Start the camera", "stop": "Stop the camera",
-                      "select_device": "Choose a camera"})
+        translations={
+            "start": "Start the camera",
+            "stop": "Stop the camera",
+            "select_device": "Choose a camera",
+        },
+    )
     status_box, progress_box, voice_box = st.empty(), st.empty(), st.empty()
     voice = Voice(voice_box, f"{key}.said") if st.session_state.get(SPEAK_KEY, True) else None
     if st.session_state.pop(f"{key}.nothing", False):
         st.warning(NOTHING_RECORDED)
-    stop = st.button("Stop and analyse now", key=f"{key}.stop",
-                     help="Stop recording and look at what was recorded so far.")
+    stop = st.button(
+        "Stop and analyse now",
+        key=f"{key}.stop",
+        help="Stop recording and look at what was recorded so far.",
+    )
     if stop:
         capture.stop("stopped by you")
     while ctx.state.playing and capture.status().phase is not Phase.DONE:
@@ -233,8 +279,12 @@ def live_capture(key: str, label: str, views: frozenset[View] | None,
     return take
 
 
-PHASE_COLOURS = {Phase.SETUP: "#9a3412", Phase.COUNTDOWN: "#1d4ed8",
-                 Phase.RECORDING: "#15803d", Phase.DONE: "#334155"}
+PHASE_COLOURS = {
+    Phase.SETUP: "#9a3412",
+    Phase.COUNTDOWN: "#1d4ed8",
+    Phase.RECORDING: "#15803d",
+    Phase.DONE: "#334155",
+}
 """The banner's colour says the state from across the room: setting up (rust), counting
 down (blue), recording (green), done (slate); white text on each is above 7:1 contrast."""
 
@@ -242,12 +292,20 @@ down (blue), recording (green), done (slate); white text on each is above 7:1 co
 def banner(text: str, phase: Phase, big: str = "") -> str:
     """The instruction of the moment as a banner readable at 3 m, with an optional big
     number (the rep count) beside it. Our own words only, escaped all the same."""
-    number = (f"<span style='font-size:3.5rem;font-weight:700;margin-left:auto'>"
-              f"{html.escape(big)}</span>") if big else ""
-    return (f"<div style='display:flex;align-items:center;gap:1rem;background:"
-            f"{PHASE_COLOURS[phase]};color:#fff;padding:0.6rem 1.1rem;border-radius:0.6rem;"
-            f"font-size:1.9rem;font-weight:600;line-height:1.25'><span>{html.escape(text)}"
-            f"</span>{number}</div>")
+    number = (
+        (
+            f"<span style='font-size:3.5rem;font-weight:700;margin-left:auto'>"
+            f"{html.escape(big)}</span>"
+        )
+        if big
+        else ""
+    )
+    return (
+        f"<div style='display:flex;align-items:center;gap:1rem;background:"
+        f"{PHASE_COLOURS[phase]};color:#fff;padding:0.6rem 1.1rem;border-radius:0.6rem;"
+        f"font-size:1.9rem;font-weight:600;line-height:1.25'><span>{html.escape(text)}"
+        f"</span>{number}</div>"
+    )
 
 
 SPEAK_KEY = "speak"
@@ -285,11 +343,17 @@ class Voice:
                 "<script>(function(){const text=" + json.dumps(line) + ";"
                 "let synth=null;try{synth=window.parent.speechSynthesis}catch(e){}"
                 "synth=synth||window.speechSynthesis;if(!synth)return;synth.cancel();"
-                "synth.speak(new SpeechSynthesisUtterance(text));})();</script>", height=0)
+                "synth.speak(new SpeechSynthesisUtterance(text));})();</script>",
+                height=0,
+            )
 
 
-def _show_status(capture: LiveCapture, status_box: DeltaGenerator,
-                 progress_box: DeltaGenerator, voice: Voice | None = None) -> None:
+def _show_status(
+    capture: LiveCapture,
+    status_box: DeltaGenerator,
+    progress_box: DeltaGenerator,
+    voice: Voice | None = None,
+) -> None:
     """The instruction of the moment under the picture (it is on the picture too), big
     enough to read from where a person squats, in the colour of the state, and said
     aloud unless the person turned that off."""
@@ -297,20 +361,35 @@ def _show_status(capture: LiveCapture, status_box: DeltaGenerator,
     if voice is not None:
         voice.say(spoken_line(s))
     if s.phase is Phase.SETUP:
-        text = ("Press Start the camera and allow the browser to use it."
-                if s.received == 0 else s.message)
+        text = (
+            "Press Start the camera and allow the browser to use it."
+            if s.received == 0
+            else s.message
+        )
         status_box.markdown(banner(text, s.phase), unsafe_allow_html=True)
     elif s.phase is Phase.COUNTDOWN:
-        status_box.markdown(banner(
-            f"Get ready: recording starts in {max(1, round(s.countdown_s))} s.", s.phase,
-            big=str(max(1, round(s.countdown_s)))), unsafe_allow_html=True)
+        status_box.markdown(
+            banner(
+                f"Get ready: recording starts in {max(1, round(s.countdown_s))} s.",
+                s.phase,
+                big=str(max(1, round(s.countdown_s))),
+            ),
+            unsafe_allow_html=True,
+        )
     elif s.phase is Phase.RECORDING:
-        status_box.markdown(banner(f"Recording. Reps: {s.reps} of {s.target_reps}.", s.phase,
-                                   big=f"{s.reps}/{s.target_reps}"), unsafe_allow_html=True)
+        status_box.markdown(
+            banner(
+                f"Recording. Reps: {s.reps} of {s.target_reps}.",
+                s.phase,
+                big=f"{s.reps}/{s.target_reps}",
+            ),
+            unsafe_allow_html=True,
+        )
         progress_box.progress(min(s.reps / max(s.target_reps, 1), 1.0))
     else:
-        status_box.markdown(banner(f"Done ({s.stop_reason}). Analysing...", s.phase),
-                            unsafe_allow_html=True)
+        status_box.markdown(
+            banner(f"Done ({s.stop_reason}). Analysing...", s.phase), unsafe_allow_html=True
+        )
 
 
 def upload_capture(key: str, label: str, prompt: str) -> Capture | None:
@@ -319,8 +398,12 @@ def upload_capture(key: str, label: str, prompt: str) -> Capture | None:
     Returns None until a file is chosen; a file that cannot be used shows one clear line.
     """
     limit = max_upload_mb()
-    upload = st.file_uploader(prompt, type=list(VIDEO_TYPES), key=f"{key}.file",
-                              help=f"Up to {limit} MB: {', '.join(VIDEO_TYPES)}.")
+    upload = st.file_uploader(
+        prompt,
+        type=list(VIDEO_TYPES),
+        key=f"{key}.file",
+        help=f"Up to {limit} MB: {', '.join(VIDEO_TYPES)}.",
+    )
     if upload is None:
         return None
     cached = st.session_state.get(f"{key}.take")
@@ -356,8 +439,9 @@ def upload_capture(key: str, label: str, prompt: str) -> Capture | None:
     return take
 
 
-def capture_step(key: str, label: str, views: frozenset[View] | None,
-                 movement: str | None, upload_prompt: str) -> Capture | None:
+def capture_step(
+    key: str, label: str, views: frozenset[View] | None, movement: str | None, upload_prompt: str
+) -> Capture | None:
     """Live or upload, the person's choice: one take of one movement."""
     if movement in MOVEMENTS:
         title, how = MOVEMENTS[movement]
@@ -371,18 +455,17 @@ def capture_step(key: str, label: str, views: frozenset[View] | None,
     return live or uploaded
 
 
-def retake_step(kind: str, views: frozenset[View] | None, movement: str | None
-                ) -> Capture | None:
+def retake_step(kind: str, views: frozenset[View] | None, movement: str | None) -> Capture | None:
     """One of the retakes the route asks for, as a guided step."""
     st.write(f"Do the same movement again {RETAKE_WORDS[kind]}, filmed the same way.")
     if kind == "heels_elevated":
         st.caption("A book or a 2-3 cm board under both heels, toes on the floor.")
-    return capture_step(f"retake.{kind}", f"retake {kind.replace('_', ' ')}", views,
-                        movement, "The retake video")
+    return capture_step(
+        f"retake.{kind}", f"retake {kind.replace('_', ' ')}", views, movement, "The retake video"
+    )
 
 
-def retake_steps(work: Assessment, views: frozenset[View] | None, heading: str,
-                 busy: str) -> None:
+def retake_steps(work: Assessment, views: frozenset[View] | None, heading: str, busy: str) -> None:
     """Offer each retake the route asks for, one guided step each, and screen the
     assessment again as soon as a retake arrives. `heading` has a {what} slot for the
     retake's words ("with your heels raised")."""

@@ -37,14 +37,19 @@ def clinic_shown() -> bool:
     only the screen unless they ask. A clinic asks by starting the app with --clinic or
     by pointing it at its database (SCREENING_DB_URL); anyone can switch them on here."""
     asked = os.environ.get(CLINIC_ENV_VAR) == "1" or bool(os.environ.get(DB_URL_ENV_VAR))
-    return st.sidebar.toggle("Clinic tools", value=asked, key="clinic_tools",
-                             help="Client records, reviews and progress, for therapists.")
+    return st.sidebar.toggle(
+        "Clinic tools",
+        value=asked,
+        key="clinic_tools",
+        help="Client records, reviews and progress, for therapists.",
+    )
 
 
 screen_pages = {
     "Screen": [
-        st.Page(PAGES / "screen.py", title="Start a screen", icon=":material/videocam:",
-                default=True),
+        st.Page(
+            PAGES / "screen.py", title="Start a screen", icon=":material/videocam:", default=True
+        ),
         st.Page(PAGES / "results.py", title="Your result", icon=":material/assignment:"),
     ],
 }
@@ -52,8 +57,9 @@ clinic_pages = {
     "Clinic": [
         st.Page(PAGES / "clinic_clients.py", title="Clients", icon=":material/group:"),
         st.Page(PAGES / "clinic_client.py", title="Client history", icon=":material/person:"),
-        st.Page(PAGES / "clinic_assessment.py", title="New assessment",
-                icon=":material/add_a_photo:"),
+        st.Page(
+            PAGES / "clinic_assessment.py", title="New assessment", icon=":material/add_a_photo:"
+        ),
         st.Page(PAGES / "clinic_review.py", title="Review", icon=":material/rate_review:"),
         st.Page(PAGES / "clinic_progress.py", title="Progress", icon=":material/show_chart:"),
     ],

@@ -36,8 +36,9 @@ from screening.io.record import ScreeningRecord
 from screening.report.evidence import key_frames, measure_table
 
 
-def show_result(record: ScreeningRecord, analyses: list[Analysis],
-                sources: Sequence[FrameSource | None]) -> None:
+def show_result(
+    record: ScreeningRecord, analyses: list[Analysis], sources: Sequence[FrameSource | None]
+) -> None:
     """Render a full result; `sources[i]` holds the frames of `analyses[i]` (or None)."""
     if not record.ok:
         st.error(f"This take could not be screened: {record.error}")
@@ -57,10 +58,14 @@ def show_route(record: ScreeningRecord) -> None:
     title, kind = ROUTE_WORDS[record.route or "not_judged"]
     getattr(st, kind)(f"**{title}.** " + (record.program or {}).get("summary", ""))
     cols = st.columns(3)
-    cols[0].metric("Movement score (FMS 0-3)", fms_text(record.score),
-                   help="Provisional: this view could not see every part the score needs; "
-                        "the retake below completes it." if record.score.get("provisional")
-                   else None)
+    cols[0].metric(
+        "Movement score (FMS 0-3)",
+        fms_text(record.score),
+        help="Provisional: this view could not see every part the score needs; "
+        "the retake below completes it."
+        if record.score.get("provisional")
+        else None,
+    )
     cols[1].metric("Reps found", len(record.reps))
     cols[2].metric("View", (record.view or "-").replace("_", " ").replace("+", " + "))
     st.caption(record.score.get("basis", ""))
@@ -77,8 +82,9 @@ def show_route(record: ScreeningRecord) -> None:
         st.info(retake_advice(record.suggested_retakes))
 
 
-def _source_of(code: str, analyses: list[Analysis], sources: Sequence[FrameSource | None]
-               ) -> tuple[Analysis, FrameSource | None, CheckResult]:
+def _source_of(
+    code: str, analyses: list[Analysis], sources: Sequence[FrameSource | None]
+) -> tuple[Analysis, FrameSource | None, CheckResult]:
     """The clip whose check found `code` (front and side takes each judge their own)."""
     for analysis, source in zip(analyses, sources, strict=True):
         for check in analysis.checks:
@@ -94,16 +100,26 @@ def measure_chart(analysis: Analysis, check: CheckResult) -> alt.LayerChart | al
     threshold = float(table.pop("threshold").iloc[0])
     long = table.melt("time_s", var_name="side", value_name="value").dropna()
     y = alt.Y("value:Q", title=check.units)
-    lines = alt.Chart(long).mark_line().encode(
-        x=alt.X("time_s:Q", title="seconds"), y=y,
-        color=alt.Color("side:N", title=None, legend=alt.Legend(orient="bottom")))
-    rule = alt.Chart(pd.DataFrame({"value": [threshold]})).mark_rule(
-        strokeDash=[6, 4], color="#d62728").encode(y=y)
+    lines = (
+        alt.Chart(long)
+        .mark_line()
+        .encode(
+            x=alt.X("time_s:Q", title="seconds"),
+            y=y,
+            color=alt.Color("side:N", title=None, legend=alt.Legend(orient="bottom")),
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"value": [threshold]}))
+        .mark_rule(strokeDash=[6, 4], color="#d62728")
+        .encode(y=y)
+    )
     return alt.layer(lines, rule).properties(height=240)
 
 
-def show_findings(record: ScreeningRecord, analyses: list[Analysis],
-                  sources: Sequence[FrameSource | None]) -> None:
+def show_findings(
+    record: ScreeningRecord, analyses: list[Analysis], sources: Sequence[FrameSource | None]
+) -> None:
     """Each finding with the frame that shows it and its measure against the threshold."""
     st.subheader("What we saw")
     if not record.findings:
@@ -114,20 +130,27 @@ def show_findings(record: ScreeningRecord, analyses: list[Analysis],
         by_code.setdefault(f.code, []).append(f)
     for code, items in by_code.items():
         worst = max(items, key=lambda f: abs(f.value))
-        with st.expander(f"{_name(code)}: {worst.severity}, up to {abs(worst.value):.1f} "
-                         f"{worst.units} ({worst.side}) in {len(items)} rep(s)", expanded=True):
+        with st.expander(
+            f"{_name(code)}: {worst.severity}, up to {abs(worst.value):.1f} "
+            f"{worst.units} ({worst.side}) in {len(items)} rep(s)",
+            expanded=True,
+        ):
             analysis, source, check = _source_of(code, analyses, sources)
             left, right = st.columns([1, 1])
-            shots = (key_frames(source, analysis, [Finding(**vars(worst))])
-                     if source is not None else [])
+            shots = (
+                key_frames(source, analysis, [Finding(**vars(worst))]) if source is not None else []
+            )
             if shots:
-                left.image(shots[0].image, caption=f"Frame {shots[0].frame}, rep "
-                           f"{(worst.rep or 0) + 1}")
+                left.image(
+                    shots[0].image, caption=f"Frame {shots[0].frame}, rep {(worst.rep or 0) + 1}"
+                )
             else:
                 left.caption("No picture: the frames of this take were not kept.")
             right.altair_chart(measure_chart(analysis, check), width="stretch")
-            right.caption(f"{_name(code)} in {check.units} over time; the dashed line is "
-                          "where it starts to count.")
+            right.caption(
+                f"{_name(code)} in {check.units} over time; the dashed line is "
+                "where it starts to count."
+            )
 
 
 def show_borderline(record: ScreeningRecord) -> None:
@@ -151,8 +174,10 @@ def show_not_assessable(record: ScreeningRecord) -> None:
     st.subheader("Not judged from this view")
     for code, reason in record.not_assessable_reasons.items():
         st.write(f"- **{_name(code)}**: {reason}")
-    st.caption("Film the same movement from the view named above and add it as a second "
-               "clip: each check is then judged from the view that sees it.")
+    st.caption(
+        "Film the same movement from the view named above and add it as a second "
+        "clip: each check is then judged from the view that sees it."
+    )
 
 
 def show_program(record: ScreeningRecord) -> None:

@@ -19,10 +19,10 @@ LOCAL_ADDRESS = "127.0.0.1"
 
 OPTIONS: dict[str, str | int | bool] = {
     "server.address": LOCAL_ADDRESS,
-    "server.maxUploadSize": 200,         # MB; the upload page states this limit
-    "browser.gatherUsageStats": False,   # no telemetry
+    "server.maxUploadSize": 200,  # MB; the upload page states this limit
+    "browser.gatherUsageStats": False,  # no telemetry
     "browser.serverAddress": "localhost",
-    "client.toolbarMode": "minimal",     # no "Deploy" button or developer menu
+    "client.toolbarMode": "minimal",  # no "Deploy" button or developer menu
 }
 
 
@@ -30,12 +30,15 @@ def _flag(value: str | int | bool) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def streamlit_command(port: int, address: str = LOCAL_ADDRESS,
-                      headless: bool = True) -> list[str]:
+def streamlit_command(port: int, address: str = LOCAL_ADDRESS, headless: bool = True) -> list[str]:
     """The `python -m streamlit run` command line for the app on `address:port`; headless
     means no browser window is opened (a server, a test, a machine without a screen)."""
-    options = {**OPTIONS, "server.address": address, "server.port": port,
-               "server.headless": headless}
+    options = {
+        **OPTIONS,
+        "server.address": address,
+        "server.port": port,
+        "server.headless": headless,
+    }
     command = [sys.executable, "-m", "streamlit", "run", str(MAIN_SCRIPT)]
     for key, value in options.items():
         command += [f"--{key}", _flag(value)]

@@ -16,13 +16,16 @@ from screening.core.errors import UsageError
 from screening.io.record import ScreeningRecord
 
 CONNECT_TIMEOUT_S = 20
-CRASHED_ON_CLUSTER = ("every cluster worker that tried to score this video stopped "
-                      "unexpectedly (killed, out of memory, or a crash in the video decoder "
-                      "or the pose model)")
+CRASHED_ON_CLUSTER = (
+    "every cluster worker that tried to score this video stopped "
+    "unexpectedly (killed, out of memory, or a crash in the video decoder "
+    "or the pose model)"
+)
 
 
-def run_cluster(jobs: Iterable[Job], options: ScoreOptions, address: str,
-                work: Work = score_job) -> Iterator[ScreeningRecord]:
+def run_cluster(
+    jobs: Iterable[Job], options: ScoreOptions, address: str, work: Work = score_job
+) -> Iterator[ScreeningRecord]:
     """Score videos on the cluster whose scheduler is at `address`, yielding as each ends.
 
     A video whose worker dies is retried by the scheduler as often as its
@@ -38,8 +41,9 @@ def run_cluster(jobs: Iterable[Job], options: ScoreOptions, address: str,
         client = Client(address, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UsageError(f"--cluster {address}: cannot reach the Dask scheduler "
-                         f"({reason})") from None
+        raise UsageError(
+            f"--cluster {address}: cannot reach the Dask scheduler ({reason})"
+        ) from None
     with client:
         # The options (a few kB) travel with every task rather than being scattered once:
         # scattered data dies with the workers holding it, and takes their tasks along.

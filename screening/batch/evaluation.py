@@ -129,7 +129,7 @@ def load_labels(directory: Path, labels: Path | None) -> dict[str, ClipLabel]:
             return {clip["file"]: physio_label(clip) for clip in clips}
     except (KeyError, TypeError, ValueError) as exc:
         raise UsageError(f"{path}: a clip's label is not in a known format ({exc!r})") from None
-    raise UsageError(f"{path} has no \"clips\" table")
+    raise UsageError(f'{path} has no "clips" table')
 
 
 def truth_assessable(movement: str, view: str | None) -> list[str]:
@@ -144,14 +144,23 @@ def rendered_label(label: dict[str, Any]) -> ClipLabel:
     see is absent."""
     present = sorted({f["code"] for f in label["faults"]})
     checks = CHECKS_FOR_MOVEMENT[Movement(label["movement"])]
-    return ClipLabel(movement=label["movement"], view=label["view"], reps=len(label["reps"]),
-                     present=tuple(present),
-                     absent=tuple(c.value for c in checks if c.value not in present),
-                     judged=tuple(truth_assessable(label["movement"], label["view"])))
+    return ClipLabel(
+        movement=label["movement"],
+        view=label["view"],
+        reps=len(label["reps"]),
+        present=tuple(present),
+        absent=tuple(c.value for c in checks if c.value not in present),
+        judged=tuple(truth_assessable(label["movement"], label["view"])),
+    )
 
 
-_VIEW_WORDS = (("front-oblique", "oblique"), ("oblique", "oblique"), ("side_left", "side_left"),
-               ("side_right", "side_right"), ("front", "front"))
+_VIEW_WORDS = (
+    ("front-oblique", "oblique"),
+    ("oblique", "oblique"),
+    ("side_left", "side_left"),
+    ("side_right", "side_right"),
+    ("front", "front"),
+)
 
 
 def view_from_text(text: str) -> str | None:
@@ -174,13 +183,19 @@ def physio_label(clip: dict[str, Any]) -> ClipLabel:
         raise ValueError(f"unknown checks {sorted(unknown)}")
     present = tuple(sorted(c for c, v in verdicts.items() if v == "present"))
     absent = tuple(sorted(c for c, v in verdicts.items() if v == "absent"))
-    return ClipLabel(movement=clip["movement"], view=view_from_text(clip["view"]),
-                     reps=int(clip["reps"]), present=present, absent=absent,
-                     judged=tuple(sorted(present + absent)))
+    return ClipLabel(
+        movement=clip["movement"],
+        view=view_from_text(clip["view"]),
+        reps=int(clip["reps"]),
+        present=present,
+        absent=absent,
+        judged=tuple(sorted(present + absent)),
+    )
 
 
-def _landmark_error(raw_image: np.ndarray, frame_indices: np.ndarray,
-                    truth_file: Path) -> tuple[float | None, float | None]:
+def _landmark_error(
+    raw_image: np.ndarray, frame_indices: np.ndarray, truth_file: Path
+) -> tuple[float | None, float | None]:
     """Mean pixel error against the truth of the same decoded frames (any frame_step)."""
     if not truth_file.exists():
         return None, None
@@ -192,16 +207,30 @@ def _landmark_error(raw_image: np.ndarray, frame_indices: np.ndarray,
     return float(np.nanmean(err)), float(np.nanmean(err[:, LOWER_BODY]))
 
 
-def evaluate_clip(directory: Path, name: str, label: ClipLabel, model: ModelInfo,
-                  settings: Settings, cache_dir: str | None = None) -> ClipOutcome:
+def evaluate_clip(
+    directory: Path,
+    name: str,
+    label: ClipLabel,
+    model: ModelInfo,
+    settings: Settings,
+    cache_dir: str | None = None,
+) -> ClipOutcome:
     """Score one labelled clip (auto movement and view, as a user would) against its truth.
 
     With `cache_dir`, landmarks come from (and go to) a LandmarkCache, so trying new
     thresholds on a labelled set skips the pose model.
     """
-    out = ClipOutcome(name=name, ok=False, error=None, movement=label.movement,
-                      view=label.view, reps=label.reps, faults=list(label.present),
-                      absent=list(label.absent), judged=list(label.judged))
+    out = ClipOutcome(
+        name=name,
+        ok=False,
+        error=None,
+        movement=label.movement,
+        view=label.view,
+        reps=label.reps,
+        faults=list(label.present),
+        absent=list(label.absent),
+        judged=list(label.judged),
+    )
     try:
         extract = LandmarkCache(cache_dir).extract if cache_dir else extract_pose
         analysis = analyse(directory / name, model, settings, extract=extract)
@@ -214,14 +243,18 @@ def evaluate_clip(directory: Path, name: str, label: ClipLabel, model: ModelInfo
     out.view_found = analysis.context.view.value
     out.reps_found = len(analysis.context.reps)
     out.found = sorted({f.code for c in analysis.checks for f in c.findings})
-    out.severity_found = {c.code.value: max((f.severity for f in c.findings), key=_rank)
-                          for c in analysis.checks if c.findings}
+    out.severity_found = {
+        c.code.value: max((f.severity for f in c.findings), key=_rank)
+        for c in analysis.checks
+        if c.findings
+    }
     out.not_assessable = sorted(c.code.value for c in analysis.checks if not c.assessable)
     out.borderline = sorted(c.code.value for c in analysis.checks if c.borderline)
     out.pose_fraction = analysis.raw.detected_fraction
     truth_file = directory / (Path(name).stem + ".truth.npz")
     out.landmark_error_px, out.lower_body_error_px = _landmark_error(
-        analysis.raw.image, analysis.raw.frame_indices, truth_file)
+        analysis.raw.image, analysis.raw.frame_indices, truth_file
+    )
     return out
 
 
@@ -229,30 +262,45 @@ def _rank(severity: str) -> int:
     return SEVERITY.index(severity) if severity in SEVERITY else -1
 
 
-def _run(args: tuple[Path, str, ClipLabel, ModelInfo, Settings, str | None]
-         ) -> ClipOutcome:
+def _run(args: tuple[Path, str, ClipLabel, ModelInfo, Settings, str | None]) -> ClipOutcome:
     return evaluate_clip(*args)
 
 
-def _crashed(args: tuple[Path, str, ClipLabel, ModelInfo, Settings, str | None],
-             why: str | Exception) -> ClipOutcome:
+def _crashed(
+    args: tuple[Path, str, ClipLabel, ModelInfo, Settings, str | None], why: str | Exception
+) -> ClipOutcome:
     _, name, label, *_ = args
-    return ClipOutcome(name=name, ok=False, error=str(why) or type(why).__name__,
-                       movement=label.movement, view=label.view, reps=label.reps,
-                       faults=list(label.present), absent=list(label.absent),
-                       judged=list(label.judged))
+    return ClipOutcome(
+        name=name,
+        ok=False,
+        error=str(why) or type(why).__name__,
+        movement=label.movement,
+        view=label.view,
+        reps=label.reps,
+        faults=list(label.present),
+        absent=list(label.absent),
+        judged=list(label.judged),
+    )
 
 
-def evaluate(directory: Path, labels: dict[str, ClipLabel], model: ModelInfo,
-             settings: Settings, workers: int = 1,
-             on_clip: Callable[[ClipOutcome], None] | None = None,
-             cache_dir: str | None = None) -> list[ClipOutcome]:
+def evaluate(
+    directory: Path,
+    labels: dict[str, ClipLabel],
+    model: ModelInfo,
+    settings: Settings,
+    workers: int = 1,
+    on_clip: Callable[[ClipOutcome], None] | None = None,
+    cache_dir: str | None = None,
+) -> list[ClipOutcome]:
     """Score every labelled clip, in `workers` processes (the batch's pool: a crashing clip
     is retried alone, then reported as failed, and the rest go on)."""
-    jobs = [(directory, name, label, model, settings, cache_dir)
-            for name, label in sorted(labels.items())]
-    results: Iterable[ClipOutcome] = (parallel(jobs, _run, workers, _crashed) if workers > 1
-                                      else map(_run, jobs))
+    jobs = [
+        (directory, name, label, model, settings, cache_dir)
+        for name, label in sorted(labels.items())
+    ]
+    results: Iterable[ClipOutcome] = (
+        parallel(jobs, _run, workers, _crashed) if workers > 1 else map(_run, jobs)
+    )
     outcomes = []
     for outcome in results:
         outcomes.append(outcome)
@@ -282,8 +330,11 @@ def check_scores(outcomes: list[ClipOutcome]) -> list[CheckScore]:
 
 def wrong_on_absent(outcome: ClipOutcome, at_least: str = "mild") -> list[str]:
     """The checks labelled absent that the screen reported, at `at_least` severity."""
-    return [c for c in outcome.absent if c in outcome.found
-            and _rank(outcome.severity_found.get(c, "mild")) >= _rank(at_least)]
+    return [
+        c
+        for c in outcome.absent
+        if c in outcome.found and _rank(outcome.severity_found.get(c, "mild")) >= _rank(at_least)
+    ]
 
 
 def summary(outcomes: list[ClipOutcome]) -> dict[str, Any]:
@@ -302,29 +353,37 @@ def summary(outcomes: list[ClipOutcome]) -> dict[str, Any]:
         "scored": len(scored),
         "failed": [{"clip": o.name, "error": o.error} for o in outcomes if not o.ok],
         "view_accuracy": frac([o.view_found == o.view for o in viewed]),
-        "movement_accuracy": frac([o.movement_found == o.movement and not o.unscreened_found
-                                   for o in screened]),
-        "other_movements_named": [o.name for o in scored if o.movement == "other"
-                                  and o.unscreened_found],
+        "movement_accuracy": frac(
+            [o.movement_found == o.movement and not o.unscreened_found for o in screened]
+        ),
+        "other_movements_named": [
+            o.name for o in scored if o.movement == "other" and o.unscreened_found
+        ],
         "other_movements": [o.name for o in scored if o.movement == "other"],
         "rep_count_accuracy": frac([o.reps_found == o.reps for o in scored]),
         "clean_clips": len(clean),
         "false_findings_on_clean": sum(len(wrong_on_absent(o)) for o in clean),
-        "false_findings_per_20_clean": (20 * sum(len(wrong_on_absent(o)) for o in clean)
-                                        / len(clean) if clean else None),
+        "false_findings_per_20_clean": (
+            20 * sum(len(wrong_on_absent(o)) for o in clean) / len(clean) if clean else None
+        ),
         "present_found": sum(len(set(o.faults) & set(o.found)) for o in scored),
         "present": sum(len(o.faults) for o in scored),
         "absent_flagged": sum(len(wrong_on_absent(o)) for o in scored),
         "absent": sum(len(o.absent) for o in scored),
         "present_borderline": sum(len(set(o.faults) & set(o.borderline)) for o in scored),
         "absent_borderline": sum(len(set(o.absent) & set(o.borderline)) for o in scored),
-        "absent_flagged_moderate": [f"{o.name}: {c} ({o.severity_found[c]})" for o in scored
-                                    for c in wrong_on_absent(o, "moderate")],
+        "absent_flagged_moderate": [
+            f"{o.name}: {c} ({o.severity_found[c]})"
+            for o in scored
+            for c in wrong_on_absent(o, "moderate")
+        ],
         "mean_landmark_error_px": float(np.mean(errors)) if errors else None,
         "mean_lower_body_error_px": float(np.mean(lower)) if lower else None,
         "min_pose_fraction": min((o.pose_fraction for o in scored), default=None),
-        "checks": [{**asdict(s), "precision": s.precision, "recall": s.recall, "f1": s.f1}
-                   for s in check_scores(outcomes)],
+        "checks": [
+            {**asdict(s), "precision": s.precision, "recall": s.recall, "f1": s.f1}
+            for s in check_scores(outcomes)
+        ],
         "per_clip": [asdict(o) for o in outcomes],
     }
 
@@ -335,12 +394,16 @@ def _pct(x: float | None) -> str:
 
 def format_report(report: dict[str, Any]) -> str:
     """The human-readable table."""
-    lines = [f"{'check':<20} {'clips':>5} {'TP':>3} {'FP':>3} {'FN':>3} "
-             f"{'prec':>5} {'recall':>6} {'F1':>5}"]
+    lines = [
+        f"{'check':<20} {'clips':>5} {'TP':>3} {'FP':>3} {'FN':>3} "
+        f"{'prec':>5} {'recall':>6} {'F1':>5}"
+    ]
     for c in report["checks"]:
         f1 = "  -  " if c["f1"] is None else f"{c['f1']:5.2f}"
-        lines.append(f"{c['code']:<20} {c['clips']:>5} {c['tp']:>3} {c['fp']:>3} {c['fn']:>3} "
-                     f"{_pct(c['precision'])} {_pct(c['recall']):>6} {f1}")
+        lines.append(
+            f"{c['code']:<20} {c['clips']:>5} {c['tp']:>3} {c['fp']:>3} {c['fn']:>3} "
+            f"{_pct(c['precision'])} {_pct(c['recall']):>6} {f1}"
+        )
     err = report["mean_landmark_error_px"]
     lower = report["mean_lower_body_error_px"]
     lines += [
@@ -357,10 +420,14 @@ def format_report(report: dict[str, Any]) -> str:
         f"labelled absent       {report['absent_flagged']} of {report['absent']} flagged",
         f"borderline            {report['present_borderline']} on faults, "
         f"{report['absent_borderline']} on checks without one (neither found nor clear)",
-        "landmark error        " + ("-" if err is None else
-                                    f"{err:.1f} px mean, {lower:.1f} px lower body"),
-        "min pose detected     " + ("-" if report["min_pose_fraction"] is None else
-                                    f"{report['min_pose_fraction']:.0%} of frames"),
+        "landmark error        "
+        + ("-" if err is None else f"{err:.1f} px mean, {lower:.1f} px lower body"),
+        "min pose detected     "
+        + (
+            "-"
+            if report["min_pose_fraction"] is None
+            else f"{report['min_pose_fraction']:.0%} of frames"
+        ),
     ]
     for wrong in report["absent_flagged_moderate"]:
         lines.append(f"ABSENT BUT FLAGGED   {wrong}")

@@ -40,8 +40,10 @@ from screening.core.settings import Settings
 from screening.io.record import ScreeningRecord
 from screening.pose.model_file import ModelInfo, sha256_of
 
-CRASHED_TWICE = ("the process scoring this video stopped unexpectedly, twice (killed, out "
-                 "of memory, or a crash in the video decoder or the pose model)")
+CRASHED_TWICE = (
+    "the process scoring this video stopped unexpectedly, twice (killed, out "
+    "of memory, or a crash in the video decoder or the pose model)"
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,9 @@ def hash_jobs(paths: Sequence[str | Path], show: bool = False) -> list[Job]:
     return jobs
 
 
-def score_job(job: Job, options: ScoreOptions,
-              progress: FrameCallback | None = None) -> ScreeningRecord:
+def score_job(
+    job: Job, options: ScoreOptions, progress: FrameCallback | None = None
+) -> ScreeningRecord:
     """Score one video in whichever process runs it (this one, a pool or a Dask worker)."""
     from screening.engine.pipeline import extract_pose, screen_clips  # mediapipe: only in workers
 
@@ -102,11 +105,18 @@ def score_job(job: Job, options: ScoreOptions,
         if job.sha256:
             cache.known_hashes[job.path] = job.sha256
         extract = cache.extract
-    record, analyses = screen_clips([job.path], options.model, options.settings,
-                                    movement=options.movement, view=options.view,
-                                    pain=options.pain, retakes=options.retakes,
-                                    annotate_dir=options.annotate_dir, progress=progress,
-                                    extract=extract)
+    record, analyses = screen_clips(
+        [job.path],
+        options.model,
+        options.settings,
+        movement=options.movement,
+        view=options.view,
+        pain=options.pain,
+        retakes=options.retakes,
+        annotate_dir=options.annotate_dir,
+        progress=progress,
+        extract=extract,
+    )
     if options.report_dir:  # here, where the analyses (for key frames) are at hand
         from screening.report.document import write_result_report
 
@@ -119,21 +129,27 @@ def score_job(job: Job, options: ScoreOptions,
 
 def failure(job: Job, options: ScoreOptions, error: str) -> ScreeningRecord:
     """The `ok: false` record of a video that could not be scored."""
-    return ScreeningRecord(source=job.path, error=error, model=options.model.as_record(),
-                           video_sha256=job.sha256)
+    return ScreeningRecord(
+        source=job.path, error=error, model=options.model.as_record(), video_sha256=job.sha256
+    )
 
 
 def unexpected(job: Job, options: ScoreOptions, exc: BaseException) -> ScreeningRecord:
     """A bug or an environment problem while scoring: say what, keep the batch going."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return failure(job, options, f"unexpected error while scoring ({type(exc).__name__}"
-                                 f"{': ' + first if first else ''})")
+    return failure(
+        job,
+        options,
+        f"unexpected error while scoring ({type(exc).__name__}{': ' + first if first else ''})",
+    )
 
 
 # --- running jobs -----------------------------------------------------------------------
 
-def run_here(jobs: Iterable[Job], options: ScoreOptions,
-             on_frames: FrameCallback | None = None) -> Iterator[ScreeningRecord]:
+
+def run_here(
+    jobs: Iterable[Job], options: ScoreOptions, on_frames: FrameCallback | None = None
+) -> Iterator[ScreeningRecord]:
     """Score one video after another in this process (`--workers 1`)."""
     for job in jobs:
         try:
@@ -145,8 +161,7 @@ def run_here(jobs: Iterable[Job], options: ScoreOptions,
 def _pool(workers: int) -> ProcessPoolExecutor:
     # spawn: a worker starts clean, not as a copy of a parent whose native libraries
     # (MediaPipe, OpenCV) may hold threads and locks that do not survive a fork.
-    return ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 T = TypeVar("T")
@@ -164,8 +179,12 @@ def _alone(item: T, work: Callable[[T], R], failed: Callable[[T, str | Exception
             return failed(item, exc)
 
 
-def parallel(items: Iterable[T], work: Callable[[T], R], workers: int,
-             failed: Callable[[T, str | Exception], R]) -> Iterator[R]:
+def parallel(
+    items: Iterable[T],
+    work: Callable[[T], R],
+    workers: int,
+    failed: Callable[[T, str | Exception], R],
+) -> Iterator[R]:
     """`work` each item in `workers` fresh (spawned) processes, yielding results as they end.
 
     The one process pool of the project (score and eval both use it). Only as many items
@@ -225,8 +244,9 @@ class Bound:
         return failure(job, self.options, why)
 
 
-def run_pool(jobs: Iterable[Job], options: ScoreOptions, workers: int,
-             work: Work = score_job) -> Iterator[ScreeningRecord]:
+def run_pool(
+    jobs: Iterable[Job], options: ScoreOptions, workers: int, work: Work = score_job
+) -> Iterator[ScreeningRecord]:
     """Score videos in `workers` processes, yielding each record as soon as it is ready
     (see `parallel`)."""
     bound = Bound(work, options)
@@ -235,9 +255,10 @@ def run_pool(jobs: Iterable[Job], options: ScoreOptions, workers: int,
 
 # --- same content, resume --------------------------------------------------------------
 
-def score_unique(jobs: list[Job],
-                 run: Callable[[list[Job]], Iterator[ScreeningRecord]]
-                 ) -> Iterator[ScreeningRecord]:
+
+def score_unique(
+    jobs: list[Job], run: Callable[[list[Job]], Iterator[ScreeningRecord]]
+) -> Iterator[ScreeningRecord]:
     """Run each distinct video once; files with the same bytes get a copy of its record."""
     first: dict[str, Job] = {}
     twins: dict[str, list[Job]] = defaultdict(list)
@@ -274,14 +295,18 @@ def recorded(out: Path) -> list[tuple[str, str]]:
         if out.suffix.lower() == ".csv":
             rows: list[dict[str, Any]] = list(csv.DictReader(fh))
             if rows and "video_sha256" not in rows[0]:
-                raise UsageError(f"--resume: {out} has no video_sha256 column (written by an "
-                                 "older version); choose a new --out file")
+                raise UsageError(
+                    f"--resume: {out} has no video_sha256 column (written by an "
+                    "older version); choose a new --out file"
+                )
         else:
             try:
                 rows = [json.loads(line) for line in fh if line.strip()]
             except json.JSONDecodeError as exc:
-                raise UsageError(f"--resume: {out} is not a JSON-lines record file "
-                                 f"(line {exc.lineno}: {exc.msg})") from None
+                raise UsageError(
+                    f"--resume: {out} is not a JSON-lines record file "
+                    f"(line {exc.lineno}: {exc.msg})"
+                ) from None
     try:
         return [(str(r["source"]), str(r.get("video_sha256") or "")) for r in rows]
     except (KeyError, TypeError):
@@ -316,6 +341,7 @@ def still_to_do(jobs: list[Job], done: list[tuple[str, str]]) -> list[Job]:
 
 # --- progress -------------------------------------------------------------------------
 
+
 class BatchProgress:
     """A progress bar counting videos, with the frame rate the batch achieves."""
 
@@ -344,4 +370,3 @@ class BatchProgress:
 
     def close(self) -> None:
         self._bar.close()
-

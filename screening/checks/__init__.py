@@ -38,8 +38,16 @@ from screening.core.sequence import PoseSequence
 from screening.core.settings import CheckSettings, Settings
 
 _MODULES: tuple[ModuleType, ...] = (
-    heel_lift, feet_turn_out, feet_roll_out, knee_valgus, forward_lean, arms_fall_forward,
-    shoulder_elevation, insufficient_depth, asymmetric_shift, balance_loss,
+    heel_lift,
+    feet_turn_out,
+    feet_roll_out,
+    knee_valgus,
+    forward_lean,
+    arms_fall_forward,
+    shoulder_elevation,
+    insufficient_depth,
+    asymmetric_shift,
+    balance_loss,
 )
 CHECKS: dict[Check, Callable[[PoseSequence, Context, CheckSettings], CheckResult]] = {
     m.CODE: m.assess for m in _MODULES
@@ -74,8 +82,10 @@ def run_checks(seq: PoseSequence, ctx: Context, settings: Settings) -> list[Chec
 
 def unscreened_reason(looks_like: str) -> str:
     """Why nothing is judged on a movement the screen is not built for."""
-    return (f"the movement looks like {looks_like}, which this screen does not judge; "
-            "film a deep squat, an overhead squat or a forward lunge")
+    return (
+        f"the movement looks like {looks_like}, which this screen does not judge; "
+        "film a deep squat, an overhead squat or a forward lunge"
+    )
 
 
 def _explained_rolls_dropped(results: list[CheckResult]) -> list[CheckResult]:

@@ -40,15 +40,23 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
 
     def arm_forward_deg(s: str) -> np.ndarray:
         shoulder = point(seq.image, side_landmark(s, "SHOULDER"))
-        arm = forward_angle_deg(shoulder, point(seq.image, side_landmark(s, "WRIST")),
-                                ctx.facing_sign)
-        trunk = forward_angle_deg(point(seq.image, side_landmark(s, "HIP")), shoulder,
-                                  ctx.facing_sign)
+        arm = forward_angle_deg(
+            shoulder, point(seq.image, side_landmark(s, "WRIST")), ctx.facing_sign
+        )
+        trunk = forward_angle_deg(
+            point(seq.image, side_landmark(s, "HIP")), shoulder, ctx.facing_sign
+        )
         return arm - trunk
 
-    per_side, at_bottom = measure_sides(seq, ctx, sides, arm_forward_deg,
-                                        baseline_relative=False, parts=PARTS,
-                                        min_bottom_visibility=cfg.min_bottom_visibility,
-                                        min_visibility=cfg.min_visibility)
+    per_side, at_bottom = measure_sides(
+        seq,
+        ctx,
+        sides,
+        arm_forward_deg,
+        baseline_relative=False,
+        parts=PARTS,
+        min_bottom_visibility=cfg.min_bottom_visibility,
+        min_visibility=cfg.min_visibility,
+    )
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

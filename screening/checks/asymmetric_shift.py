@@ -43,8 +43,9 @@ def pelvis_over_feet_cm(seq: PoseSequence, ctx: Context, points: np.ndarray) -> 
     """(T,) pelvis centre over the feet centre along the body's left-right line, relative to
     the standing before each frame's rep, in cm; positive toward the person's left."""
     up = vertical(seq, ctx, points, midpoint(seq.image, L.LEFT_HIP, L.RIGHT_HIP)[:, 1])
-    offset = (midpoint(points, L.LEFT_HIP, L.RIGHT_HIP)
-              - midpoint(points, L.LEFT_ANKLE, L.RIGHT_ANKLE))
+    offset = midpoint(points, L.LEFT_HIP, L.RIGHT_HIP) - midpoint(
+        points, L.LEFT_ANKLE, L.RIGHT_ANKLE
+    )
     out = np.full(len(seq), np.nan)
     for part, base in rep_segments(ctx, len(seq)):
         along = offset @ toward_left(points, up, base.frames)
@@ -59,11 +60,22 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     shift = pelvis_over_feet_cm(seq, ctx, points)
     values = values_at_bottoms(seq, ctx, shift, baseline_relative=False)
     # The same with the depth guess stretched and shrunk: how far it could move the value.
-    alternates = [values_at_bottoms(seq, ctx, pelvis_over_feet_cm(seq, ctx, p),
-                                    baseline_relative=False) for p in depth_scaled(points)]
+    alternates = [
+        values_at_bottoms(seq, ctx, pelvis_over_feet_cm(seq, ctx, p), baseline_relative=False)
+        for p in depth_scaled(points)
+    ]
     spread = doubt(values, alternates)
     # Report each direction as its own "side" so the finding says which way it went.
     per_side = {"left": shift, "right": -shift}
     at_bottom = {"left": values, "right": [-v for v in values]}
-    return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, LANDMARKS,
-                        rep_doubt={"left": spread, "right": spread})
+    return rep_findings(
+        CODE,
+        UNITS,
+        seq,
+        ctx,
+        cfg,
+        per_side,
+        at_bottom,
+        LANDMARKS,
+        rep_doubt={"left": spread, "right": spread},
+    )

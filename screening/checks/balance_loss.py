@@ -64,7 +64,7 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         window = slice(rep.start, rep.end + 1)
         resid = sway_residual_cm(lateral[window], drop[window])
         series[window] = np.abs(resid - np.nanmedian(resid)) * 2.0
-        values.append(float(np.nanmax(resid) - np.nanmin(resid))
-                      if np.isfinite(resid).any() else float("nan"))
-    return rep_findings(CODE, UNITS, seq, ctx, cfg, {"none": series}, {"none": values},
-                        LANDMARKS)
+        values.append(
+            float(np.nanmax(resid) - np.nanmin(resid)) if np.isfinite(resid).any() else float("nan")
+        )
+    return rep_findings(CODE, UNITS, seq, ctx, cfg, {"none": series}, {"none": values}, LANDMARKS)

@@ -30,8 +30,8 @@ class Finding:
     """One compensation seen in one rep."""
 
     code: str
-    side: str          # left | right | both | none
-    severity: str      # mild | moderate | severe
+    side: str  # left | right | both | none
+    severity: str  # mild | moderate | severe
     confidence: float  # 0..1
     value: float
     units: str
@@ -95,7 +95,7 @@ def bottom_window(ctx: Context, rep: Rep, fraction: float = 0.9) -> np.ndarray:
     The frames where the hips are at least `fraction` of the rep's own depth down; a pause
     at the bottom widens the window, so a measure read here is a median, not one frame.
     """
-    drop = ctx.drop[rep.start:rep.end + 1]
+    drop = ctx.drop[rep.start : rep.end + 1]
     idx = np.arange(rep.start, rep.end + 1)
     deep = idx[np.nan_to_num(drop, nan=0.0) >= fraction * rep.depth_fraction]
     return deep if len(deep) else np.array([rep.bottom])
@@ -125,8 +125,9 @@ def spread(values: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(v - np.median(v))))
 
 
-IMAGE_PLANE_CHECKS = frozenset({Check.FEET_ROLL_OUT, Check.FORWARD_LEAN,
-                                Check.ARMS_FALL_FORWARD, Check.BALANCE_LOSS})
+IMAGE_PLANE_CHECKS = frozenset(
+    {Check.FEET_ROLL_OUT, Check.FORWARD_LEAN, Check.ARMS_FALL_FORWARD, Check.BALANCE_LOSS}
+)
 """Checks whose measure is read in the image plane, so a camera that does not squarely face
 the plane they are judged in shortens it. The others are read in the body's frame (depth,
 knees, shift), along the image's vertical, which a turned camera does not shorten (heels),
@@ -145,13 +146,21 @@ def view_offset_deg(code: Check, view: View, yaw_deg: float) -> float:
     if code not in IMAGE_PLANE_CHECKS or (code in LIFTED_WHEN_OBLIQUE and view is View.OBLIQUE):
         return 0.0
     frontal = View.FRONT in VIEWS_THAT_SEE[code] and not VIEWS_THAT_SEE[code] & {
-        View.SIDE_LEFT, View.SIDE_RIGHT}
+        View.SIDE_LEFT,
+        View.SIDE_RIGHT,
+    }
     offset = abs(yaw_deg) if frontal else abs(90.0 - abs(yaw_deg))
     return float(min(offset, 60.0))
 
 
-def rep_uncertainty(code: Check, ctx: Context, rep_index: int, series: np.ndarray,
-                    value: float, measure_part: float = 0.0) -> float:
+def rep_uncertainty(
+    code: Check,
+    ctx: Context,
+    rep_index: int,
+    series: np.ndarray,
+    value: float,
+    measure_part: float = 0.0,
+) -> float:
     """How far a rep's value could be off, in its units.
 
     Two parts, combined as independent errors:
@@ -170,7 +179,7 @@ def rep_uncertainty(code: Check, ctx: Context, rep_index: int, series: np.ndarra
     offset = np.radians(view_offset_deg(code, ctx.view, ctx.yaw_deg))
     view_part = abs(value) * (1.0 - np.cos(offset)) if np.isfinite(value) else 0.0
     own = measure_part if np.isfinite(measure_part) else 0.0
-    return float(np.sqrt(jitter_sq + view_part ** 2 + own ** 2))
+    return float(np.sqrt(jitter_sq + view_part**2 + own**2))
 
 
 def most_reps(findings: Sequence[Finding], judged: int) -> bool:
@@ -184,11 +193,18 @@ def judged_reps(result: CheckResult) -> int:
     return int(sum(np.isfinite(v) for v in result.rep_values))
 
 
-def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
-                 cfg: CheckSettings, per_side: dict[str, np.ndarray],
-                 rep_value: dict[str, list[float]], landmarks: Sequence[Landmark],
-                 series_units_factor: float = 1.0,
-                 rep_doubt: dict[str, list[float]] | None = None) -> CheckResult:
+def rep_findings(
+    code: Check,
+    units: str,
+    seq: PoseSequence,
+    ctx: Context,
+    cfg: CheckSettings,
+    per_side: dict[str, np.ndarray],
+    rep_value: dict[str, list[float]],
+    landmarks: Sequence[Landmark],
+    series_units_factor: float = 1.0,
+    rep_doubt: dict[str, list[float]] | None = None,
+) -> CheckResult:
     """Turn per-side measures at each rep's bottom into Findings, or borderline ones.
 
     per_side: side -> (T,) measure series (for charts and for the frames that show it).
@@ -202,8 +218,9 @@ def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
     The check reports findings when more than half of the reps it could judge show the
     fault; failing that, it is borderline when more than half are over or near the cut-off.
     """
-    result = CheckResult(code=code, units=units, assessable=True, series=per_side,
-                         threshold=cfg.mild)
+    result = CheckResult(
+        code=code, units=units, assessable=True, series=per_side, threshold=cfg.mild
+    )
     sides = list(rep_value)
     clear: list[Finding] = []
     near: list[Finding] = []
@@ -212,9 +229,17 @@ def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
         finite = {s: v for s, v in values.items() if np.isfinite(v)}
         worst = max(finite.values()) if finite else float("nan")
         result.rep_values.append(worst)
-        margin = {s: rep_uncertainty(code, ctx, i, per_side[s] * series_units_factor, v,
-                                     rep_doubt[s][i] if rep_doubt else 0.0)
-                  for s, v in finite.items()}
+        margin = {
+            s: rep_uncertainty(
+                code,
+                ctx,
+                i,
+                per_side[s] * series_units_factor,
+                v,
+                rep_doubt[s][i] if rep_doubt else 0.0,
+            )
+            for s, v in finite.items()
+        }
         over = [s for s, v in finite.items() if v >= cfg.mild + margin[s]]
         close = [s for s, v in finite.items() if s not in over and v >= cfg.mild - margin[s]]
         named = over or close
@@ -223,16 +248,27 @@ def rep_findings(code: Check, units: str, seq: PoseSequence, ctx: Context,
         side = named[0] if len(named) == 1 else "both"
         lowest = min(cfg.mild - margin[s] for s in named)
         window = np.arange(rep.start, rep.end + 1)
-        shown = [int(seq.frame_indices[t]) for t in window
-                 if any(np.nan_to_num(per_side[s][t] * series_units_factor, nan=-np.inf)
-                        >= lowest for s in named)]
+        shown = [
+            int(seq.frame_indices[t])
+            for t in window
+            if any(
+                np.nan_to_num(per_side[s][t] * series_units_factor, nan=-np.inf) >= lowest
+                for s in named
+            )
+        ]
         conf = min(1.0, visibility(seq, landmarks, window)) * view_confidence(ctx.view)
         value = max(finite[s] for s in named)
-        finding = Finding(code=code.value, side=side,
-                          severity=severity(max(value, cfg.mild), cfg) or "",
-                          confidence=round(conf, 3), value=round(value, 2), units=units,
-                          rep=rep.index, frames=shown or [int(seq.frame_indices[rep.bottom])],
-                          uncertainty=round(max(margin[s] for s in named), 2))
+        finding = Finding(
+            code=code.value,
+            side=side,
+            severity=severity(max(value, cfg.mild), cfg) or "",
+            confidence=round(conf, 3),
+            value=round(value, 2),
+            units=units,
+            rep=rep.index,
+            frames=shown or [int(seq.frame_indices[rep.bottom])],
+            uncertainty=round(max(margin[s] for s in named), 2),
+        )
         (clear if over else near).append(finding)
     judged = judged_reps(result)
     if most_reps(clear, judged):
@@ -250,19 +286,27 @@ def side_landmark(side: str, name: str) -> Landmark:
     return Landmark[f"{side.upper()}_{name}"]
 
 
-def usable_sides(seq: PoseSequence, ctx: Context, parts: Sequence[str],
-                 min_visibility: float) -> list[str]:
+def usable_sides(
+    seq: PoseSequence, ctx: Context, parts: Sequence[str], min_visibility: float
+) -> list[str]:
     """Sides whose landmarks (e.g. HEEL, FOOT_INDEX) are seen well enough during the reps.
 
     From the side, the far leg is hidden behind the near one; MediaPipe still places it,
     with low visibility, and such a guess must not be judged.
     """
-    frames = np.concatenate([np.arange(r.start, r.end + 1) for r in ctx.reps]) \
-        if ctx.reps else np.arange(len(seq))
-    candidates = [near_side(ctx.view)] if ctx.view in (View.SIDE_LEFT, View.SIDE_RIGHT) \
-        else list(SIDES)
-    return [s for s in candidates
-            if visibility(seq, [side_landmark(s, p) for p in parts], frames) >= min_visibility]
+    frames = (
+        np.concatenate([np.arange(r.start, r.end + 1) for r in ctx.reps])
+        if ctx.reps
+        else np.arange(len(seq))
+    )
+    candidates = (
+        [near_side(ctx.view)] if ctx.view in (View.SIDE_LEFT, View.SIDE_RIGHT) else list(SIDES)
+    )
+    return [
+        s
+        for s in candidates
+        if visibility(seq, [side_landmark(s, p) for p in parts], frames) >= min_visibility
+    ]
 
 
 def near_side(view: View) -> str:
@@ -281,8 +325,9 @@ def outward_sign(seq: PoseSequence, side: str, frames: np.ndarray) -> float:
     return 1.0 if nanmedian(hip - other) >= 0 else -1.0
 
 
-def values_at_bottoms(seq: PoseSequence, ctx: Context, series: np.ndarray,
-                      baseline_relative: bool = True) -> list[float]:
+def values_at_bottoms(
+    seq: PoseSequence, ctx: Context, series: np.ndarray, baseline_relative: bool = True
+) -> list[float]:
     """The median of a measure over each rep's bottom window, minus its standing value."""
     out = []
     for rep, base in zip(ctx.reps, ctx.baselines, strict=True):
@@ -300,9 +345,9 @@ def rep_segments(ctx: Context, length: int) -> list[tuple[slice, Baseline]]:
     return [(slice(bounds[k], bounds[k + 1]), base) for k, base in enumerate(ctx.baselines)]
 
 
-def rise_against_standing(ctx: Context, patches: np.ndarray,
-                          network: Callable[[np.ndarray, np.ndarray], np.ndarray]
-                          ) -> np.ndarray:
+def rise_against_standing(
+    ctx: Context, patches: np.ndarray, network: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> np.ndarray:
     """(T,) a patch network's rise in each frame against the middle standing frame before
     its rep (NaN where no picture was cut). patches: (T, PATCH, PATCH) of one side; network:
     (patches, standing patch) -> cm, see screening.core.patches."""
@@ -330,8 +375,7 @@ def px_per_m_series(ctx: Context, length: int) -> np.ndarray:
     return out
 
 
-def unseen(seq: PoseSequence, side: str, parts: Sequence[str],
-           min_visibility: float) -> np.ndarray:
+def unseen(seq: PoseSequence, side: str, parts: Sequence[str], min_visibility: float) -> np.ndarray:
     """(T,) True in frames where any of a side's `parts` is seen less than `min_visibility`.
 
     Includes parts outside the picture (visibility 0, see `with_outside_frame_hidden`): a
@@ -343,11 +387,16 @@ def unseen(seq: PoseSequence, side: str, parts: Sequence[str],
         return np.asarray((seq.visibility[:, landmarks] < min_visibility).any(axis=1))
 
 
-def measure_sides(seq: PoseSequence, ctx: Context, sides: Sequence[str],
-                  measure: Callable[[str], np.ndarray], baseline_relative: bool = True,
-                  parts: Sequence[str] = (), min_bottom_visibility: float = 0.0,
-                  min_visibility: float = 0.0
-                  ) -> tuple[dict[str, np.ndarray], dict[str, list[float]]]:
+def measure_sides(
+    seq: PoseSequence,
+    ctx: Context,
+    sides: Sequence[str],
+    measure: Callable[[str], np.ndarray],
+    baseline_relative: bool = True,
+    parts: Sequence[str] = (),
+    min_bottom_visibility: float = 0.0,
+    min_visibility: float = 0.0,
+) -> tuple[dict[str, np.ndarray], dict[str, list[float]]]:
     """Apply a per-side measure and read it at each rep's bottom.
 
     Returns (series for charts, value per rep) per side; with `baseline_relative` both are
@@ -365,9 +414,12 @@ def measure_sides(seq: PoseSequence, ctx: Context, sides: Sequence[str],
         at_bottom[s] = values_at_bottoms(seq, ctx, series, baseline_relative)
         if parts and min_bottom_visibility > 0:
             landmarks = [side_landmark(s, p) for p in parts]
-            at_bottom[s] = [v if visibility(seq, landmarks, bottom_window(ctx, rep))
-                            >= min_bottom_visibility else float("nan")
-                            for v, rep in zip(at_bottom[s], ctx.reps, strict=True)]
+            at_bottom[s] = [
+                v
+                if visibility(seq, landmarks, bottom_window(ctx, rep)) >= min_bottom_visibility
+                else float("nan")
+                for v, rep in zip(at_bottom[s], ctx.reps, strict=True)
+            ]
     return per_side, at_bottom
 
 

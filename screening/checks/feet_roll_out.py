@@ -53,8 +53,14 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         travel_m = relative_series(ctx, ankle_x_m)
         return np.degrees(np.arcsin(np.clip(travel_m / ankle_height_m, -1.0, 1.0)))
 
-    per_side, at_bottom = measure_sides(seq, ctx, sides, roll_deg, baseline_relative=False,
-                                        parts=PARTS,
-                                        min_bottom_visibility=cfg.min_bottom_visibility)
+    per_side, at_bottom = measure_sides(
+        seq,
+        ctx,
+        sides,
+        roll_deg,
+        baseline_relative=False,
+        parts=PARTS,
+        min_bottom_visibility=cfg.min_bottom_visibility,
+    )
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

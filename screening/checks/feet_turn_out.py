@@ -49,8 +49,14 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         outward_px = outward_sign(seq, s, stand) * (toe[:, 0] - heel[:, 0])
         return np.degrees(np.arcsin(np.clip(outward_px / (foot_m * scale), -1.0, 1.0)))
 
-    per_side, at_bottom = measure_sides(seq, ctx, sides, toe_out_deg, parts=PARTS,
-                                        min_bottom_visibility=cfg.min_bottom_visibility,
-                                        min_visibility=cfg.min_visibility)
+    per_side, at_bottom = measure_sides(
+        seq,
+        ctx,
+        sides,
+        toe_out_deg,
+        parts=PARTS,
+        min_bottom_visibility=cfg.min_bottom_visibility,
+        min_visibility=cfg.min_visibility,
+    )
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

@@ -42,8 +42,11 @@ def knee_found(seq: PoseSequence, ctx: Context, side: str, min_fraction: float) 
     the picture at the bottom? From the side it moves in the picture's plane and barely
     shortens; a much shorter one means the model folded the knee back toward the hip, and
     the shin's angle from that knee is wrong by 20-40 degrees."""
-    thigh = np.linalg.norm(point(seq.image, side_landmark(side, "HIP"))[:, :2]
-                           - point(seq.image, side_landmark(side, "KNEE"))[:, :2], axis=1)
+    thigh = np.linalg.norm(
+        point(seq.image, side_landmark(side, "HIP"))[:, :2]
+        - point(seq.image, side_landmark(side, "KNEE"))[:, :2],
+        axis=1,
+    )
     bottom = values_at_bottoms(seq, ctx, thigh, baseline_relative=False)
     standing = [baseline_value(thigh, base.frames) for base in ctx.baselines]
     return [bool(b >= min_fraction * s) for b, s in zip(bottom, standing, strict=True)]
@@ -56,33 +59,68 @@ def oblique(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         return not_assessable(CODE, UNITS, "the shins are not clearly visible")
 
     def lean_of(points: np.ndarray) -> np.ndarray:
-        trunk = tilt_from_vertical_deg(seq, ctx, points,
-                                       midpoint(points, L.LEFT_HIP, L.RIGHT_HIP),
-                                       midpoint(points, L.LEFT_SHOULDER, L.RIGHT_SHOULDER))
+        trunk = tilt_from_vertical_deg(
+            seq,
+            ctx,
+            points,
+            midpoint(points, L.LEFT_HIP, L.RIGHT_HIP),
+            midpoint(points, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+        )
         if ctx.movement is Movement.LUNGE:
             return trunk
-        shin = nanmedian(np.stack([tilt_from_vertical_deg(
-            seq, ctx, points, point(points, side_landmark(s, "ANKLE")),
-            point(points, side_landmark(s, "KNEE"))) for s in sides]), axis=0)
+        shin = nanmedian(
+            np.stack(
+                [
+                    tilt_from_vertical_deg(
+                        seq,
+                        ctx,
+                        points,
+                        point(points, side_landmark(s, "ANKLE")),
+                        point(points, side_landmark(s, "KNEE")),
+                    )
+                    for s in sides
+                ]
+            ),
+            axis=0,
+        )
         return trunk - np.asarray(shin)
 
     points = lifted(seq, ctx)
     lean = lean_of(points)
     at_bottom = values_at_bottoms(seq, ctx, lean, baseline_relative=False)
-    alternates = [values_at_bottoms(seq, ctx, lean_of(p), baseline_relative=False)
-                  for p in depth_scaled(points)]
-    landmarks = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER,
-                 *(side_landmark(s, p) for s in sides for p in ("KNEE", "ANKLE"))]
-    return rep_findings(CODE, UNITS, seq, ctx, cfg, {"none": lean}, {"none": at_bottom},
-                        landmarks, rep_doubt={"none": doubt(at_bottom, alternates)})
+    alternates = [
+        values_at_bottoms(seq, ctx, lean_of(p), baseline_relative=False)
+        for p in depth_scaled(points)
+    ]
+    landmarks = [
+        L.LEFT_HIP,
+        L.RIGHT_HIP,
+        L.LEFT_SHOULDER,
+        L.RIGHT_SHOULDER,
+        *(side_landmark(s, p) for s in sides for p in ("KNEE", "ANKLE")),
+    ]
+    return rep_findings(
+        CODE,
+        UNITS,
+        seq,
+        ctx,
+        cfg,
+        {"none": lean},
+        {"none": at_bottom},
+        landmarks,
+        rep_doubt={"none": doubt(at_bottom, alternates)},
+    )
 
 
 def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     if ctx.view is View.OBLIQUE:
         return oblique(seq, ctx, cfg)
     img = seq.image
-    trunk = forward_angle_deg(midpoint(img, L.LEFT_HIP, L.RIGHT_HIP),
-                              midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), ctx.facing_sign)
+    trunk = forward_angle_deg(
+        midpoint(img, L.LEFT_HIP, L.RIGHT_HIP),
+        midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+        ctx.facing_sign,
+    )
     if ctx.movement is Movement.LUNGE:
         lean = trunk
         landmarks = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER]
@@ -90,20 +128,39 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         sides = usable_sides(seq, ctx, ("KNEE", "ANKLE"), cfg.min_visibility)
         if not sides:
             return not_assessable(CODE, UNITS, "the shins are not clearly visible")
-        shin = np.asarray(nanmedian(np.stack([
-            forward_angle_deg(point(img, side_landmark(s, "ANKLE")),
-                              point(img, side_landmark(s, "KNEE")), ctx.facing_sign)
-            for s in sides]), axis=0))
+        shin = np.asarray(
+            nanmedian(
+                np.stack(
+                    [
+                        forward_angle_deg(
+                            point(img, side_landmark(s, "ANKLE")),
+                            point(img, side_landmark(s, "KNEE")),
+                            ctx.facing_sign,
+                        )
+                        for s in sides
+                    ]
+                ),
+                axis=0,
+            )
+        )
         lean = trunk - shin
-        landmarks = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER,
-                     *(side_landmark(s, p) for s in sides for p in ("KNEE", "ANKLE"))]
+        landmarks = [
+            L.LEFT_HIP,
+            L.RIGHT_HIP,
+            L.LEFT_SHOULDER,
+            L.RIGHT_SHOULDER,
+            *(side_landmark(s, p) for s in sides for p in ("KNEE", "ANKLE")),
+        ]
     at_bottom = values_at_bottoms(seq, ctx, lean, baseline_relative=False)
     if ctx.movement is not Movement.LUNGE and ctx.view in (View.SIDE_LEFT, View.SIDE_RIGHT):
         assert isinstance(cfg, ForwardLeanSettings)
         kept = knee_found(seq, ctx, near_side(ctx.view), cfg.min_thigh_fraction)
         if not any(kept):
-            return not_assessable(CODE, UNITS, "the pose model lost the near knee at the "
-                                  "bottom of every rep (the thigh looked too short)")
+            return not_assessable(
+                CODE,
+                UNITS,
+                "the pose model lost the near knee at the "
+                "bottom of every rep (the thigh looked too short)",
+            )
         at_bottom = [v if k else float("nan") for v, k in zip(at_bottom, kept, strict=True)]
-    return rep_findings(CODE, UNITS, seq, ctx, cfg, {"none": lean}, {"none": at_bottom},
-                        landmarks)
+    return rep_findings(CODE, UNITS, seq, ctx, cfg, {"none": lean}, {"none": at_bottom}, landmarks)

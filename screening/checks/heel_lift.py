@@ -55,23 +55,38 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
             return rise_against_standing(ctx, seq.feet[:, SIDES.index(s)], heel_rise_cm)
         return -seq.image[:, side_landmark(s, "HEEL"), 1] / scale * 100.0  # image y is down
 
-    per_side, at_bottom = measure_sides(seq, ctx, sides, height_cm, parts=PARTS[:1],
-                                        baseline_relative=not pictures,
-                                        # A hidden heel point is a guess; a picture of the
-                                        # foot still shows its outline and the floor.
-                                        min_bottom_visibility=0.0 if pictures
-                                        else cfg.min_bottom_visibility,
-                                        min_visibility=cfg.min_visibility)
+    per_side, at_bottom = measure_sides(
+        seq,
+        ctx,
+        sides,
+        height_cm,
+        parts=PARTS[:1],
+        baseline_relative=not pictures,
+        # A hidden heel point is a guess; a picture of the
+        # foot still shows its outline and the floor.
+        min_bottom_visibility=0.0 if pictures else cfg.min_bottom_visibility,
+        min_visibility=cfg.min_visibility,
+    )
     if nothing_seen(at_bottom):
-        return not_assessable(CODE, UNITS, "the heels are hidden at the bottom of the squat "
-                                           "or while standing (by the thighs, a shadow or the "
-                                           "edge of the picture); film at knee height with "
-                                           "the feet well lit and in the picture")
-    at_bottom = {s: [v if v <= MAX_HEEL_RISE_CM else float("nan") for v in values]
-                 for s, values in at_bottom.items()}
+        return not_assessable(
+            CODE,
+            UNITS,
+            "the heels are hidden at the bottom of the squat "
+            "or while standing (by the thighs, a shadow or the "
+            "edge of the picture); film at knee height with "
+            "the feet well lit and in the picture",
+        )
+    at_bottom = {
+        s: [v if v <= MAX_HEEL_RISE_CM else float("nan") for v in values]
+        for s, values in at_bottom.items()
+    }
     if nothing_seen(at_bottom):
-        return not_assessable(CODE, UNITS, "the heels seemed to rise more than a heel can "
-                                           "(the camera moved, zoomed or the video cuts "
-                                           "mid-squat); film from a fixed camera")
+        return not_assessable(
+            CODE,
+            UNITS,
+            "the heels seemed to rise more than a heel can "
+            "(the camera moved, zoomed or the video cuts "
+            "mid-squat); film from a fixed camera",
+        )
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

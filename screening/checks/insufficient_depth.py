@@ -31,8 +31,7 @@ UNITS = "deg"
 PARTS = ("HIP", "KNEE")
 
 
-def thigh_above_horizontal_deg(hip: np.ndarray, knee: np.ndarray, up: np.ndarray
-                               ) -> np.ndarray:
+def thigh_above_horizontal_deg(hip: np.ndarray, knee: np.ndarray, up: np.ndarray) -> np.ndarray:
     """(T,) angle of the thigh above level: + hip above knee, - hip below knee.
 
     up: (3,) or (T, 3) unit vertical in the points' coordinates.
@@ -52,15 +51,26 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     angle = thigh_angle(seq, ctx, points, sides)
     deepest = deepest_per_rep(angle, ctx)
     # The same with the depth guess stretched and shrunk: how far it could move the value.
-    alternates = [deepest_per_rep(thigh_angle(seq, ctx, p, sides), ctx)
-                  for p in depth_scaled(points)]
+    alternates = [
+        deepest_per_rep(thigh_angle(seq, ctx, p, sides), ctx) for p in depth_scaled(points)
+    ]
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
-    return rep_findings(CODE, UNITS, seq, ctx, cfg, {"both": angle}, {"both": deepest},
-                        landmarks, rep_doubt={"both": doubt(deepest, alternates)})
+    return rep_findings(
+        CODE,
+        UNITS,
+        seq,
+        ctx,
+        cfg,
+        {"both": angle},
+        {"both": deepest},
+        landmarks,
+        rep_doubt={"both": doubt(deepest, alternates)},
+    )
 
 
-def thigh_angle(seq: PoseSequence, ctx: Context, points: np.ndarray, sides: list[str]
-                ) -> np.ndarray:
+def thigh_angle(
+    seq: PoseSequence, ctx: Context, points: np.ndarray, sides: list[str]
+) -> np.ndarray:
     """(T,) thigh angle above level on lifted points, the median over the visible sides."""
     per_side = []
     for s in sides:
@@ -72,5 +82,9 @@ def thigh_angle(seq: PoseSequence, ctx: Context, points: np.ndarray, sides: list
 
 def deepest_per_rep(angle: np.ndarray, ctx: Context) -> list[float]:
     """The deepest moment of each rep: the 10th percentile of the thigh angle within it."""
-    return [float(np.nanpercentile(angle[r.start:r.end + 1], 10))
-            if np.isfinite(angle[r.start:r.end + 1]).any() else float("nan") for r in ctx.reps]
+    return [
+        float(np.nanpercentile(angle[r.start : r.end + 1], 10))
+        if np.isfinite(angle[r.start : r.end + 1]).any()
+        else float("nan")
+        for r in ctx.reps
+    ]

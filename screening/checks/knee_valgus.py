@@ -50,9 +50,15 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
         sides = [s for s in sides if s == ctx.lead_side]
     if not sides:
         return not_assessable(CODE, UNITS, "the legs are not clearly visible")
-    per_side, at_bottom = measure_sides(seq, ctx, sides, lambda s: inward_knee_deg(seq, ctx, s),
-                                        baseline_relative=False, parts=PARTS,
-                                        min_bottom_visibility=cfg.min_bottom_visibility,
-                                        min_visibility=cfg.min_visibility)
+    per_side, at_bottom = measure_sides(
+        seq,
+        ctx,
+        sides,
+        lambda s: inward_knee_deg(seq, ctx, s),
+        baseline_relative=False,
+        parts=PARTS,
+        min_bottom_visibility=cfg.min_bottom_visibility,
+        min_visibility=cfg.min_visibility,
+    )
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

@@ -41,12 +41,23 @@ def assess(seq: PoseSequence, ctx: Context, cfg: CheckSettings) -> CheckResult:
     def rise_cm(s: str) -> np.ndarray:
         return rise_against_standing(ctx, seq.neck[:, SIDES.index(s)], shoulder_rise_cm)
 
-    per_side, at_bottom = measure_sides(seq, ctx, sides, rise_cm, baseline_relative=False,
-                                        parts=PARTS, min_visibility=cfg.min_visibility,
-                                        min_bottom_visibility=cfg.min_bottom_visibility)
+    per_side, at_bottom = measure_sides(
+        seq,
+        ctx,
+        sides,
+        rise_cm,
+        baseline_relative=False,
+        parts=PARTS,
+        min_visibility=cfg.min_visibility,
+        min_bottom_visibility=cfg.min_bottom_visibility,
+    )
     if nothing_seen(at_bottom):
-        return not_assessable(CODE, UNITS, "no picture of the neck could be taken (a live "
-                                           "take without frames, or the person too small "
-                                           "in the picture)")
+        return not_assessable(
+            CODE,
+            UNITS,
+            "no picture of the neck could be taken (a live "
+            "take without frames, or the person too small "
+            "in the picture)",
+        )
     landmarks = [side_landmark(s, p) for s in sides for p in PARTS]
     return rep_findings(CODE, UNITS, seq, ctx, cfg, per_side, at_bottom, landmarks)

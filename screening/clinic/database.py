@@ -62,8 +62,13 @@ def _sqlite_events(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we say BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                       "secure_delete=ON", f"busy_timeout={int(BUSY_TIMEOUT_S * 1000)}"):
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "secure_delete=ON",
+            f"busy_timeout={int(BUSY_TIMEOUT_S * 1000)}",
+        ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -81,8 +86,9 @@ class Store:
         self.clips_dir = clips_dir
         """Where videos a therapist chose to keep are copied."""
         self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(engine.execution_options(**{_WRITE: True}),
-                                   expire_on_commit=False)
+        self._write = sessionmaker(
+            engine.execution_options(**{_WRITE: True}), expire_on_commit=False
+        )
 
     @property
     def url(self) -> str:
@@ -128,8 +134,10 @@ def _migrate(engine: Engine) -> None:
     if current == head:
         return
     if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
-        raise StoreError(f"the clinic database {_shown(engine.url)} was written by a newer "
-                         "version of screening; update screening to open it")
+        raise StoreError(
+            f"the clinic database {_shown(engine.url)} was written by a newer "
+            "version of screening; update screening to open it"
+        )
     with engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
         # Another process may have migrated while we waited for the lock: upgrade is a
         # no-op then, as alembic reads the revision again inside this transaction.
@@ -145,22 +153,30 @@ def open_store(url: str | None = None) -> Store:
     try:
         parsed = make_url(text)
     except ArgumentError:
-        raise StoreError(f"{text!r} is not a database URL (try sqlite:///path/clinic.sqlite3 "
-                         "or postgresql+psycopg://user@host/clinic)") from None
+        raise StoreError(
+            f"{text!r} is not a database URL (try sqlite:///path/clinic.sqlite3 "
+            "or postgresql+psycopg://user@host/clinic)"
+        ) from None
     path = _sqlite_file(parsed)
     if path is not None:
         try:
             private_file(path)
         except OSError as exc:
-            raise StoreError(f"cannot create the clinic database {path}: "
-                             f"{exc.strerror or exc}") from None
+            raise StoreError(
+                f"cannot create the clinic database {path}: {exc.strerror or exc}"
+            ) from None
         parsed = parsed.set(database=str(path))
     try:
-        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S}
-                               if parsed.get_backend_name() == "sqlite" else {})
+        engine = create_engine(
+            parsed,
+            connect_args={"timeout": BUSY_TIMEOUT_S}
+            if parsed.get_backend_name() == "sqlite"
+            else {},
+        )
     except (NoSuchModuleError, ImportError) as exc:
-        raise StoreError(f"cannot open {_shown(parsed)}: its database driver is not "
-                         f"installed ({exc})") from None
+        raise StoreError(
+            f"cannot open {_shown(parsed)}: its database driver is not installed ({exc})"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         _sqlite_events(engine)
     try:

@@ -30,10 +30,28 @@ Format = Literal["csv", "json"]
 EXPORT_FORMAT = 1
 """Layout of the JSON export; raise it when the layout changes."""
 
-CSV_COLUMNS = ("client_id", "client", "reference", "assessment_id", "date", "therapist",
-               "movement", "views", "fms", "machine_fms", "machine_route", "route", "reviewed",
-               "machine_findings", "findings", "pain", "notes", "review_notes", "measures",
-               "screening_version")
+CSV_COLUMNS = (
+    "client_id",
+    "client",
+    "reference",
+    "assessment_id",
+    "date",
+    "therapist",
+    "movement",
+    "views",
+    "fms",
+    "machine_fms",
+    "machine_route",
+    "route",
+    "reviewed",
+    "machine_findings",
+    "findings",
+    "pain",
+    "notes",
+    "review_notes",
+    "measures",
+    "screening_version",
+)
 
 
 def _findings_text(findings: list[FindingSummary]) -> str:
@@ -54,22 +72,32 @@ def csv_rows(assessments: list[Assessment]) -> list[dict[str, Any]]:
         for result in a.results:
             r = reviewed_result(result)
             machine = [f for f in r.findings if f.decision != "added"]
-            rows.append({
-                "client_id": a.client_id, "client": a.client.name,
-                "reference": a.client.reference, "assessment_id": a.id,
-                "date": a.performed_on.isoformat(), "therapist": a.therapist,
-                "movement": result.movement or "",
-                "views": ";".join(c.view or c.kind for c in result.clips),
-                "fms": "" if r.fms is None else r.fms,
-                "machine_fms": "" if r.machine_fms is None else r.machine_fms,
-                "machine_route": r.machine_route or "", "route": r.route or "",
-                "reviewed": r.reviewed, "machine_findings": _findings_text(machine),
-                "findings": _findings_text(r.kept),
-                "pain": ";".join(f"{k}={v:g}" for k, v in a.pain.items()),
-                "notes": a.notes, "review_notes": r.notes,
-                "measures": ";".join(f"{k}={v:g}"
-                                     for k, v in mean_rep_metrics(result.record).items()),
-                "screening_version": result.screening_version})
+            rows.append(
+                {
+                    "client_id": a.client_id,
+                    "client": a.client.name,
+                    "reference": a.client.reference,
+                    "assessment_id": a.id,
+                    "date": a.performed_on.isoformat(),
+                    "therapist": a.therapist,
+                    "movement": result.movement or "",
+                    "views": ";".join(c.view or c.kind for c in result.clips),
+                    "fms": "" if r.fms is None else r.fms,
+                    "machine_fms": "" if r.machine_fms is None else r.machine_fms,
+                    "machine_route": r.machine_route or "",
+                    "route": r.route or "",
+                    "reviewed": r.reviewed,
+                    "machine_findings": _findings_text(machine),
+                    "findings": _findings_text(r.kept),
+                    "pain": ";".join(f"{k}={v:g}" for k, v in a.pain.items()),
+                    "notes": a.notes,
+                    "review_notes": r.notes,
+                    "measures": ";".join(
+                        f"{k}={v:g}" for k, v in mean_rep_metrics(result.record).items()
+                    ),
+                    "screening_version": result.screening_version,
+                }
+            )
     return rows
 
 
@@ -84,44 +112,86 @@ def to_csv(assessments: list[Assessment]) -> bytes:
 
 
 def _clip(c: Clip) -> dict[str, Any]:
-    return {"id": c.id, "kind": c.kind, "view": c.view, "file": c.file_ref,
-            "result_id": c.result_id}
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "view": c.view,
+        "file": c.file_ref,
+        "result_id": c.result_id,
+    }
 
 
 def _review(r: Review) -> dict[str, Any]:
-    return {"id": r.id, "reviewer": r.reviewer, "reviewed_at": r.reviewed_at.isoformat(),
-            "route": r.route, "notes": r.notes,
-            "findings": [{"code": f.code, "side": f.side, "decision": f.decision,
-                          "severity": f.severity, "note": f.note} for f in r.findings]}
+    return {
+        "id": r.id,
+        "reviewer": r.reviewer,
+        "reviewed_at": r.reviewed_at.isoformat(),
+        "route": r.route,
+        "notes": r.notes,
+        "findings": [
+            {
+                "code": f.code,
+                "side": f.side,
+                "decision": f.decision,
+                "severity": f.severity,
+                "note": f.note,
+            }
+            for f in r.findings
+        ],
+    }
 
 
 def _result(r: Result) -> dict[str, Any]:
-    return {"id": r.id, "record_format": r.record_format,
-            "screening_version": r.screening_version, "created_at": r.created_at.isoformat(),
-            "record": r.record, "reviews": [_review(v) for v in r.reviews],
-            "reviewed_route": reviewed_result(r).route}
+    return {
+        "id": r.id,
+        "record_format": r.record_format,
+        "screening_version": r.screening_version,
+        "created_at": r.created_at.isoformat(),
+        "record": r.record,
+        "reviews": [_review(v) for v in r.reviews],
+        "reviewed_route": reviewed_result(r).route,
+    }
 
 
 def to_json(assessments: list[Assessment]) -> bytes:
     """Everything, nested by client: for another program or an archive."""
     clients: dict[int, dict[str, Any]] = {}
     for a in assessments:
-        c = clients.setdefault(a.client_id, {
-            "id": a.client_id, "name": a.client.name, "reference": a.client.reference,
-            "notes": a.client.notes, "assessments": []})
-        c["assessments"].append({
-            "id": a.id, "date": a.performed_on.isoformat(), "therapist": a.therapist,
-            "pain": a.pain, "notes": a.notes, "movements": a.movements,
-            "clips": [_clip(x) for x in a.clips], "results": [_result(r) for r in a.results]})
-    doc = {"export_format": EXPORT_FORMAT, "exported_at": datetime.now().astimezone().isoformat(),
-           "clients": list(clients.values())}
+        c = clients.setdefault(
+            a.client_id,
+            {
+                "id": a.client_id,
+                "name": a.client.name,
+                "reference": a.client.reference,
+                "notes": a.client.notes,
+                "assessments": [],
+            },
+        )
+        c["assessments"].append(
+            {
+                "id": a.id,
+                "date": a.performed_on.isoformat(),
+                "therapist": a.therapist,
+                "pain": a.pain,
+                "notes": a.notes,
+                "movements": a.movements,
+                "clips": [_clip(x) for x in a.clips],
+                "results": [_result(r) for r in a.results],
+            }
+        )
+    doc = {
+        "export_format": EXPORT_FORMAT,
+        "exported_at": datetime.now().astimezone().isoformat(),
+        "clients": list(clients.values()),
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def export(store: Any, fmt: Format, client_id: int | None = None) -> bytes:
     """A client's assessments (or everyone's, with client_id None) as CSV or JSON bytes."""
-    assessments = (all_assessments(store) if client_id is None
-                   else client_assessments(store, client_id))
+    assessments = (
+        all_assessments(store) if client_id is None else client_assessments(store, client_id)
+    )
     return to_csv(assessments) if fmt == "csv" else to_json(assessments)
 
 
@@ -145,8 +215,12 @@ def assessment_pdf(store: Any, assessment_id: int, clinic_name: str | None = Non
     result = a.results[0]
     review = result.latest_review
     notes = "\n\n".join(n for n in (a.notes, review.notes if review else "") if n)
-    report = build_report(result.record, clinic_name=clinic_name, client_name=a.client.name,
-                          therapist_notes=notes or None,
-                          reviewed=reviewed_record(result.record, review) if review else None,
-                          date=datetime.combine(a.performed_on, datetime.min.time()))
+    report = build_report(
+        result.record,
+        clinic_name=clinic_name,
+        client_name=a.client.name,
+        therapist_notes=notes or None,
+        reviewed=reviewed_record(result.record, review) if review else None,
+        date=datetime.combine(a.performed_on, datetime.min.time()),
+    )
     return report.pdf_bytes()

@@ -37,23 +37,40 @@ def progress_rows(assessments: list[Assessment]) -> list[dict[str, Any]]:
     for a in sorted(assessments, key=lambda a: (a.performed_on, a.id)):
         for result in a.results:
             reviewed = reviewed_result(result)
-            rows.append({"assessment_id": a.id, "date": a.performed_on,
-                         "movement": result.movement, "fms": reviewed.fms,
-                         "machine_fms": reviewed.machine_fms,
-                         "machine_route": reviewed.machine_route, "route": reviewed.route,
-                         "findings": len(reviewed.kept),
-                         "measures": mean_rep_metrics(result.record)})
+            rows.append(
+                {
+                    "assessment_id": a.id,
+                    "date": a.performed_on,
+                    "movement": result.movement,
+                    "fms": reviewed.fms,
+                    "machine_fms": reviewed.machine_fms,
+                    "machine_route": reviewed.machine_route,
+                    "route": reviewed.route,
+                    "findings": len(reviewed.kept),
+                    "measures": mean_rep_metrics(result.record),
+                }
+            )
     return rows
 
 
 def measure_series(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Long-form (date, measure, value) points of each key measure, for a line chart."""
-    return [{"date": r["date"], "movement": r["movement"], "measure": name, "value": value}
-            for r in rows for name, value in r["measures"].items()
-            if name not in TIMING_METRICS]
+    return [
+        {"date": r["date"], "movement": r["movement"], "measure": name, "value": value}
+        for r in rows
+        for name, value in r["measures"].items()
+        if name not in TIMING_METRICS
+    ]
 
 
 def route_series(rows: list[dict[str, Any]]) -> list[dict[str, date | str | int | None]]:
     """(date, route, level) points of the route that counts, for a chart of it over time."""
-    return [{"date": r["date"], "movement": r["movement"], "route": r["route"],
-             "level": ROUTE_LEVEL.get(r["route"] or "")} for r in rows]
+    return [
+        {
+            "date": r["date"],
+            "movement": r["movement"],
+            "route": r["route"],
+            "level": ROUTE_LEVEL.get(r["route"] or ""),
+        }
+        for r in rows
+    ]

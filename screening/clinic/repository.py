@@ -70,8 +70,7 @@ def _clean_name(name: str, what: str = "client name") -> str:
 
 def create_client(store: Store, name: str, reference: str = "", notes: str = "") -> int:
     """Add a client; returns their id. Names need not be unique (two people may share one)."""
-    client = Client(name=_clean_name(name), reference=reference.strip()[:100],
-                    notes=notes.strip())
+    client = Client(name=_clean_name(name), reference=reference.strip()[:100], notes=notes.strip())
     with store.writing() as session:
         session.add(client)
         session.flush()
@@ -79,21 +78,38 @@ def create_client(store: Store, name: str, reference: str = "", notes: str = "")
 
 
 def _summaries(session: Session, where: Any = None) -> list[ClientSummary]:
-    query = (select(Client, func.count(Assessment.id), func.max(Assessment.performed_on))
-             .outerjoin(Assessment).group_by(Client.id)
-             .order_by(func.lower(Client.name), Client.id))
+    query = (
+        select(Client, func.count(Assessment.id), func.max(Assessment.performed_on))
+        .outerjoin(Assessment)
+        .group_by(Client.id)
+        .order_by(func.lower(Client.name), Client.id)
+    )
     if where is not None:
         query = query.where(where)
-    return [ClientSummary(id=c.id, name=c.name, reference=c.reference, notes=c.notes,
-                          assessments=n, last_assessed=last)
-            for c, n, last in session.execute(query)]
+    return [
+        ClientSummary(
+            id=c.id,
+            name=c.name,
+            reference=c.reference,
+            notes=c.notes,
+            assessments=n,
+            last_assessed=last,
+        )
+        for c, n, last in session.execute(query)
+    ]
 
 
 def find_clients(store: Store, search: str = "") -> list[ClientSummary]:
     """Clients whose name or reference contains `search` (any case), by name."""
     search = search.strip()
-    where = (or_(Client.name.icontains(search, autoescape=True),
-                 Client.reference.icontains(search, autoescape=True)) if search else None)
+    where = (
+        or_(
+            Client.name.icontains(search, autoescape=True),
+            Client.reference.icontains(search, autoescape=True),
+        )
+        if search
+        else None
+    )
     with store.reading() as session:
         return _summaries(session, where)
 
@@ -110,11 +126,14 @@ def client_by_name(store: Store, name: str) -> int:
     """The id of the one client called `name` (any case), created if there is none."""
     name = _clean_name(name)
     with store.writing() as session:
-        ids = session.scalars(select(Client.id).where(
-            func.lower(Client.name) == name.lower())).all()
+        ids = session.scalars(
+            select(Client.id).where(func.lower(Client.name) == name.lower())
+        ).all()
         if len(ids) > 1:
-            raise StoreError(f"{len(ids)} clients are called {name!r}; tell them apart in "
-                             "the app (e.g. give one a middle initial)")
+            raise StoreError(
+                f"{len(ids)} clients are called {name!r}; tell them apart in "
+                "the app (e.g. give one a middle initial)"
+            )
         if ids:
             return ids[0]
         client = Client(name=name, reference="", notes="")
@@ -125,16 +144,27 @@ def client_by_name(store: Store, name: str) -> int:
 
 def _result_row(record: dict[str, Any]) -> Result:
     score = record.get("score") or {}
-    return Result(record=record, record_format=RECORD_FORMAT,
-                  screening_version=str(record.get("version") or __version__),
-                  movement=record.get("movement"), route=record.get("route"),
-                  fms=score.get("fms"))
+    return Result(
+        record=record,
+        record_format=RECORD_FORMAT,
+        screening_version=str(record.get("version") or __version__),
+        movement=record.get("movement"),
+        route=record.get("route"),
+        fms=score.get("fms"),
+    )
 
 
-def save_assessment(store: Store, client_id: int, record: dict[str, Any], *,
-                    clips: list[ClipInput] | None = None, performed_on: date | None = None,
-                    pain: dict[str, float] | None = None, notes: str = "",
-                    therapist: str = "") -> int:
+def save_assessment(
+    store: Store,
+    client_id: int,
+    record: dict[str, Any],
+    *,
+    clips: list[ClipInput] | None = None,
+    performed_on: date | None = None,
+    pain: dict[str, float] | None = None,
+    notes: str = "",
+    therapist: str = "",
+) -> int:
     """Save one assessment with its clips and the machine's result, all or nothing.
 
     record: the screen's result record as a dict (`ScreeningRecord.to_dict()`).
@@ -146,55 +176,82 @@ def save_assessment(store: Store, client_id: int, record: dict[str, Any], *,
         if clip.kind not in CLIP_KINDS:
             raise StoreError(f"unknown clip kind {clip.kind!r} (one of {', '.join(CLIP_KINDS)})")
     result = _result_row(record)
-    assessment = Assessment(client_id=client_id, performed_on=performed_on or date.today(),
-                            pain=dict(pain if pain is not None else record.get("pain") or {}),
-                            notes=notes.strip(), therapist=therapist.strip()[:MAX_NAME],
-                            results=[result])
+    assessment = Assessment(
+        client_id=client_id,
+        performed_on=performed_on or date.today(),
+        pain=dict(pain if pain is not None else record.get("pain") or {}),
+        notes=notes.strip(),
+        therapist=therapist.strip()[:MAX_NAME],
+        results=[result],
+    )
     with store.writing() as session:
         if session.get(Client, client_id) is None:
             raise StoreError(f"there is no client number {client_id}")
         session.add(assessment)
         session.flush()
-        session.add_all(Clip(assessment_id=assessment.id, result_id=result.id, kind=c.kind,
-                             view=c.view, file_ref=c.file_ref) for c in clips or [])
+        session.add_all(
+            Clip(
+                assessment_id=assessment.id,
+                result_id=result.id,
+                kind=c.kind,
+                view=c.view,
+                file_ref=c.file_ref,
+            )
+            for c in clips or []
+        )
         return assessment.id
 
 
 def _loaded_assessments() -> Any:
     return select(Assessment).options(
-        selectinload(Assessment.client), selectinload(Assessment.clips),
+        selectinload(Assessment.client),
+        selectinload(Assessment.clips),
         selectinload(Assessment.results).selectinload(Result.clips),
-        selectinload(Assessment.results).selectinload(Result.reviews)
-        .selectinload(Review.findings))
+        selectinload(Assessment.results).selectinload(Result.reviews).selectinload(Review.findings),
+    )
 
 
 def client_assessments(store: Store, client_id: int) -> list[Assessment]:
     """A client's assessments, oldest first, with everything they hold loaded."""
     with store.reading() as session:
-        return list(session.scalars(_loaded_assessments()
-                                    .where(Assessment.client_id == client_id)
-                                    .order_by(Assessment.performed_on, Assessment.id)))
+        return list(
+            session.scalars(
+                _loaded_assessments()
+                .where(Assessment.client_id == client_id)
+                .order_by(Assessment.performed_on, Assessment.id)
+            )
+        )
 
 
 def all_assessments(store: Store) -> list[Assessment]:
     """Every assessment of every client, by client then date, with everything loaded."""
     with store.reading() as session:
-        return list(session.scalars(_loaded_assessments()
-                                    .order_by(Assessment.client_id, Assessment.performed_on,
-                                              Assessment.id)))
+        return list(
+            session.scalars(
+                _loaded_assessments().order_by(
+                    Assessment.client_id, Assessment.performed_on, Assessment.id
+                )
+            )
+        )
 
 
 def get_assessment(store: Store, assessment_id: int) -> Assessment:
     with store.reading() as session:
-        found = session.scalars(_loaded_assessments()
-                                .where(Assessment.id == assessment_id)).first()
+        found = session.scalars(_loaded_assessments().where(Assessment.id == assessment_id)).first()
     if found is None:
         raise StoreError(f"there is no assessment number {assessment_id}")
     return found
 
 
-def save_review(store: Store, result_id: int, *, route: str,
-                decisions: list[FindingDecision], notes: str = "", reviewer: str = "") -> int:
+def save_review(
+    store: Store,
+    result_id: int,
+    *,
+    route: str,
+    decisions: list[FindingDecision],
+    notes: str = "",
+    reviewer: str = "",
+) -> int:
     """Record a therapist's review of a machine result; the machine record stays as it was.
 
     decisions: confirmed/removed for the machine's findings (by code and side), added for
@@ -211,11 +268,22 @@ def save_review(store: Store, result_id: int, *, route: str,
     with store.writing() as session:
         if session.get(Result, result_id) is None:
             raise StoreError(f"there is no result number {result_id}")
-        review = Review(result_id=result_id, route=route, notes=notes.strip(),
-                        reviewer=reviewer.strip()[:MAX_NAME],
-                        findings=[ReviewFinding(code=d.code, side=d.side, decision=d.decision,
-                                                severity=d.severity, note=d.note.strip())
-                                  for d in decisions])
+        review = Review(
+            result_id=result_id,
+            route=route,
+            notes=notes.strip(),
+            reviewer=reviewer.strip()[:MAX_NAME],
+            findings=[
+                ReviewFinding(
+                    code=d.code,
+                    side=d.side,
+                    decision=d.decision,
+                    severity=d.severity,
+                    note=d.note.strip(),
+                )
+                for d in decisions
+            ],
+        )
         session.add(review)
         session.flush()
         return review.id
@@ -266,10 +334,17 @@ def delete_client(store: Store, client_id: int) -> Erasure:
         client = session.get(Client, client_id)
         if client is None:
             raise StoreError(f"there is no client number {client_id}")
-        refs = session.scalars(select(Clip.file_ref).join(Assessment).where(
-            Assessment.client_id == client_id, Clip.file_ref.is_not(None))).all()
-        count = session.scalar(select(func.count(Assessment.id)).where(
-            Assessment.client_id == client_id)) or 0
+        refs = session.scalars(
+            select(Clip.file_ref)
+            .join(Assessment)
+            .where(Assessment.client_id == client_id, Clip.file_ref.is_not(None))
+        ).all()
+        count = (
+            session.scalar(
+                select(func.count(Assessment.id)).where(Assessment.client_id == client_id)
+            )
+            or 0
+        )
         name = client.name
         session.delete(client)
     deleted, left = 0, list[str]()

@@ -53,9 +53,16 @@ def machine_findings(record: dict[str, Any]) -> list[FindingSummary]:
     for (code, side), items in groups.items():
         values = [abs(f["value"]) for f in items if f.get("value") is not None]
         worst = max((f["severity"] for f in items), key=SEVERITY_ORDER.index)
-        out.append(FindingSummary(code=code, side=side, severity=worst, reps=len(items),
-                                  value=max(values) if values else None,
-                                  units=items[0].get("units", "")))
+        out.append(
+            FindingSummary(
+                code=code,
+                side=side,
+                severity=worst,
+                reps=len(items),
+                value=max(values) if values else None,
+                units=items[0].get("units", ""),
+            )
+        )
     return out
 
 
@@ -98,22 +105,44 @@ def apply_review(record: dict[str, Any], review: Review | None) -> ReviewedResul
     machine = machine_findings(record)
     score = record.get("score")
     if review is None:
-        return ReviewedResult(machine_route=record.get("route"), route=record.get("route"),
-                              findings=machine, reviewed=False, score=score,
-                              machine_score=score)
+        return ReviewedResult(
+            machine_route=record.get("route"),
+            route=record.get("route"),
+            findings=machine,
+            reviewed=False,
+            score=score,
+            machine_score=score,
+        )
     decided = {(d.code, d.side): d for d in review.findings}
     findings = []
     for f in machine:
         d = decided.get(f.key)
         findings.append(replace(f, decision=d.decision, note=d.note) if d else f)
-    findings += [FindingSummary(code=d.code, side=d.side, severity=d.severity, reps=0,
-                                value=None, units="", decision="added", note=d.note)
-                 for d in review.findings if d.decision == "added"]
+    findings += [
+        FindingSummary(
+            code=d.code,
+            side=d.side,
+            severity=d.severity,
+            reps=0,
+            value=None,
+            units="",
+            decision="added",
+            note=d.note,
+        )
+        for d in review.findings
+        if d.decision == "added"
+    ]
     kept = {f.code for f in findings if f.decision != "removed"}
-    return ReviewedResult(machine_route=record.get("route"), route=review.route,
-                          findings=findings, reviewed=True, reviewer=review.reviewer,
-                          notes=review.notes, score=reviewed_score(record, kept),
-                          machine_score=score)
+    return ReviewedResult(
+        machine_route=record.get("route"),
+        route=review.route,
+        findings=findings,
+        reviewed=True,
+        reviewer=review.reviewer,
+        notes=review.notes,
+        score=reviewed_score(record, kept),
+        machine_score=score,
+    )
 
 
 @dataclass(frozen=True)
@@ -128,15 +157,18 @@ class FindingDecision:
     note: str = ""
 
 
-def review_decisions(machine: list[FindingSummary], removed: set[tuple[str, str]],
-                     added: list[tuple[str, str, str]]) -> list[FindingDecision]:
+def review_decisions(
+    machine: list[FindingSummary], removed: set[tuple[str, str]], added: list[tuple[str, str, str]]
+) -> list[FindingDecision]:
     """A therapist's choices on the review page as the decisions to save.
 
     Every machine finding is confirmed unless removed; `added` are (code, side, severity)
     of findings the machine did not report (one already reported is not added twice).
     """
-    rows = [FindingDecision(f.code, f.side, "removed" if f.key in removed else "confirmed")
-            for f in machine]
+    rows = [
+        FindingDecision(f.code, f.side, "removed" if f.key in removed else "confirmed")
+        for f in machine
+    ]
     seen = {f.key for f in machine}
     for code, side, severity in added:
         if (code, side) not in seen:
@@ -193,15 +225,37 @@ def reviewed_record(record: dict[str, Any], review: Review | None) -> dict[str, 
 
     removed = {(d.code, d.side) for d in review.findings if d.decision == "removed"}
     findings = [f for f in record.get("findings", []) if (f["code"], f["side"]) not in removed]
-    findings += [{"code": d.code, "side": d.side, "severity": d.severity or "mild",
-                  "confidence": None, "value": None, "units": "", "rep": None, "frames": []}
-                 for d in review.findings if d.decision == "added"]
+    findings += [
+        {
+            "code": d.code,
+            "side": d.side,
+            "severity": d.severity or "mild",
+            "confidence": None,
+            "value": None,
+            "units": "",
+            "rep": None,
+            "frames": [],
+        }
+        for d in review.findings
+        if d.decision == "added"
+    ]
     program = None
     if record.get("ok"):
-        program = build_program(review.route, [
-            Finding(**{**f, "value": float("nan") if f["value"] is None else f["value"]})
-            for f in findings])
-    return {**record, "findings": findings, "route": review.route, "program": program,
-            "score": reviewed_score(record, {f["code"] for f in findings}),
-            "route_reasons": [f"reviewed by {review.reviewer or 'the therapist'}"
-                              + (f": {review.notes}" if review.notes else "")]}
+        program = build_program(
+            review.route,
+            [
+                Finding(**{**f, "value": float("nan") if f["value"] is None else f["value"]})
+                for f in findings
+            ],
+        )
+    return {
+        **record,
+        "findings": findings,
+        "route": review.route,
+        "program": program,
+        "score": reviewed_score(record, {f["code"] for f in findings}),
+        "route_reasons": [
+            f"reviewed by {review.reviewer or 'the therapist'}"
+            + (f": {review.notes}" if review.notes else "")
+        ],
+    }

@@ -39,13 +39,15 @@ def utc_now() -> datetime:
 
 class Base(DeclarativeBase):
     # Named constraints, so migrations can alter them on SQLite (batch mode) and PostgreSQL.
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    })
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
 
 
 class Client(Base):
@@ -59,16 +61,18 @@ class Client(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
     assessments: Mapped[list[Assessment]] = relationship(
-        back_populates="client", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="(Assessment.performed_on, Assessment.id)")
+        back_populates="client",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(Assessment.performed_on, Assessment.id)",
+    )
 
 
 class Assessment(Base):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     performed_on: Mapped[date] = mapped_column(Date)
     pain: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """The pain answers as given: region -> 0-10 rating."""
@@ -78,11 +82,17 @@ class Assessment(Base):
 
     client: Mapped[Client] = relationship(back_populates="assessments")
     clips: Mapped[list[Clip]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="Clip.id")
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Clip.id",
+    )
     results: Mapped[list[Result]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="Result.id")
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Result.id",
+    )
 
     @property
     def movements(self) -> list[str]:
@@ -95,9 +105,11 @@ class Clip(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
     result_id: Mapped[int | None] = mapped_column(
-        ForeignKey("results.id", ondelete="CASCADE"), index=True)
+        ForeignKey("results.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(30))
     """One of CLIP_KINDS."""
     view: Mapped[str | None] = mapped_column(String(30))
@@ -113,7 +125,8 @@ class Result(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
     """The machine's record, as written (SPEC section 7)."""
     record_format: Mapped[int] = mapped_column(Integer, default=RECORD_FORMAT)
@@ -127,8 +140,11 @@ class Result(Base):
     assessment: Mapped[Assessment] = relationship(back_populates="results")
     clips: Mapped[list[Clip]] = relationship(order_by="Clip.id", viewonly=True)
     reviews: Mapped[list[Review]] = relationship(
-        back_populates="result", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="Review.id")
+        back_populates="result",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Review.id",
+    )
 
     @property
     def latest_review(self) -> Review | None:
@@ -141,8 +157,7 @@ class Review(Base):
     __tablename__ = "reviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    result_id: Mapped[int] = mapped_column(
-        ForeignKey("results.id", ondelete="CASCADE"), index=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id", ondelete="CASCADE"), index=True)
     reviewer: Mapped[str] = mapped_column(String(200), default="")
     route: Mapped[str] = mapped_column(String(20))
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -150,8 +165,11 @@ class Review(Base):
 
     result: Mapped[Result] = relationship(back_populates="reviews")
     findings: Mapped[list[ReviewFinding]] = relationship(
-        back_populates="review", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="ReviewFinding.id")
+        back_populates="review",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ReviewFinding.id",
+    )
 
 
 class ReviewFinding(Base):
@@ -160,8 +178,7 @@ class ReviewFinding(Base):
     __tablename__ = "review_findings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(
-        ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     side: Mapped[str] = mapped_column(String(10))
     decision: Mapped[str] = mapped_column(String(10))

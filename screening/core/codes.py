@@ -74,8 +74,9 @@ VIEWS_THAT_SEE: dict[Check, frozenset[View]] = {
 
 CHECKS_FOR_MOVEMENT: dict[Movement, tuple[Check, ...]] = {
     # With the arms reaching forward by design, "arms fall forward" has no meaning.
-    Movement.DEEP_SQUAT: tuple(c for c in Check
-                               if c not in (Check.BALANCE_LOSS, Check.ARMS_FALL_FORWARD)),
+    Movement.DEEP_SQUAT: tuple(
+        c for c in Check if c not in (Check.BALANCE_LOSS, Check.ARMS_FALL_FORWARD)
+    ),
     Movement.OVERHEAD_SQUAT: tuple(c for c in Check if c is not Check.BALANCE_LOSS),
     Movement.LUNGE: (Check.KNEE_VALGUS, Check.FORWARD_LEAN, Check.BALANCE_LOSS),
 }

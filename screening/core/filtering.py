@@ -44,14 +44,17 @@ def fill_gaps(values: np.ndarray, timestamps_s: np.ndarray, max_gap_s: float) ->
                 continue
             if timestamps_s[stop] - timestamps_s[start - 1] > max_gap_s + 1e-9:
                 continue
-            y[start:stop] = np.interp(timestamps_s[start:stop],
-                                      [timestamps_s[start - 1], timestamps_s[stop]],
-                                      [y[start - 1], y[stop]])
+            y[start:stop] = np.interp(
+                timestamps_s[start:stop],
+                [timestamps_s[start - 1], timestamps_s[stop]],
+                [y[start - 1], y[stop]],
+            )
     return out
 
 
-def butterworth_zero_phase(values: np.ndarray, sample_rate_hz: float, cutoff_hz: float,
-                           order: int) -> np.ndarray:
+def butterworth_zero_phase(
+    values: np.ndarray, sample_rate_hz: float, cutoff_hz: float, order: int
+) -> np.ndarray:
     """Low-pass each column forwards and backwards, run by run between NaN gaps.
 
     A cut-off at or above the Nyquist frequency leaves the data unchanged (nothing to remove).
@@ -90,12 +93,17 @@ def smooth_recorded(seq: PoseSequence, settings: FilterSettings) -> PoseSequence
 
     def clean(a: np.ndarray) -> np.ndarray:
         filled = fill_gaps(a, t, settings.max_gap_s)
-        return butterworth_zero_phase(filled, rate, settings.butterworth_cutoff_hz,
-                                      settings.butterworth_order)
+        return butterworth_zero_phase(
+            filled, rate, settings.butterworth_cutoff_hz, settings.butterworth_order
+        )
 
-    return replace(seq, image=clean(seq.image), world=clean(seq.world),
-                   visibility=fill_gaps(seq.visibility, t, settings.max_gap_s),
-                   presence=fill_gaps(seq.presence, t, settings.max_gap_s))
+    return replace(
+        seq,
+        image=clean(seq.image),
+        world=clean(seq.world),
+        visibility=fill_gaps(seq.visibility, t, settings.max_gap_s),
+        presence=fill_gaps(seq.presence, t, settings.max_gap_s),
+    )
 
 
 class OneEuroFilter:

@@ -61,8 +61,9 @@ def lifted(seq: PoseSequence, ctx: Context) -> np.ndarray:
     out = np.array(seq.image, dtype=float, copy=True)
     out[..., 2] = np.nan
     for lo, hi in shot_ranges(ctx):
-        scales = [b.px_per_m for r, b in zip(ctx.reps, ctx.baselines, strict=True)
-                  if lo <= r.start < hi]
+        scales = [
+            b.px_per_m for r, b in zip(ctx.reps, ctx.baselines, strict=True) if lo <= r.start < hi
+        ]
         if scales:
             out[lo:hi, :, 2] = seq.world[lo:hi, :, 2] * float(np.median(scales))
     return out
@@ -88,8 +89,7 @@ def feet_depression_rad(points: np.ndarray, frames: np.ndarray) -> float:
     return depression if abs(np.degrees(depression)) <= MAX_DEPRESSION_DEG else float("nan")
 
 
-def vertical(seq: PoseSequence, ctx: Context, points: np.ndarray, rows: np.ndarray
-             ) -> np.ndarray:
+def vertical(seq: PoseSequence, ctx: Context, points: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """(T, 3) the true vertical (up) in lifted coordinates at image row rows[t] of frame t.
 
     Each shot's standing feet give the floor, and with it the angle the camera looks down
@@ -108,19 +108,22 @@ def vertical(seq: PoseSequence, ctx: Context, points: np.ndarray, rows: np.ndarr
         if not np.isfinite(feet):
             continue
         feet_row = float(nanmedian(seq.image[frames][:, _HEELS, 1]))
-        ray = feet - (np.arctan((feet_row - centre) / focal)
-                      - np.arctan((rows[lo:hi] - centre) / focal))
+        ray = feet - (
+            np.arctan((feet_row - centre) / focal) - np.arctan((rows[lo:hi] - centre) / focal)
+        )
         depression[lo:hi] = np.nan_to_num(ray, nan=feet)
-    return np.stack([np.zeros_like(depression), -np.cos(depression), -np.sin(depression)],
-                    axis=1)
+    return np.stack([np.zeros_like(depression), -np.cos(depression), -np.sin(depression)], axis=1)
 
 
 def toward_left(points: np.ndarray, up: np.ndarray, frames: np.ndarray) -> np.ndarray:
     """(3,) the body's own left-right line in lifted coordinates: a unit level vector toward
     the person's left, from the ankles and hips over `frames` (standing; `up` as
     `vertical` gives it); NaN when they were not seen."""
-    line = nanmedian((points[frames, L.LEFT_ANKLE] - points[frames, L.RIGHT_ANKLE])
-                     + (points[frames, L.LEFT_HIP] - points[frames, L.RIGHT_HIP]), axis=0)
+    line = nanmedian(
+        (points[frames, L.LEFT_ANKLE] - points[frames, L.RIGHT_ANKLE])
+        + (points[frames, L.LEFT_HIP] - points[frames, L.RIGHT_HIP]),
+        axis=0,
+    )
     vertical_at = nanmedian(up[frames], axis=0)
     level = np.asarray(line - np.dot(line, vertical_at) * vertical_at)
     norm = np.linalg.norm(level)
@@ -139,12 +142,15 @@ def depth_scaled(points: np.ndarray) -> list[np.ndarray]:
 
 def doubt(values: list[float], alternates: list[list[float]]) -> list[float]:
     """Per rep, the largest change the alternates (see `depth_scaled`) make to a value."""
-    return [float(np.nanmax(np.abs(np.array(alt) - v))) if np.isfinite(v) else float("nan")
-            for v, *alt in zip(values, *alternates, strict=True)]
+    return [
+        float(np.nanmax(np.abs(np.array(alt) - v))) if np.isfinite(v) else float("nan")
+        for v, *alt in zip(values, *alternates, strict=True)
+    ]
 
 
-def tilt_from_vertical_deg(seq: PoseSequence, ctx: Context, points: np.ndarray,
-                           lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+def tilt_from_vertical_deg(
+    seq: PoseSequence, ctx: Context, points: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> np.ndarray:
     """(T,) 3-D angle of the segment lower->upper from the true vertical, on lifted points.
 
     Unsigned: it says how far a segment tips, not which way; used where the way is known

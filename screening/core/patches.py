@@ -30,10 +30,12 @@ def cut_patch(rgb: np.ndarray, centre: np.ndarray, side_px: float, mirror: bool)
     flipped left-right when `mirror`; the picture's edge is repeated where it runs out."""
     scale = PATCH / side_px
     sx = -scale if mirror else scale
-    warp = np.array([[sx, 0.0, PATCH / 2 - sx * centre[0]],
-                     [0.0, scale, PATCH / 2 - scale * centre[1]]])
-    colour = cv2.warpAffine(rgb, warp, (PATCH, PATCH), flags=cv2.INTER_AREA,
-                            borderMode=cv2.BORDER_REPLICATE)
+    warp = np.array(
+        [[sx, 0.0, PATCH / 2 - sx * centre[0]], [0.0, scale, PATCH / 2 - scale * centre[1]]]
+    )
+    colour = cv2.warpAffine(
+        rgb, warp, (PATCH, PATCH), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
+    )
     return cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY)
 
 

@@ -49,8 +49,9 @@ UPRIGHT_FRACTION = 0.25
 from. Loose enough to keep the standing frames of a stretch filmed up to 1.3x farther away."""
 
 
-def hip_drop_fraction(seq: PoseSequence, shot_starts: Sequence[int] = (),
-                      reference_s: float | None = None) -> np.ndarray:
+def hip_drop_fraction(
+    seq: PoseSequence, shot_starts: Sequence[int] = (), reference_s: float | None = None
+) -> np.ndarray:
     """(T,) how far the hips are below standing, as a fraction of standing hip-ankle height.
 
     0 when standing tall, about 0.5-0.6 at the bottom of a deep squat; NaN where no pose.
@@ -99,8 +100,12 @@ def _nearby_standing(height: np.ndarray, tallest: float, count: int) -> np.ndarr
     return out
 
 
-def find_reps(seq: PoseSequence, settings: RepSettings, shot_starts: Sequence[int] = (),
-              drop: np.ndarray | None = None) -> list[Rep]:
+def find_reps(
+    seq: PoseSequence,
+    settings: RepSettings,
+    shot_starts: Sequence[int] = (),
+    drop: np.ndarray | None = None,
+) -> list[Rep]:
     """Segment reps from the hip-drop signal, shot by shot.
 
     A rep is a dip at least `min_depth_fraction` deep; it starts and ends where the hips are
@@ -121,20 +126,31 @@ def find_reps(seq: PoseSequence, settings: RepSettings, shot_starts: Sequence[in
             threshold = depth * settings.boundary_fraction
             cut_in = lo > 0 and start == 0 and drop[lo] > threshold
             cut_out = hi < len(seq) and end == hi - lo - 1 and drop[hi - 1] > threshold
-            rep = Rep(index=len(reps), start=lo + start, bottom=lo + bottom, end=lo + end,
-                      depth_fraction=depth, whole=not (cut_in or cut_out))
+            rep = Rep(
+                index=len(reps),
+                start=lo + start,
+                bottom=lo + bottom,
+                end=lo + end,
+                depth_fraction=depth,
+                whole=not (cut_in or cut_out),
+            )
             if cut_in and reps and not reps[-1].whole and reps[-1].end == lo - 1:
                 # The same rep on both sides of the cut: one interrupted rep, not two.
                 deeper = max(reps[-1], rep, key=lambda r: r.depth_fraction)
-                rep = replace(deeper, index=reps[-1].index, start=reps[-1].start,
-                              end=rep.end, whole=False)
+                rep = replace(
+                    deeper, index=reps[-1].index, start=reps[-1].start, end=rep.end, whole=False
+                )
                 reps.pop()
             reps.append(rep)
     return reps
 
 
-def _dips(drop: np.ndarray, settings: RepSettings, distance: int,
-          at_cut: tuple[bool, bool] = (False, False)) -> list[tuple[int, int, int, float]]:
+def _dips(
+    drop: np.ndarray,
+    settings: RepSettings,
+    distance: int,
+    at_cut: tuple[bool, bool] = (False, False),
+) -> list[tuple[int, int, int, float]]:
     """(start, bottom, end, depth) of each dip in one shot's hip-drop signal. `at_cut`:
     whether the shot begins and ends at a cut (rather than at the clip's ends)."""
     valid = np.isfinite(drop)
@@ -146,8 +162,12 @@ def _dips(drop: np.ndarray, settings: RepSettings, distance: int,
     # reported as interrupted). The clip's own ends are not padded: someone already
     # crouching when the recording starts has not done a rep.
     padded = np.concatenate([[0.0] * at_cut[0], signal, [0.0] * at_cut[1]])
-    peaks, _ = find_peaks(padded, prominence=settings.min_depth_fraction,
-                          height=settings.min_depth_fraction, distance=distance)
+    peaks, _ = find_peaks(
+        padded,
+        prominence=settings.min_depth_fraction,
+        height=settings.min_depth_fraction,
+        distance=distance,
+    )
     peaks = peaks - int(at_cut[0])
     out = []
     previous_end = 0
@@ -163,9 +183,8 @@ def _dips(drop: np.ndarray, settings: RepSettings, distance: int,
             end += 1
         # Between two reps with no return to standing, split at the highest point.
         if end == next_peak and i + 1 < len(peaks):
-            end = int(peak) + int(np.argmin(signal[peak:next_peak + 1]))
-        if depth - signal[start] < settings.min_depth_fraction and \
-                _unseen_before(valid, start):
+            end = int(peak) + int(np.argmin(signal[peak : next_peak + 1]))
+        if depth - signal[start] < settings.min_depth_fraction and _unseen_before(valid, start):
             # First seen low, with no real descent after it: someone walking in from afar
             # (a standing person who is still small looks crouched), or a video fading in
             # on someone already at the bottom. (A rep lost before its rise still counts:

@@ -62,9 +62,13 @@ class Context:
 def leg_length_m(seq: PoseSequence, frames: np.ndarray) -> float:
     """Median hip-knee-ankle length from the world landmarks, both legs (metres)."""
     w = seq.world[frames]
-    legs = [distance(point(w, h), point(w, k)) + distance(point(w, k), point(w, a))
-            for h, k, a in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
-                            (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))]
+    legs = [
+        distance(point(w, h), point(w, k)) + distance(point(w, k), point(w, a))
+        for h, k, a in (
+            (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
+            (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE),
+        )
+    ]
     return float(nanmedian(np.concatenate(legs)))
 
 
@@ -81,10 +85,13 @@ def world_yaw_deg(seq: PoseSequence, frames: np.ndarray) -> float:
 def image_yaw_deg(seq: PoseSequence, frames: np.ndarray) -> float:
     """Body turn from how narrow the shoulders and hips look against their true width."""
     img, w = seq.image[frames], seq.world[frames]
-    torso_px = distance(midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)[:, :2],
-                        midpoint(img, L.LEFT_HIP, L.RIGHT_HIP)[:, :2])
-    torso_m = distance(midpoint(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
-                       midpoint(w, L.LEFT_HIP, L.RIGHT_HIP))
+    torso_px = distance(
+        midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)[:, :2],
+        midpoint(img, L.LEFT_HIP, L.RIGHT_HIP)[:, :2],
+    )
+    torso_m = distance(
+        midpoint(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), midpoint(w, L.LEFT_HIP, L.RIGHT_HIP)
+    )
     ratios = []
     for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
         width_px = np.abs(point(img, a)[:, 0] - point(img, b)[:, 0])
@@ -94,8 +101,9 @@ def image_yaw_deg(seq: PoseSequence, frames: np.ndarray) -> float:
     return float(np.degrees(np.arccos(np.clip(cos_yaw, 0.0, 1.0))))
 
 
-def classify_view(seq: PoseSequence, frames: np.ndarray, settings: ContextSettings
-                  ) -> tuple[View, float]:
+def classify_view(
+    seq: PoseSequence, frames: np.ndarray, settings: ContextSettings
+) -> tuple[View, float]:
     """The camera view and the body's turn from the camera in degrees.
 
     Front when the 3-D shoulder/hip lines face the camera; side when either estimate puts
@@ -112,8 +120,9 @@ def classify_view(seq: PoseSequence, frames: np.ndarray, settings: ContextSettin
     return (View.SIDE_LEFT if z_left < z_right else View.SIDE_RIGHT), yaw
 
 
-def _lunge_evidence(seq: PoseSequence, reps: list[Rep], standing: np.ndarray
-                    ) -> tuple[float, float, str]:
+def _lunge_evidence(
+    seq: PoseSequence, reps: list[Rep], standing: np.ndarray
+) -> tuple[float, float, str]:
     """(knee gap, stagger, lead leg) at the bottoms of the reps.
 
     knee gap: how much lower one knee is than the other (the back knee drops toward the
@@ -123,18 +132,24 @@ def _lunge_evidence(seq: PoseSequence, reps: list[Rep], standing: np.ndarray
     the standing leg's image height.
     """
     img = seq.image
-    leg_px = float(nanmedian(img[standing][:, [L.LEFT_ANKLE, L.RIGHT_ANKLE], 1]
-                             - img[standing][:, [L.LEFT_HIP, L.RIGHT_HIP], 1]))
+    leg_px = float(
+        nanmedian(
+            img[standing][:, [L.LEFT_ANKLE, L.RIGHT_ANKLE], 1]
+            - img[standing][:, [L.LEFT_HIP, L.RIGHT_HIP], 1]
+        )
+    )
     bottoms = np.array([r.bottom for r in reps], dtype=int)
     knee_gap = float(nanmedian(img[bottoms, L.LEFT_KNEE, 1] - img[bottoms, L.RIGHT_KNEE, 1]))
-    stagger = float(nanmedian(np.abs(img[bottoms, L.LEFT_ANKLE, 0]
-                                     - img[bottoms, L.RIGHT_ANKLE, 0])))
+    stagger = float(
+        nanmedian(np.abs(img[bottoms, L.LEFT_ANKLE, 0] - img[bottoms, L.RIGHT_ANKLE, 0]))
+    )
     lead = "right" if knee_gap > 0 else "left"  # the back knee is the lower one
     return abs(knee_gap) / leg_px, stagger / leg_px, lead
 
 
-def classify_movement(seq: PoseSequence, reps: list[Rep], standing: np.ndarray, view: View,
-                      settings: ContextSettings) -> tuple[Movement, str | None]:
+def classify_movement(
+    seq: PoseSequence, reps: list[Rep], standing: np.ndarray, view: View, settings: ContextSettings
+) -> tuple[Movement, str | None]:
     """Lunge when the stance is split; overhead squat when the wrists stay above the head;
     otherwise deep squat. Also returns the lunge's lead leg."""
     if reps:
@@ -143,7 +158,8 @@ def classify_movement(seq: PoseSequence, reps: list[Rep], standing: np.ndarray, 
         if view is not View.FRONT:
             # From the side one knee may be hidden and misplaced: ask for a stride as well.
             split = stagger > settings.lunge_stagger_fraction or (
-                split and stagger > settings.lunge_stagger_fraction / 2)
+                split and stagger > settings.lunge_stagger_fraction / 2
+            )
         if split:
             return Movement.LUNGE, lead
     img = seq.image
@@ -171,8 +187,9 @@ def trunk_pitch_deg(seq: PoseSequence, frames: np.ndarray) -> np.ndarray:
     return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
 
 
-def unscreened_movement(seq: PoseSequence, reps: list[Rep], settings: ContextSettings
-                        ) -> str | None:
+def unscreened_movement(
+    seq: PoseSequence, reps: list[Rep], settings: ContextSettings
+) -> str | None:
     """What the reps look like when they are not a squat or a forward lunge, else None.
 
     Judged by the knees in the body's own frame at the bottoms, so the camera's place does
@@ -205,15 +222,24 @@ def unscreened_movement(seq: PoseSequence, reps: list[Rep], settings: ContextSet
 def facing_sign(seq: PoseSequence, frames: np.ndarray) -> float:
     """Which way the person faces in the image: toes point ahead of the heels."""
     img = seq.image[frames]
-    dx = np.concatenate([point(img, L.LEFT_FOOT_INDEX)[:, 0] - point(img, L.LEFT_HEEL)[:, 0],
-                         point(img, L.RIGHT_FOOT_INDEX)[:, 0] - point(img, L.RIGHT_HEEL)[:, 0]])
+    dx = np.concatenate(
+        [
+            point(img, L.LEFT_FOOT_INDEX)[:, 0] - point(img, L.LEFT_HEEL)[:, 0],
+            point(img, L.RIGHT_FOOT_INDEX)[:, 0] - point(img, L.RIGHT_HEEL)[:, 0],
+        ]
+    )
     nose_dx = point(img, L.NOSE)[:, 0] - midpoint(img, L.LEFT_EAR, L.RIGHT_EAR)[:, 0]
     total = float(np.nansum(np.sign(dx))) + float(np.nansum(np.sign(nose_dx)))
     return 1.0 if total >= 0 else -1.0
 
 
-def baselines(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
-              settings: ContextSettings, shot_starts: tuple[int, ...] = ()) -> list[Baseline]:
+def baselines(
+    seq: PoseSequence,
+    reps: list[Rep],
+    standing: np.ndarray,
+    settings: ContextSettings,
+    shot_starts: tuple[int, ...] = (),
+) -> list[Baseline]:
     """Standing frames before each rep (the last `baseline_s` of standing before its start).
 
     When a rep starts straight away, the standing frames nearest to it are used instead,
@@ -237,19 +263,31 @@ def baselines(seq: PoseSequence, reps: list[Rep], standing: np.ndarray,
         img = seq.image[frames]
         # A standing leg is vertical, so its image length is not shortened by the camera's
         # angle around the person: image length over true length is the image scale.
-        leg_px = nanmedian(np.concatenate([
-            distance(point(img, h)[:, :2], point(img, k)[:, :2])
-            + distance(point(img, k)[:, :2], point(img, a)[:, :2])
-            for h, k, a in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
-                            (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))]))
+        leg_px = nanmedian(
+            np.concatenate(
+                [
+                    distance(point(img, h)[:, :2], point(img, k)[:, :2])
+                    + distance(point(img, k)[:, :2], point(img, a)[:, :2])
+                    for h, k, a in (
+                        (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
+                        (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE),
+                    )
+                ]
+            )
+        )
         out.append(Baseline(frames=frames, px_per_m=float(leg_px) / leg_m))
         previous_end = rep.end
     return out
 
 
-def build_context(seq: PoseSequence, rep_settings: RepSettings, settings: ContextSettings,
-                  movement: str | None = None, view: str | None = None,
-                  shot_starts: list[int] | None = None) -> Context:
+def build_context(
+    seq: PoseSequence,
+    rep_settings: RepSettings,
+    settings: ContextSettings,
+    movement: str | None = None,
+    view: str | None = None,
+    shot_starts: list[int] | None = None,
+) -> Context:
     """Work out movement, view, reps and baselines; user-given movement/view win.
 
     shot_starts: where an edited video cuts to another shot (found on the unsmoothed

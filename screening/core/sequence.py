@@ -78,13 +78,18 @@ class PoseSequence:
         for part in PATCHED_PARTS:
             if len(getattr(self, part)) == 0 and t:
                 object.__setattr__(self, part, _no_patches(t))
-        expected = {"image": (t, NUM_LANDMARKS, 3), "world": (t, NUM_LANDMARKS, 3),
-                    "visibility": (t, NUM_LANDMARKS), "presence": (t, NUM_LANDMARKS),
-                    "frame_indices": (t,)} | {part: (t, 2, PATCH, PATCH) for part in PATCHED_PARTS}
+        expected = {
+            "image": (t, NUM_LANDMARKS, 3),
+            "world": (t, NUM_LANDMARKS, 3),
+            "visibility": (t, NUM_LANDMARKS),
+            "presence": (t, NUM_LANDMARKS),
+            "frame_indices": (t,),
+        } | {part: (t, 2, PATCH, PATCH) for part in PATCHED_PARTS}
         for name, shape in expected.items():
             if getattr(self, name).shape != shape:
-                raise ValueError(f"PoseSequence.{name} has shape {getattr(self, name).shape}, "
-                                 f"expected {shape}")
+                raise ValueError(
+                    f"PoseSequence.{name} has shape {getattr(self, name).shape}, expected {shape}"
+                )
 
     def __len__(self) -> int:
         return len(self.timestamps_s)
@@ -128,11 +133,15 @@ class PoseSequence:
         image[..., 0] = self.width - image[..., 0]
         world = self.world[:, idx].copy()
         world[..., 0] = -world[..., 0]
-        return replace(self, image=image, world=world,
-                       visibility=self.visibility[:, idx].copy(),
-                       presence=self.presence[:, idx].copy(),
-                       # Each side's patch is mirrored already; only the sides swap.
-                       **{part: getattr(self, part)[:, ::-1].copy() for part in PATCHED_PARTS})
+        return replace(
+            self,
+            image=image,
+            world=world,
+            visibility=self.visibility[:, idx].copy(),
+            presence=self.presence[:, idx].copy(),
+            # Each side's patch is mirrored already; only the sides swap.
+            **{part: getattr(self, part)[:, ::-1].copy() for part in PATCHED_PARTS},
+        )
 
 
 @dataclass
@@ -147,7 +156,8 @@ class SequenceBuilder:
     _t: list[float] = field(default_factory=list)
     _idx: list[int] = field(default_factory=list)
     _patches: dict[str, list[np.ndarray]] = field(
-        default_factory=lambda: {part: [] for part in PATCHED_PARTS})
+        default_factory=lambda: {part: [] for part in PATCHED_PARTS}
+    )
     _max_people: int = 0
 
     def add(self, index: int, timestamp_s: float, pose: FramePose | None) -> None:
@@ -170,8 +180,10 @@ class SequenceBuilder:
 
     def build(self, width: int, height: int) -> PoseSequence:
         t = len(self._t)
+
         def stack(items: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
             return np.stack(items) if items else np.empty((0, *shape))
+
         return PoseSequence(
             image=stack(self._image, (NUM_LANDMARKS, 3)),
             world=stack(self._world, (NUM_LANDMARKS, 3)),
@@ -179,8 +191,12 @@ class SequenceBuilder:
             presence=stack(self._pres, (NUM_LANDMARKS,)),
             timestamps_s=np.asarray(self._t, dtype=np.float64).reshape(t),
             frame_indices=np.asarray(self._idx, dtype=np.int64).reshape(t),
-            width=width, height=height, fps=self.fps,
+            width=width,
+            height=height,
+            fps=self.fps,
             max_people=self._max_people,
-            **{part: stack(items, (2, PATCH, PATCH)).astype(np.uint8)
-               for part, items in self._patches.items()},
+            **{
+                part: stack(items, (2, PATCH, PATCH)).astype(np.uint8)
+                for part, items in self._patches.items()
+            },
         )

@@ -145,8 +145,9 @@ class Settings:
     checks: dict[str, CheckSettings]
 
 
-_SECTIONS: dict[str, type] = {f.name: get_type_hints(Settings)[f.name] for f in fields(Settings)
-                              if f.name != "checks"}
+_SECTIONS: dict[str, type] = {
+    f.name: get_type_hints(Settings)[f.name] for f in fields(Settings) if f.name != "checks"
+}
 
 
 def _show(value: Any, limit: int = 40) -> str:
@@ -177,8 +178,9 @@ def _build_section(name: str, cls: type, values: dict[str, Any]) -> Any:
     known = {f.name: f for f in fields(cls)}
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise SettingsError(f"unknown setting [{name}] {_show(unknown[0])} "
-                            f"(known: {', '.join(known)})")
+        raise SettingsError(
+            f"unknown setting [{name}] {_show(unknown[0])} (known: {', '.join(known)})"
+        )
     kwargs: dict[str, Any] = {}
     for key, f in known.items():
         if key not in values:
@@ -233,16 +235,26 @@ def load_settings(path: str | Path | None = None) -> Settings:
         except OSError as exc:
             raise SettingsError(f"cannot read settings file {path}: {exc.strerror}") from None
         except UnicodeDecodeError as exc:
-            raise SettingsError(f"settings file {path} is not UTF-8 text (byte {exc.start + 1} "
-                                "cannot be read); save it as UTF-8") from None
+            raise SettingsError(
+                f"settings file {path} is not UTF-8 text (byte {exc.start + 1} "
+                "cannot be read); save it as UTF-8"
+            ) from None
         data = _merge(data, _read_toml(text, str(path)), str(path))
-    sections = {name: _build_section(name, cls, data.get(name, {}))
-                for name, cls in _SECTIONS.items()}
-    checks = {code: _build_section(f"checks.{code}", CHECK_CLASSES.get(code, CheckSettings),
-                                   data.get("checks", {}).get(code, {}))
-              for code in CHECK_SECTIONS}
+    sections = {
+        name: _build_section(name, cls, data.get(name, {})) for name, cls in _SECTIONS.items()
+    }
+    checks = {
+        code: _build_section(
+            f"checks.{code}",
+            CHECK_CLASSES.get(code, CheckSettings),
+            data.get("checks", {}).get(code, {}),
+        )
+        for code in CHECK_SECTIONS
+    }
     for code, c in checks.items():
         if not c.mild <= c.moderate <= c.severe:
-            raise SettingsError(f"[checks.{code}] needs mild <= moderate <= severe (got "
-                                f"{c.mild:g}, {c.moderate:g}, {c.severe:g})")
+            raise SettingsError(
+                f"[checks.{code}] needs mild <= moderate <= severe (got "
+                f"{c.mild:g}, {c.moderate:g}, {c.severe:g})"
+            )
     return Settings(**sections, checks=checks)

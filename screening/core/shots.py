@@ -25,8 +25,14 @@ MIN_VISIBILITY = 0.5
 """Landmarks seen at least this well in both frames are the ones whose jump is measured."""
 
 
-FEET = [L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL,
-        L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]
+FEET = [
+    L.LEFT_ANKLE,
+    L.RIGHT_ANKLE,
+    L.LEFT_HEEL,
+    L.RIGHT_HEEL,
+    L.LEFT_FOOT_INDEX,
+    L.RIGHT_FOOT_INDEX,
+]
 
 FEET_SHARE = 0.5
 """Feet moving slower than this share of the cut speed are planted."""
@@ -46,8 +52,10 @@ def body_speed(seq: PoseSequence, parts: list[L] | None = None) -> np.ndarray:
     if len(seq) < 2:
         return out
     img = seq.image[:, :, :2]
-    torso = np.linalg.norm(midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-                           - midpoint(img, L.LEFT_HIP, L.RIGHT_HIP), axis=1)
+    torso = np.linalg.norm(
+        midpoint(img, L.LEFT_SHOULDER, L.RIGHT_SHOULDER) - midpoint(img, L.LEFT_HIP, L.RIGHT_HIP),
+        axis=1,
+    )
     step = np.linalg.norm(img[1:] - img[:-1], axis=2)
     seen = (seq.visibility[1:] >= MIN_VISIBILITY) & (seq.visibility[:-1] >= MIN_VISIBILITY)
     if parts is not None:
@@ -56,8 +64,9 @@ def body_speed(seq: PoseSequence, parts: list[L] | None = None) -> np.ndarray:
         seen &= keep
     dt = np.diff(seq.timestamps_s)
     with np.errstate(invalid="ignore", divide="ignore"):
-        moved = np.array([np.median(s[k]) if k.any() else np.nan
-                          for s, k in zip(step, seen, strict=True)])
+        moved = np.array(
+            [np.median(s[k]) if k.any() else np.nan for s, k in zip(step, seen, strict=True)]
+        )
         out[1:] = moved / np.fmin(torso[1:], torso[:-1]) / np.where(dt > 0, dt, np.nan)
     return out
 
@@ -83,4 +92,3 @@ def shot_starts(seq: PoseSequence, max_speed: float) -> list[int]:
         else:
             starts.append(t)
     return starts
-

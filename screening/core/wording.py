@@ -21,11 +21,15 @@ ROUTE_WORDS: dict[str, tuple[str, str]] = {
 }
 """Route -> (headline, tone). The tone is Streamlit's alert kind; reports map it to a colour."""
 
-RED_FLAGS = ("Stop and see a clinician if you have pain that is sharp, growing or wakes you "
-             "at night, numbness or tingling, swelling, giving way of a joint, or pain after "
-             "a recent fall, injury or surgery.")
-DISCLAIMER = ("This is a screen, not a diagnosis. It looks at how you move, not at why; a "
-              "physiotherapist can tell you more.")
+RED_FLAGS = (
+    "Stop and see a clinician if you have pain that is sharp, growing or wakes you "
+    "at night, numbness or tingling, swelling, giving way of a joint, or pain after "
+    "a recent fall, injury or surgery."
+)
+DISCLAIMER = (
+    "This is a screen, not a diagnosis. It looks at how you move, not at why; a "
+    "physiotherapist can tell you more."
+)
 
 RETAKE_WORDS: dict[str, str] = {
     "heels_elevated": "with your heels raised on a 2-3 cm board",
@@ -33,8 +37,10 @@ RETAKE_WORDS: dict[str, str] = {
 }
 """Retake kind -> how to film it, completing "film the same squat again ..."."""
 
-FILMING_TIPS = ("Film the whole body, head to feet, in good light, one person in the frame. "
-                "Stand still for a second, then do 2-3 slow reps.")
+FILMING_TIPS = (
+    "Film the whole body, head to feet, in good light, one person in the frame. "
+    "Stand still for a second, then do 2-3 slow reps."
+)
 
 CRITERIA_WORDS: dict[str, str] = {
     "torso_parallel_to_tibia_or_upright": "Trunk parallel to the shins or more upright",
@@ -56,8 +62,11 @@ def check_name(code: str) -> str:
 
 def retake_advice(kinds: list[str]) -> str:
     """The sentence asking for the retakes that would sharpen a result."""
-    return ("To sharpen this result, film the same squat again "
-            + " and ".join(RETAKE_WORDS[k] for k in kinds) + ".")
+    return (
+        "To sharpen this result, film the same squat again "
+        + " and ".join(RETAKE_WORDS[k] for k in kinds)
+        + "."
+    )
 
 
 _CODE = re.compile(r"\b(" + "|".join(c.value for c in Check) + r")\b")
@@ -76,16 +85,19 @@ def plain_sentence(text: str) -> str:
 
 
 BORDERLINE_HEADING = "Too close to call"
-BORDERLINE_NOTE = ("These were near their threshold, within what the measurement could be off "
-                   "by, so they are neither counted nor ruled out; they do not change your "
-                   "route. A clearer video (whole body, good light, the view named for the "
-                   "check) can settle them.")
+BORDERLINE_NOTE = (
+    "These were near their threshold, within what the measurement could be off "
+    "by, so they are neither counted nor ruled out; they do not change your "
+    "route. A clearer video (whole body, good light, the view named for the "
+    "check) can settle them."
+)
 
 
 def borderline_sentence(code: str, value: float, uncertainty: float, units: str) -> str:
     """One borderline check in words: what was read and how far it could be off."""
-    return (f"{check_name(code)}: read {abs(value):.1f} {units}, give or take "
-            f"{uncertainty:.1f} {units}")
+    return (
+        f"{check_name(code)}: read {abs(value):.1f} {units}, give or take {uncertainty:.1f} {units}"
+    )
 
 
 def fms_text(score: Mapping[str, Any]) -> str:

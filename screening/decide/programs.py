@@ -66,8 +66,13 @@ def _text(table: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
-def _texts(table: dict[str, Any], key: str, where: str, allowed: Iterable[str] | None = None,
-           allowed_what: str = "") -> tuple[str, ...]:
+def _texts(
+    table: dict[str, Any],
+    key: str,
+    where: str,
+    allowed: Iterable[str] | None = None,
+    allowed_what: str = "",
+) -> tuple[str, ...]:
     value = table[key]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise SettingsError(f"programs: {where}.{key} must be a list of texts")
@@ -86,8 +91,10 @@ def _why_template(table: dict[str, Any], where: str) -> str:
     try:
         why.format(**sample)
     except KeyError as exc:
-        raise SettingsError(f"programs: {where}.why uses unknown field {{{exc.args[0]}}} "
-                            f"(known: {', '.join(sample)})") from None
+        raise SettingsError(
+            f"programs: {where}.why uses unknown field {{{exc.args[0]}}} "
+            f"(known: {', '.join(sample)})"
+        ) from None
     except (ValueError, IndexError) as exc:
         raise SettingsError(f"programs: {where}.why is not a valid template ({exc})") from None
     return why
@@ -103,11 +110,17 @@ def parse_library(data: dict[str, Any]) -> Library:
         where = f"exercises.{ex_id}"
         t = _require(t, _EXERCISE_KEYS, where)
         if t["phase"] not in PHASES:
-            raise SettingsError(f"programs: {where}.phase '{t['phase']}' is not one "
-                                f"of {', '.join(PHASES)}")
-        exercises[ex_id] = Exercise(ex_id, _text(t, "name", where), t["phase"],
-                                    _text(t, "tissue", where), _text(t, "dose", where),
-                                    _texts(t, "cues", where))
+            raise SettingsError(
+                f"programs: {where}.phase '{t['phase']}' is not one of {', '.join(PHASES)}"
+            )
+        exercises[ex_id] = Exercise(
+            ex_id,
+            _text(t, "name", where),
+            t["phase"],
+            _text(t, "tissue", where),
+            _text(t, "dose", where),
+            _texts(t, "cues", where),
+        )
     findings = _table(data.get("findings", {}), "[findings]")
     extra = sorted(set(findings) - {c.value for c in Check})
     if extra:
@@ -134,13 +147,13 @@ def parse_library(data: dict[str, Any]) -> Library:
         _texts(t, "phases", where, PHASES, "phase")
         n = t["max_exercises"]
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 50:
-            raise SettingsError(f"programs: {where}.max_exercises must be a whole number "
-                                f"1..50, got {n!r}")
+            raise SettingsError(
+                f"programs: {where}.max_exercises must be a whole number 1..50, got {n!r}"
+            )
         routes[route] = t
     extra = sorted(set(data.get("routes", {})) - set(ROUTES))
     if extra:
-        raise SettingsError(f"programs: [routes.{extra[0]}] is not a route "
-                            f"({', '.join(ROUTES)})")
+        raise SettingsError(f"programs: [routes.{extra[0]}] is not a route ({', '.join(ROUTES)})")
     return Library(exercises, finding_exercises, finding_why, routes)
 
 
@@ -164,13 +177,18 @@ def explain(finding: Finding, library: Library) -> str:
         where = f" on your {side_text} side" if side_text else ""
         return f"Because your therapist saw {check_name(finding.code).lower()}{where}."
     text = library.finding_why[finding.code].format(
-        value=f"{abs(finding.value):.0f}", units=finding.units.replace("deg", "degrees"),
-        rep=(finding.rep or 0) + 1, side=finding.side, side_text=side_text)
+        value=f"{abs(finding.value):.0f}",
+        units=finding.units.replace("deg", "degrees"),
+        rep=(finding.rep or 0) + 1,
+        side=finding.side,
+        side_text=side_text,
+    )
     return "Because " + " ".join(text.split())
 
 
-def build_program(route: str, findings: list[Finding],
-                  library: Library | None = None) -> dict[str, Any]:
+def build_program(
+    route: str, findings: list[Finding], library: Library | None = None
+) -> dict[str, Any]:
     """The program for a route: base exercises, then those the findings call for, by phase."""
     lib = library or load_library()
     spec = lib.routes[route]
@@ -183,16 +201,23 @@ def build_program(route: str, findings: list[Finding],
                     chosen[ex] = explain(f, lib)
     ordered = sorted(chosen, key=lambda ex: PHASES.index(lib.exercises[ex].phase))
     ordered = ordered[: spec["max_exercises"]]
-    default_why = {"pain": "Because a movement hurt: gentle massage can ease it while you "
-                           "get it checked.",
-                   "conditioning": "Because your pattern was clean: this keeps it strong.",
-                   }.get(route, "Because release work prepares the tissue for the rest.")
+    default_why = {
+        "pain": "Because a movement hurt: gentle massage can ease it while you get it checked.",
+        "conditioning": "Because your pattern was clean: this keeps it strong.",
+    }.get(route, "Because release work prepares the tissue for the rest.")
     return {
         "id": route,
         "title": spec["title"],
         "summary": spec["summary"],
-        "exercises": [{"name": lib.exercises[ex].name, "phase": lib.exercises[ex].phase,
-                       "tissue": lib.exercises[ex].tissue, "dose": lib.exercises[ex].dose,
-                       "cues": list(lib.exercises[ex].cues),
-                       "why": chosen[ex] or default_why} for ex in ordered],
+        "exercises": [
+            {
+                "name": lib.exercises[ex].name,
+                "phase": lib.exercises[ex].phase,
+                "tissue": lib.exercises[ex].tissue,
+                "dose": lib.exercises[ex].dose,
+                "cues": list(lib.exercises[ex].cues),
+                "why": chosen[ex] or default_why,
+            }
+            for ex in ordered
+        ],
     }

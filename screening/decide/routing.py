@@ -14,12 +14,33 @@ from dataclasses import dataclass, field
 from screening.checks.base import CheckResult
 from screening.core.codes import Check, Movement
 
-MOBILITY_SIGNS = frozenset({Check.HEEL_LIFT, Check.INSUFFICIENT_DEPTH, Check.ARMS_FALL_FORWARD,
-                            Check.FORWARD_LEAN, Check.FEET_TURN_OUT})
-STABILITY_SIGNS = frozenset({Check.KNEE_VALGUS, Check.FEET_ROLL_OUT, Check.ASYMMETRIC_SHIFT,
-                             Check.BALANCE_LOSS, Check.SHOULDER_ELEVATION})
-HEEL_RETAKE_SHARPENS = frozenset({Check.HEEL_LIFT, Check.FORWARD_LEAN, Check.INSUFFICIENT_DEPTH,
-                                  Check.KNEE_VALGUS, Check.FEET_TURN_OUT})
+MOBILITY_SIGNS = frozenset(
+    {
+        Check.HEEL_LIFT,
+        Check.INSUFFICIENT_DEPTH,
+        Check.ARMS_FALL_FORWARD,
+        Check.FORWARD_LEAN,
+        Check.FEET_TURN_OUT,
+    }
+)
+STABILITY_SIGNS = frozenset(
+    {
+        Check.KNEE_VALGUS,
+        Check.FEET_ROLL_OUT,
+        Check.ASYMMETRIC_SHIFT,
+        Check.BALANCE_LOSS,
+        Check.SHOULDER_ELEVATION,
+    }
+)
+HEEL_RETAKE_SHARPENS = frozenset(
+    {
+        Check.HEEL_LIFT,
+        Check.FORWARD_LEAN,
+        Check.INSUFFICIENT_DEPTH,
+        Check.KNEE_VALGUS,
+        Check.FEET_TURN_OUT,
+    }
+)
 HANDS_RETAKE_SHARPENS = frozenset({Check.ARMS_FALL_FORWARD, Check.FORWARD_LEAN})
 
 
@@ -42,9 +63,13 @@ def _seen_clear(results: list[CheckResult]) -> set[Check]:
     return {r.code for r in results if r.assessable and not r.findings and not r.borderline}
 
 
-def decide_route(results: list[CheckResult], movement: Movement, pain: dict[str, float],
-                 heels_elevated: list[CheckResult] | None = None,
-                 hands_on_hips: list[CheckResult] | None = None) -> RouteDecision:
+def decide_route(
+    results: list[CheckResult],
+    movement: Movement,
+    pain: dict[str, float],
+    heels_elevated: list[CheckResult] | None = None,
+    hands_on_hips: list[CheckResult] | None = None,
+) -> RouteDecision:
     """Pick the route and say why, and which retake would make the decision sharper."""
     painful = {region: nrs for region, nrs in pain.items() if nrs > 0}
     if painful:
@@ -59,9 +84,11 @@ def decide_route(results: list[CheckResult], movement: Movement, pain: dict[str,
         if resolved:
             mobility |= resolved
             focus.append("ankle")
-            reasons.append("with the heels elevated these went away: "
-                           + ", ".join(sorted(c.value for c in resolved))
-                           + " (points to ankle mobility)")
+            reasons.append(
+                "with the heels elevated these went away: "
+                + ", ".join(sorted(c.value for c in resolved))
+                + " (points to ankle mobility)"
+            )
         if Check.INSUFFICIENT_DEPTH in seen & _codes(heels_elevated):
             focus.append("hip")
             reasons.append("depth was missing with the heels elevated too (points to the hips)")
@@ -70,15 +97,20 @@ def decide_route(results: list[CheckResult], movement: Movement, pain: dict[str,
         if resolved:
             mobility |= resolved
             focus.append("shoulder")
-            reasons.append("with the hands on the hips these went away: "
-                           + ", ".join(sorted(c.value for c in resolved))
-                           + " (points to shoulder and upper-back mobility)")
+            reasons.append(
+                "with the hands on the hips these went away: "
+                + ", ".join(sorted(c.value for c in resolved))
+                + " (points to shoulder and upper-back mobility)"
+            )
     stability = (seen & STABILITY_SIGNS) - mobility
     suggested = []
     if heels_elevated is None and movement is not Movement.LUNGE and seen & HEEL_RETAKE_SHARPENS:
         suggested.append("heels_elevated")
-    if hands_on_hips is None and movement is Movement.OVERHEAD_SQUAT and \
-            seen & HANDS_RETAKE_SHARPENS:
+    if (
+        hands_on_hips is None
+        and movement is Movement.OVERHEAD_SQUAT
+        and seen & HANDS_RETAKE_SHARPENS
+    ):
         suggested.append("hands_on_hips")
     if mobility:
         if Check.HEEL_LIFT in mobility and "ankle" not in focus:
@@ -89,12 +121,16 @@ def decide_route(results: list[CheckResult], movement: Movement, pain: dict[str,
             focus.append("hip")
         reasons.insert(0, "range is missing: " + ", ".join(sorted(c.value for c in mobility)))
         if stability:
-            reasons.append("control issues to train once the range is back: "
-                           + ", ".join(sorted(c.value for c in stability)))
+            reasons.append(
+                "control issues to train once the range is back: "
+                + ", ".join(sorted(c.value for c in stability))
+            )
         return RouteDecision("mobility", reasons, focus, suggested)
     if stability:
-        reasons.insert(0, "the range is there but not controlled: "
-                       + ", ".join(sorted(c.value for c in stability)))
+        reasons.insert(
+            0,
+            "the range is there but not controlled: "
+            + ", ".join(sorted(c.value for c in stability)),
+        )
         return RouteDecision("stability", reasons, [*focus, "control"], suggested)
-    return RouteDecision("conditioning", ["no compensation was seen and nothing hurt"],
-                         focus, [])
+    return RouteDecision("conditioning", ["no compensation was seen and nothing hurt"], focus, [])

@@ -46,8 +46,12 @@ def criteria(results: list[CheckResult], movement: Movement) -> tuple[dict[str, 
     return met, unseen
 
 
-def fms_score(results: list[CheckResult], movement: Movement, pain: bool,
-              heels_elevated: list[CheckResult] | None = None) -> dict[str, Any]:
+def fms_score(
+    results: list[CheckResult],
+    movement: Movement,
+    pain: bool,
+    heels_elevated: list[CheckResult] | None = None,
+) -> dict[str, Any]:
     """The score record: {"fms", "criteria", "not_assessed", "provisional", "basis"}."""
     met, unseen = criteria(results, movement)
     retake_met = None
@@ -57,16 +61,25 @@ def fms_score(results: list[CheckResult], movement: Movement, pain: bool,
     return score_from_criteria(met, unseen, movement, pain, retake_met)
 
 
-def score_from_criteria(met: dict[str, bool], unseen: list[str], movement: Movement,
-                        pain: bool, retake_met: dict[str, bool] | None = None
-                        ) -> dict[str, Any]:
+def score_from_criteria(
+    met: dict[str, bool],
+    unseen: list[str],
+    movement: Movement,
+    pain: bool,
+    retake_met: dict[str, bool] | None = None,
+) -> dict[str, Any]:
     """The score from criteria already decided (by the checks, or by a therapist's review).
 
     retake_met: the criteria of a heels-elevated retake (heels_down left out), when one was
     filmed.
     """
-    score: dict[str, Any] = {"fms": None, "criteria": dict(met), "not_assessed": list(unseen),
-                             "provisional": False, "basis": ""}
+    score: dict[str, Any] = {
+        "fms": None,
+        "criteria": dict(met),
+        "not_assessed": list(unseen),
+        "provisional": False,
+        "basis": "",
+    }
     if pain:
         score.update(fms=0, basis="pain during the movement scores 0")
         return score
@@ -87,9 +100,12 @@ def score_from_criteria(met: dict[str, bool], unseen: list[str], movement: Movem
         score.update(fms=3, basis="all criteria met with the heels flat")
         return score
     if retake_met is None:
-        score.update(fms=1, provisional=True,
-                     basis="criteria not met with the heels flat; a heels-elevated retake "
-                           "decides between 1 and 2")
+        score.update(
+            fms=1,
+            provisional=True,
+            basis="criteria not met with the heels flat; a heels-elevated retake "
+            "decides between 1 and 2",
+        )
         return score
     # With the heels raised every other criterion must be met: one the retake failed scores
     # 1; one it could not see (filmed from the wrong view) leaves 1 as a lower bound.
@@ -97,9 +113,13 @@ def score_from_criteria(met: dict[str, bool], unseen: list[str], movement: Movem
     if any(retake_met.get(name) is False for name in required):
         score.update(fms=1, basis="criteria not met even with the heels elevated")
     elif unjudged := [name for name in required if name not in retake_met]:
-        score.update(fms=1, provisional=True,
-                     basis="the heels-elevated retake could not see "
-                           + ", ".join(unjudged) + "; film it from the same view")
+        score.update(
+            fms=1,
+            provisional=True,
+            basis="the heels-elevated retake could not see "
+            + ", ".join(unjudged)
+            + "; film it from the same view",
+        )
     else:
         score.update(fms=2, basis="criteria met only with the heels elevated")
     return score

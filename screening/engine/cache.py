@@ -50,25 +50,43 @@ _PATCH_VALUES = 2 * PATCH * PATCH
 
 def cache_key(video_sha256: str, model: ModelInfo, pose: PoseSettings) -> str:
     """The SHA-256 naming a cache entry: video content, model and pose settings."""
-    identity = {"format": FORMAT_VERSION, "video": video_sha256, "model": model.sha256,
-                "pose": dataclasses.asdict(pose), "patch_px": PATCH}
+    identity = {
+        "format": FORMAT_VERSION,
+        "video": video_sha256,
+        "model": model.sha256,
+        "pose": dataclasses.asdict(pose),
+        "patch_px": PATCH,
+    }
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
 
 
 def _table(info: VideoInfo, seq: PoseSequence, key: str) -> pa.Table:
-    columns = {"frame_index": pa.array(seq.frame_indices, pa.int64()),
-               "timestamp_s": pa.array(seq.timestamps_s, pa.float64())}
+    columns = {
+        "frame_index": pa.array(seq.frame_indices, pa.int64()),
+        "timestamp_s": pa.array(seq.timestamps_s, pa.float64()),
+    }
     for name, per_landmark in _POINT_COLUMNS.items():
         flat = np.ascontiguousarray(getattr(seq, name), dtype=np.float64).reshape(-1)
         columns[name] = pa.FixedSizeListArray.from_arrays(
-            pa.array(flat, pa.float64(), from_pandas=False), NUM_LANDMARKS * per_landmark)
+            pa.array(flat, pa.float64(), from_pandas=False), NUM_LANDMARKS * per_landmark
+        )
     for part in PATCHED_PARTS:
         columns[part] = pa.FixedSizeListArray.from_arrays(
-            pa.array(np.ascontiguousarray(getattr(seq, part), dtype=np.uint8).reshape(-1),
-                     pa.uint8()), _PATCH_VALUES)
-    meta = {"key": key, "info": dataclasses.asdict(info),
-            "sequence": {"width": seq.width, "height": seq.height, "fps": seq.fps,
-                         "max_people": seq.max_people}}
+            pa.array(
+                np.ascontiguousarray(getattr(seq, part), dtype=np.uint8).reshape(-1), pa.uint8()
+            ),
+            _PATCH_VALUES,
+        )
+    meta = {
+        "key": key,
+        "info": dataclasses.asdict(info),
+        "sequence": {
+            "width": seq.width,
+            "height": seq.height,
+            "fps": seq.fps,
+            "max_people": seq.max_people,
+        },
+    }
     return pa.table(columns).replace_schema_metadata({_META_KEY: json.dumps(meta)})
 
 
@@ -86,7 +104,9 @@ def _from_table(table: pa.Table, path: str | Path) -> tuple[VideoInfo, PoseSeque
     seq = PoseSequence(
         timestamps_s=table.column("timestamp_s").to_numpy().astype(np.float64),
         frame_indices=table.column("frame_index").to_numpy().astype(np.int64),
-        **arrays, **meta["sequence"])
+        **arrays,
+        **meta["sequence"],
+    )
     # The same bytes may sit under another name now: report the file being scored.
     info = VideoInfo(**{**meta["info"], "path": str(path)})
     return info, seq
@@ -100,8 +120,9 @@ class LandmarkCache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UsageError(f"--cache {directory}: cannot create the folder "
-                             f"({exc.strerror})") from None
+            raise UsageError(
+                f"--cache {directory}: cannot create the folder ({exc.strerror})"
+            ) from None
         if not os.access(self.directory, os.W_OK):
             raise UsageError(f"--cache {directory}: the folder is not writable")
         self.known_hashes: dict[str, str] = {}
@@ -134,8 +155,13 @@ class LandmarkCache:
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
-    def extract(self, path: str | Path, model: ModelInfo, settings: Settings,
-                progress: ProgressCallback | None = None) -> tuple[VideoInfo, PoseSequence]:
+    def extract(
+        self,
+        path: str | Path,
+        model: ModelInfo,
+        settings: Settings,
+        progress: ProgressCallback | None = None,
+    ) -> tuple[VideoInfo, PoseSequence]:
         """`extract_pose` with the cache in front of it (a `pipeline.Extractor`)."""
         video_sha256 = self.known_hashes.get(str(path))
         if video_sha256 is None:

@@ -32,14 +32,17 @@ from screening.io.video import Frame, VideoFileSource, VideoInfo
 from screening.pose.estimator import PeopleCounter, PoseEstimator
 from screening.pose.model_file import ModelInfo
 
-MORE_THAN_ONE_PERSON = ("more than one person was in the picture: the screen followed one of "
-                        "them; film one person at a time for a result you can trust")
+MORE_THAN_ONE_PERSON = (
+    "more than one person was in the picture: the screen followed one of "
+    "them; film one person at a time for a result you can trust"
+)
 
 ProgressCallback = Callable[[int, int], None]
 """Called as (frames done, frames expected or 0) while a video is decoded."""
 
-Extractor = Callable[[str | Path, ModelInfo, Settings, ProgressCallback | None],
-                     tuple[VideoInfo, PoseSequence]]
+Extractor = Callable[
+    [str | Path, ModelInfo, Settings, ProgressCallback | None], tuple[VideoInfo, PoseSequence]
+]
 """(video, model, settings, progress) -> landmarks: `extract_pose`, or a cache in front of it."""
 
 
@@ -72,8 +75,9 @@ def read_ahead(frames: Iterable[Frame]) -> Iterator[Frame]:
             yield frame
 
 
-def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
-                 progress: ProgressCallback | None = None) -> tuple[VideoInfo, PoseSequence]:
+def extract_pose(
+    path: str | Path, model: ModelInfo, settings: Settings, progress: ProgressCallback | None = None
+) -> tuple[VideoInfo, PoseSequence]:
     """Decode a video and run the pose model on every frame (or every `frame_step`-th).
 
     Every frame is decoded either way (a video can only be decoded in order); skipped
@@ -81,9 +85,11 @@ def extract_pose(path: str | Path, model: ModelInfo, settings: Settings,
     """
     step, look_every = settings.pose.frame_step, settings.pose.people_check_interval_s
     next_look = 0.0
-    with VideoFileSource(path, settings.input) as source, \
-            PoseEstimator(model, settings.pose) as estimator, \
-            PeopleCounter(model, settings.pose) as counter:
+    with (
+        VideoFileSource(path, settings.input) as source,
+        PoseEstimator(model, settings.pose) as estimator,
+        PeopleCounter(model, settings.pose) as counter,
+    ):
         builder = SequenceBuilder(fps=source.info.fps / step)
         for frame in read_ahead(source):
             if frame.index % step:
@@ -106,28 +112,38 @@ def validate(info: VideoInfo, seq: PoseSequence, settings: Settings) -> None:
         raise InputError("no frame could be decoded (corrupt or unsupported video)")
     decoded = int(seq.frame_indices[-1]) + 1  # with frame_step > 1, more than len(seq)
     if info.declared_frames > s.min_frames and decoded < s.min_decoded_fraction * (
-            info.declared_frames - 1):
-        raise InputError(f"video is truncated or damaged (decoded {decoded} of "
-                         f"{info.declared_frames} frames)")
+        info.declared_frames - 1
+    ):
+        raise InputError(
+            f"video is truncated or damaged (decoded {decoded} of {info.declared_frames} frames)"
+        )
     duration = float(seq.timestamps_s[-1] - seq.timestamps_s[0]) if len(seq) > 1 else 0.0
     if len(seq) < s.min_frames or duration < s.min_duration_s:
-        raise InputError(f"too short to screen ({len(seq)} frame"
-                         f"{'s' if len(seq) != 1 else ''}, {duration:.1f} s; need at least "
-                         f"{s.min_duration_s:g} s and {s.min_frames} frames)")
+        raise InputError(
+            f"too short to screen ({len(seq)} frame"
+            f"{'s' if len(seq) != 1 else ''}, {duration:.1f} s; need at least "
+            f"{s.min_duration_s:g} s and {s.min_frames} frames)"
+        )
     if seq.detected_fraction < s.min_pose_fraction:
         found = int(seq.detected.sum())
-        raise InputError(f"no person found (a pose in {found} of {len(seq)} frames); "
-                         "film the whole body, head to feet, in good light")
+        raise InputError(
+            f"no person found (a pose in {found} of {len(seq)} frames); "
+            "film the whole body, head to feet, in good light"
+        )
     cut_off = cut_off_part(seq, s.max_cut_off_fraction)
     if cut_off:
         part, fraction = cut_off
         verb = "is" if part == "head" else "are"
-        raise InputError(f"the person is cut off: the {part} {verb} outside the picture in "
-                         f"{fraction:.0%} of the frames; film the whole body, head to feet")
+        raise InputError(
+            f"the person is cut off: the {part} {verb} outside the picture in "
+            f"{fraction:.0%} of the frames; film the whole body, head to feet"
+        )
 
 
-BODY_ENDS = {"feet": (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
-             "head": (Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR)}
+BODY_ENDS = {
+    "feet": (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
+    "head": (Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR),
+}
 """The landmarks that say a body end is in the picture: ankles (heels and toes often poke
 past the bottom edge of a video that still shows the feet well enough) and the face."""
 
@@ -150,17 +166,29 @@ def cut_off_part(seq: PoseSequence, max_fraction: float) -> tuple[str, float] | 
     return None
 
 
-def analyse(path: str | Path, model: ModelInfo, settings: Settings, *,
-            movement: str | None = None, view: str | None = None,
-            progress: ProgressCallback | None = None,
-            extract: Extractor = extract_pose) -> Analysis:
+def analyse(
+    path: str | Path,
+    model: ModelInfo,
+    settings: Settings,
+    *,
+    movement: str | None = None,
+    view: str | None = None,
+    progress: ProgressCallback | None = None,
+    extract: Extractor = extract_pose,
+) -> Analysis:
     """Decode, estimate, validate, clean, work out the context and run the checks."""
     info, raw = extract(path, model, settings, progress)
     return analyse_pose(info, raw, settings, movement=movement, view=view)
 
 
-def analyse_pose(info: VideoInfo, raw: PoseSequence, settings: Settings, *,
-                 movement: str | None = None, view: str | None = None) -> Analysis:
+def analyse_pose(
+    info: VideoInfo,
+    raw: PoseSequence,
+    settings: Settings,
+    *,
+    movement: str | None = None,
+    view: str | None = None,
+) -> Analysis:
     """Validate, clean, work out the context and run the checks on landmarks already found.
 
     The one analysis step shared by recorded videos, cached landmarks and the live webcam
@@ -170,8 +198,14 @@ def analyse_pose(info: VideoInfo, raw: PoseSequence, settings: Settings, *,
     clean = smooth_recorded(raw.with_outside_frame_hidden(), settings.filter)
     cuts = shot_starts(raw, settings.context.max_body_speed)
     ctx = build_context(clean, settings.reps, settings.context, movement, view, cuts)
-    return Analysis(info=info, raw=raw, clean=clean, context=ctx,
-                    checks=run_checks(clean, ctx, settings), limits=settings.input)
+    return Analysis(
+        info=info,
+        raw=raw,
+        clean=clean,
+        context=ctx,
+        checks=run_checks(clean, ctx, settings),
+        limits=settings.input,
+    )
 
 
 def rep_records(analysis: Analysis, checks: list[CheckResult]) -> list[RepRecord]:
@@ -180,23 +214,35 @@ def rep_records(analysis: Analysis, checks: list[CheckResult]) -> list[RepRecord
     t, frames = seq.timestamps_s, seq.frame_indices
     out = []
     for k, r in enumerate(analysis.context.reps):
-        metrics = {"hip_drop_fraction": round(r.depth_fraction, 4),
-                   "duration_s": round(float(t[r.end] - t[r.start]), 3),
-                   "descent_s": round(float(t[r.bottom] - t[r.start]), 3),
-                   "ascent_s": round(float(t[r.end] - t[r.bottom]), 3)}
+        metrics = {
+            "hip_drop_fraction": round(r.depth_fraction, 4),
+            "duration_s": round(float(t[r.end] - t[r.start]), 3),
+            "descent_s": round(float(t[r.bottom] - t[r.start]), 3),
+            "ascent_s": round(float(t[r.end] - t[r.bottom]), 3),
+        }
         for check in checks:
             if check.assessable and k < len(check.rep_values):
                 metrics[f"{check.code.value}_{check.units}"] = round(check.rep_values[k], 2)
-        out.append(RepRecord(index=r.index, start_frame=int(frames[r.start]),
-                             bottom_frame=int(frames[r.bottom]), end_frame=int(frames[r.end]),
-                             metrics=metrics))
+        out.append(
+            RepRecord(
+                index=r.index,
+                start_frame=int(frames[r.start]),
+                bottom_frame=int(frames[r.bottom]),
+                end_frame=int(frames[r.end]),
+                metrics=metrics,
+            )
+        )
     return out
 
 
 def key_frame_numbers(analysis: Analysis) -> set[int]:
     """The decoder frame numbers a report or the app shows for this clip's findings."""
-    return {key_frame_index(f) for check in analysis.checks
-            for f in (*check.findings, *check.borderline) if f.frames}
+    return {
+        key_frame_index(f)
+        for check in analysis.checks
+        for f in (*check.findings, *check.borderline)
+        if f.frames
+    }
 
 
 def annotate(analysis: Analysis, out_dir: str | Path) -> FrameStore:
@@ -206,32 +252,57 @@ def annotate(analysis: Analysis, out_dir: str | Path) -> FrameStore:
     seq = analysis.clean
     completed = np.zeros(len(seq), dtype=int)
     for rep in analysis.context.reps:
-        completed[rep.end:] += 1
+        completed[rep.end :] += 1
     out = Path(out_dir) / f"{Path(analysis.info.path).stem}.annotated.mp4"
     store = FrameStore(max_side_px=max(seq.width, seq.height), jpeg_quality=92)
     with VideoFileSource(analysis.info.path, analysis.limits) as source:
-        write_annotated(source, seq.image, seq.visibility, seq.frame_indices, completed, out,
-                        analysis.info.fps, seq.width, seq.height,
-                        keep=key_frame_numbers(analysis), store=store)
+        write_annotated(
+            source,
+            seq.image,
+            seq.visibility,
+            seq.frame_indices,
+            completed,
+            out,
+            analysis.info.fps,
+            seq.width,
+            seq.height,
+            keep=key_frame_numbers(analysis),
+            store=store,
+        )
     return store
 
 
-def score_video(path: str | Path, model: ModelInfo, settings: Settings, *,
-                movement: str | None = None, view: str | None = None,
-                pain: dict[str, float] | None = None,
-                retakes: Mapping[str, str | Path] | None = None,
-                annotate_dir: str | Path | None = None,
-                progress: ProgressCallback | None = None,
-                extract: Extractor = extract_pose) -> ScreeningRecord:
+def score_video(
+    path: str | Path,
+    model: ModelInfo,
+    settings: Settings,
+    *,
+    movement: str | None = None,
+    view: str | None = None,
+    pain: dict[str, float] | None = None,
+    retakes: Mapping[str, str | Path] | None = None,
+    annotate_dir: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    extract: Extractor = extract_pose,
+) -> ScreeningRecord:
     """Score one video into a record; expected failures become `ok: false` with the reason.
 
     retakes: optional {"heels_elevated": file, "hands_on_hips": file} of the same person;
     they refine the score and the route (SPEC section 6). extract: where landmarks come
     from (the model, or a landmark cache in front of it).
     """
-    record, _ = screen_clips([path], model, settings, movement=movement, view=view, pain=pain,
-                             retakes=retakes, annotate_dir=annotate_dir, progress=progress,
-                             extract=extract)
+    record, _ = screen_clips(
+        [path],
+        model,
+        settings,
+        movement=movement,
+        view=view,
+        pain=pain,
+        retakes=retakes,
+        annotate_dir=annotate_dir,
+        progress=progress,
+        extract=extract,
+    )
     return record
 
 
@@ -249,27 +320,40 @@ def combine_views(analyses: list[Analysis]) -> list[CheckResult]:
     return merged
 
 
-def screen_clips(paths: list[str | Path], model: ModelInfo, settings: Settings, *,
-                 movement: str | None = None, view: str | None = None,
-                 pain: dict[str, float] | None = None,
-                 retakes: Mapping[str, str | Path] | None = None,
-                 annotate_dir: str | Path | None = None,
-                 progress: ProgressCallback | None = None,
-                 extract: Extractor = extract_pose
-                 ) -> tuple[ScreeningRecord, list[Analysis]]:
+def screen_clips(
+    paths: list[str | Path],
+    model: ModelInfo,
+    settings: Settings,
+    *,
+    movement: str | None = None,
+    view: str | None = None,
+    pain: dict[str, float] | None = None,
+    retakes: Mapping[str, str | Path] | None = None,
+    annotate_dir: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    extract: Extractor = extract_pose,
+) -> tuple[ScreeningRecord, list[Analysis]]:
     """Score one person's assessment: one clip, or several views of the same movement.
 
     With several clips (e.g. front and side), each check uses the view that sees it best
     and the reps, timing and score come from the first clip. The analyses come back too,
     for pictures of the result.
     """
-    def analyse_path(p: str | Path, movement: str | None, view: str | None) -> Analysis:
-        return analyse(p, model, settings, movement=movement, view=view, progress=progress,
-                       extract=extract)
 
-    record, analyses = screen_sources([str(p) for p in paths], analyse_path, model,
-                                      movement=movement, view=view, pain=pain,
-                                      retakes={k: str(v) for k, v in (retakes or {}).items()})
+    def analyse_path(p: str | Path, movement: str | None, view: str | None) -> Analysis:
+        return analyse(
+            p, model, settings, movement=movement, view=view, progress=progress, extract=extract
+        )
+
+    record, analyses = screen_sources(
+        [str(p) for p in paths],
+        analyse_path,
+        model,
+        movement=movement,
+        view=view,
+        pain=pain,
+        retakes={k: str(v) for k, v in (retakes or {}).items()},
+    )
     if record.ok and annotate_dir is not None:
         analyses = [replace(a, kept_frames=annotate(a, annotate_dir)) for a in analyses]
     return record, analyses
@@ -279,11 +363,16 @@ Analyser = Callable[[str, str | None, str | None], Analysis]
 """(source, movement or None, view or None) -> Analysis; raises ScreeningError."""
 
 
-def screen_sources(sources: list[str], analyser: Analyser, model: ModelInfo, *,
-                   movement: str | None = None, view: str | None = None,
-                   pain: dict[str, float] | None = None,
-                   retakes: dict[str, str] | None = None
-                   ) -> tuple[ScreeningRecord, list[Analysis]]:
+def screen_sources(
+    sources: list[str],
+    analyser: Analyser,
+    model: ModelInfo,
+    *,
+    movement: str | None = None,
+    view: str | None = None,
+    pain: dict[str, float] | None = None,
+    retakes: dict[str, str] | None = None,
+) -> tuple[ScreeningRecord, list[Analysis]]:
     """One person's assessment from named sources, however their landmarks are obtained.
 
     `analyser` turns a source name into an Analysis: a video file decoded now, landmarks
@@ -311,13 +400,17 @@ def screen_sources(sources: list[str], analyser: Analyser, model: ModelInfo, *,
     fill_record(record, analyses[0], checks, pain or {}, retake_checks)
     if len(analyses) > 1:
         record.view = "+".join(a.context.view.value for a in analyses)
-        record.sources = {s: a.context.view.value for s, a in zip(sources, analyses,
-                                                                   strict=True)}
+        record.sources = {s: a.context.view.value for s, a in zip(sources, analyses, strict=True)}
     return record, analyses
 
 
-def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckResult],
-                pain: dict[str, float], retake_checks: dict[str, list[CheckResult]]) -> None:
+def fill_record(
+    record: ScreeningRecord,
+    analysis: Analysis,
+    checks: list[CheckResult],
+    pain: dict[str, float],
+    retake_checks: dict[str, list[CheckResult]],
+) -> None:
     """Write an analysis, its checks' score, route and program into a record."""
     seq, ctx = analysis.clean, analysis.context
     record.ok = True
@@ -331,18 +424,17 @@ def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckR
     record.findings = [FindingRecord(**vars(f)) for c in checks for f in c.findings]
     record.borderline = [FindingRecord(**vars(f)) for c in checks for f in c.borderline]
     record.not_assessable = [c.code.value for c in checks if not c.assessable]
-    record.not_assessable_reasons = {c.code.value: c.reason or "" for c in checks
-                                     if not c.assessable}
+    record.not_assessable_reasons = {
+        c.code.value: c.reason or "" for c in checks if not c.assessable
+    }
     heels, hands = retake_checks.get("heels_elevated"), retake_checks.get("hands_on_hips")
-    record.score = fms_score(checks, ctx.movement, any(v > 0 for v in pain.values()),
-                             heels)
+    record.score = fms_score(checks, ctx.movement, any(v > 0 for v in pain.values()), heels)
     decision = decide_route(checks, ctx.movement, pain, heels, hands)
     record.route = decision.route
     record.route_reasons = decision.reasons
     record.focus = decision.focus
     record.suggested_retakes = decision.suggested_retakes
-    record.program = build_program(decision.route,
-                                   [f for c in checks for f in c.findings])
+    record.program = build_program(decision.route, [f for c in checks for f in c.findings])
     record.pain = dict(pain)
     if ctx.unscreened:
         record.warnings.append(unscreened_reason(ctx.unscreened))
@@ -350,17 +442,25 @@ def fill_record(record: ScreeningRecord, analysis: Analysis, checks: list[CheckR
             record.route, record.program, record.focus = None, None, []
             record.route_reasons = ["no route: " + unscreened_reason(ctx.unscreened)]
             record.suggested_retakes = []
-            record.score = {"fms": None, "criteria": {},
-                            "basis": "not scored: the movement is not one the screen judges"}
+            record.score = {
+                "fms": None,
+                "criteria": {},
+                "basis": "not scored: the movement is not one the screen judges",
+            }
     if analysis.raw.max_people > 1:
         record.warnings.append(MORE_THAN_ONE_PERSON)
     if ctx.shot_starts:
         cuts = len(ctx.shot_starts)
-        warning = (f"the video cuts between shots ({cuts} cut{'s' * (cuts != 1)} found); "
-                   "each rep is measured within its own shot")
+        warning = (
+            f"the video cuts between shots ({cuts} cut{'s' * (cuts != 1)} found); "
+            "each rep is measured within its own shot"
+        )
         if ctx.reps_cut:
             warning += f"; reps cut in two were left out: {ctx.reps_cut}"
         record.warnings.append(warning)
-    record.context = {"yaw_deg": round(ctx.yaw_deg, 1), "lead_side": ctx.lead_side,
-                      "movement_detected": ctx.movement_detected,
-                      "view_detected": ctx.view_detected}
+    record.context = {
+        "yaw_deg": round(ctx.yaw_deg, 1),
+        "lead_side": ctx.lead_side,
+        "movement_detected": ctx.movement_detected,
+        "view_detected": ctx.view_detected,
+    }

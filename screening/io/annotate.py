@@ -19,8 +19,8 @@ from screening.io.files import private_file
 from screening.io.frame_store import FrameStore
 from screening.io.video import Frame
 
-LEFT_COLOUR = (66, 135, 245)    # RGB: the person's left side in blue
-RIGHT_COLOUR = (245, 130, 48)   # the right side in orange
+LEFT_COLOUR = (66, 135, 245)  # RGB: the person's left side in blue
+RIGHT_COLOUR = (245, 130, 48)  # the right side in orange
 MIDLINE_COLOUR = (230, 230, 230)
 MIN_VISIBILITY = 0.3
 
@@ -34,8 +34,9 @@ def _side_colour(a: Landmark, b: Landmark) -> tuple[int, int, int]:
     return MIDLINE_COLOUR
 
 
-def draw_pose(rgb: np.ndarray, image_xy: np.ndarray, visibility: np.ndarray | None = None
-              ) -> np.ndarray:
+def draw_pose(
+    rgb: np.ndarray, image_xy: np.ndarray, visibility: np.ndarray | None = None
+) -> np.ndarray:
     """Draw bones and joints of one pose on a copy of an RGB frame.
 
     image_xy: (33, 2+) pixel coordinates; landmarks that are NaN or barely visible are skipped
@@ -49,8 +50,7 @@ def draw_pose(rgb: np.ndarray, image_xy: np.ndarray, visibility: np.ndarray | No
     pts = np.nan_to_num(image_xy[:, :2]).round().astype(int)
     for a, b in SKELETON_EDGES:
         if ok[a] and ok[b]:
-            cv2.line(out, tuple(pts[a]), tuple(pts[b]), _side_colour(a, b), 2 * scale,
-                     cv2.LINE_AA)
+            cv2.line(out, tuple(pts[a]), tuple(pts[b]), _side_colour(a, b), 2 * scale, cv2.LINE_AA)
     for lm in Landmark:
         if ok[lm] and lm >= Landmark.LEFT_SHOULDER:
             cv2.circle(out, tuple(pts[lm]), 3 * scale, (255, 255, 255), -1, cv2.LINE_AA)
@@ -64,15 +64,17 @@ def draw_label(rgb: np.ndarray, text: str, row: int = 0) -> None:
     (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness)
     y = int(10 + (row + 1) * (h + base + 8))
     cv2.rectangle(rgb, (6, y - h - 6), (14 + w, y + base + 2), (20, 20, 20), -1)
-    cv2.putText(rgb, text, (10, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255),
-                thickness, cv2.LINE_AA)
+    cv2.putText(
+        rgb, text, (10, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), thickness, cv2.LINE_AA
+    )
 
 
 class H264Writer:
     """Write RGB frames to an H.264 MP4 that browsers play."""
 
-    def __init__(self, path: str | Path, fps: float, width: int, height: int,
-                 crf: int = 23) -> None:
+    def __init__(
+        self, path: str | Path, fps: float, width: int, height: int, crf: int = 23
+    ) -> None:
         # A video of someone's body is health data: owner-only, like everything we write.
         self.path = private_file(path)
         # yuv420p needs even dimensions.
@@ -86,7 +88,8 @@ class H264Writer:
 
     def write(self, rgb: np.ndarray) -> None:
         frame = av.VideoFrame.from_ndarray(
-            np.ascontiguousarray(rgb[: self.height, : self.width]), format="rgb24")
+            np.ascontiguousarray(rgb[: self.height, : self.width]), format="rgb24"
+        )
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
 
@@ -109,10 +112,20 @@ def pose_rows(frame_indices: np.ndarray, frame_index: int) -> int:
     return int(np.searchsorted(frame_indices, frame_index, side="right")) - 1
 
 
-def write_annotated(frames: Iterable[Frame], image: np.ndarray, visibility: np.ndarray,
-                    frame_indices: np.ndarray, rep_of_frame: np.ndarray,
-                    out_path: str | Path, fps: float, width: int, height: int, *,
-                    keep: Collection[int] = (), store: FrameStore | None = None) -> Path:
+def write_annotated(
+    frames: Iterable[Frame],
+    image: np.ndarray,
+    visibility: np.ndarray,
+    frame_indices: np.ndarray,
+    rep_of_frame: np.ndarray,
+    out_path: str | Path,
+    fps: float,
+    width: int,
+    height: int,
+    *,
+    keep: Collection[int] = (),
+    store: FrameStore | None = None,
+) -> Path:
     """Re-read the video and draw the (cleaned) skeleton and rep counter on every frame.
 
     image: (T, 33, 3) landmarks of the analysed frames, whose decoder numbers are

@@ -82,6 +82,7 @@ def write_private_atomic(path: str | Path, data: bytes) -> Path:
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}; "
-                          "nothing was written") from None
+        raise ExportError(
+            f"cannot write {path}: {exc.strerror or exc}; nothing was written"
+        ) from None
     return path

@@ -45,8 +45,11 @@ class FrameStore:
     def add(self, index: int, rgb: np.ndarray, timestamp_s: float = 0.0) -> None:
         """Keep one frame (RGB, any size: frames larger than max_side_px are shrunk)."""
         small = shrink(rgb, self.max_side_px)
-        ok, data = cv2.imencode(".jpg", cv2.cvtColor(small, cv2.COLOR_RGB2BGR),
-                                [cv2.IMWRITE_JPEG_QUALITY, self.jpeg_quality])
+        ok, data = cv2.imencode(
+            ".jpg",
+            cv2.cvtColor(small, cv2.COLOR_RGB2BGR),
+            [cv2.IMWRITE_JPEG_QUALITY, self.jpeg_quality],
+        )
         if not ok:
             return
         with self._lock:

@@ -96,12 +96,19 @@ class ScreeningRecord:
 
     def summary_line(self) -> str:
         """One line for the terminal: what a user scanning a batch wants to see."""
-        name = (" + ".join(Path(p).name for p in self.sources) if self.sources
-                else Path(self.source).name)
+        name = (
+            " + ".join(Path(p).name for p in self.sources)
+            if self.sources
+            else Path(self.source).name
+        )
         if not self.ok:
             return _one_line(f"FAIL {self.source}: {self.error}")
-        parts = [f"ok   {name}:", f"{len(self.reps)} rep{'s' if len(self.reps) != 1 else ''}",
-                 f"pose {self.pose_detected_fraction:.0%}", f"{self.frames} frames"]
+        parts = [
+            f"ok   {name}:",
+            f"{len(self.reps)} rep{'s' if len(self.reps) != 1 else ''}",
+            f"pose {self.pose_detected_fraction:.0%}",
+            f"{self.frames} frames",
+        ]
         if self.movement:
             parts.append(self.movement)
         if self.view:
@@ -187,8 +194,14 @@ def _expected(hint: Any) -> str:
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "true/false", int: "a number", float: "a number", str: "text",
-            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
 def read_records(path: str | Path) -> Iterator[ScreeningRecord]:
@@ -199,8 +212,9 @@ def read_records(path: str | Path) -> Iterator[ScreeningRecord]:
     """
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        raise RecordError(f"{path.name}: a .csv holds a summary only; read records back "
-                          "from a .jsonl file")
+        raise RecordError(
+            f"{path.name}: a .csv holds a summary only; read records back from a .jsonl file"
+        )
     try:
         with path.open(encoding="utf-8") as fh:
             lines = fh.readlines()
@@ -217,30 +231,56 @@ def read_records(path: str | Path) -> Iterator[ScreeningRecord]:
         except (json.JSONDecodeError, RecursionError) as exc:
             if torn:
                 return
-            raise RecordError(f"{path.name} line {number} is not JSON "
-                              f"({getattr(exc, 'msg', 'nested too deeply')})") from None
+            raise RecordError(
+                f"{path.name} line {number} is not JSON "
+                f"({getattr(exc, 'msg', 'nested too deeply')})"
+            ) from None
         try:
             yield ScreeningRecord.from_dict(data)
         except RecordError as exc:
             raise RecordError(f"{path.name} line {number}: {exc}") from None
 
 
-CSV_COLUMNS = ("source", "ok", "error", "movement", "view", "fps", "frames",
-               "pose_detected_fraction", "duration_s", "reps", "findings", "not_assessable",
-               "fms", "route", "program", "model_file", "model_sha256", "version",
-               "video_sha256", "borderline")
+CSV_COLUMNS = (
+    "source",
+    "ok",
+    "error",
+    "movement",
+    "view",
+    "fps",
+    "frames",
+    "pose_detected_fraction",
+    "duration_s",
+    "reps",
+    "findings",
+    "not_assessable",
+    "fms",
+    "route",
+    "program",
+    "model_file",
+    "model_sha256",
+    "version",
+    "video_sha256",
+    "borderline",
+)
 
 
 def csv_row(record: dict[str, Any]) -> dict[str, Any]:
     """Flatten a record for a spreadsheet: nested lists become short `;`-joined text."""
     return {
-        "source": record["source"], "ok": record["ok"], "error": record["error"] or "",
-        "movement": record["movement"] or "", "view": record["view"] or "",
-        "fps": record["fps"], "frames": record["frames"],
+        "source": record["source"],
+        "ok": record["ok"],
+        "error": record["error"] or "",
+        "movement": record["movement"] or "",
+        "view": record["view"] or "",
+        "fps": record["fps"],
+        "frames": record["frames"],
         "pose_detected_fraction": record["pose_detected_fraction"],
-        "duration_s": record["duration_s"], "reps": len(record["reps"]),
-        "findings": ";".join(f"{f['code']}:{f['side']}:{f['severity']}"
-                             for f in record["findings"]),
+        "duration_s": record["duration_s"],
+        "reps": len(record["reps"]),
+        "findings": ";".join(
+            f"{f['code']}:{f['side']}:{f['severity']}" for f in record["findings"]
+        ),
         "not_assessable": ";".join(record["not_assessable"]),
         "fms": "" if record["score"].get("fms") is None else record["score"]["fms"],
         "route": record["route"] or "",

@@ -20,10 +20,10 @@ import numpy as np
 from screening.core.errors import InputError
 from screening.core.settings import InputSettings, load_settings
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif",
-                  ".y4m")
+VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif", ".y4m")
 """The file types read as videos, by the batch (in folders) and the app's upload alike:
 what FFmpeg decodes and phones, cameras and screen recorders write."""
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -66,9 +66,15 @@ _VIDEO_MAGIC: tuple[tuple[int, bytes, str], ...] = (
 # files any of these.
 _ISO_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot")
 # Brands of ISO files that hold still images or only sound.
-_ISO_NOT_VIDEO = {b"heic": "a HEIC photo", b"heix": "a HEIC photo", b"mif1": "a HEIF photo",
-                  b"avif": "an AVIF image", b"M4A ": "an M4A audio file",
-                  b"M4B ": "an M4B audiobook", b"M4P ": "an M4P audio file"}
+_ISO_NOT_VIDEO = {
+    b"heic": "a HEIC photo",
+    b"heix": "a HEIC photo",
+    b"mif1": "a HEIF photo",
+    b"avif": "an AVIF image",
+    b"M4A ": "an M4A audio file",
+    b"M4B ": "an M4B audiobook",
+    b"M4P ": "an M4P audio file",
+}
 # Leading bytes of common files people pick by mistake, and what to call them.
 _NOT_VIDEO_MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\x89PNG\r\n\x1a\n", "a PNG image"),
@@ -109,10 +115,10 @@ def sniff_container(head: bytes) -> str:
     if len(head) > 376 and head[0] == head[188] == head[376] == 0x47:
         return "MPEG transport stream"
     for offset, magic, name in _VIDEO_MAGIC:
-        if head[offset:offset + len(magic)] == magic:
+        if head[offset : offset + len(magic)] == magic:
             return name
     for offset, magic, what in _NOT_VIDEO_MAGIC:
-        if head[offset:offset + len(magic)] == magic:
+        if head[offset : offset + len(magic)] == magic:
             raise InputError(f"not a video (it is {what})")
     if _looks_like_text(head):
         raise InputError("not a video (it looks like a text file)")
@@ -123,7 +129,7 @@ def _looks_like_text(head: bytes) -> bool:
     """UTF-8 text with no control characters other than line breaks and tabs."""
     for cut in range(4):  # the sample may end inside a multi-byte character
         try:
-            text = head[:len(head) - cut].decode("utf-8")
+            text = head[: len(head) - cut].decode("utf-8")
         except UnicodeDecodeError:
             continue
         return bool(text) and all(c.isprintable() or c in "\r\n\t" for c in text)
@@ -158,25 +164,35 @@ def _check_frame_size(width: int, height: int, limits: InputSettings) -> None:
     if width <= 0 or height <= 0:
         raise InputError("video frames cannot be decoded (damaged header or unsupported codec)")
     if width * height > limits.max_frame_pixels:
-        raise InputError(f"video frames are too large ({width} x {height} pixels; the most "
-                         f"this tool reads is {limits.max_frame_pixels / 1e6:g} million "
-                         "pixels a frame, about 4K)")
+        raise InputError(
+            f"video frames are too large ({width} x {height} pixels; the most "
+            f"this tool reads is {limits.max_frame_pixels / 1e6:g} million "
+            "pixels a frame, about 4K)"
+        )
     if min(width, height) < limits.min_frame_side_px:
-        raise InputError(f"video frames are too small to see a person ({width} x {height} "
-                         f"pixels; need at least {limits.min_frame_side_px} each way)")
+        raise InputError(
+            f"video frames are too small to see a person ({width} x {height} "
+            f"pixels; need at least {limits.min_frame_side_px} each way)"
+        )
 
 
 def _duration_text(seconds: float) -> str:
-    return f"{seconds:.1f} s" if seconds < 10 else (
-        f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} minutes")
+    return (
+        f"{seconds:.1f} s"
+        if seconds < 10
+        else (f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} minutes")
+    )
 
 
-def _too_long(limits: InputSettings, seconds: float | None = None,
-              frames: int | None = None) -> InputError:
+def _too_long(
+    limits: InputSettings, seconds: float | None = None, frames: int | None = None
+) -> InputError:
     what = _duration_text(seconds) if seconds is not None else f"{frames} frames"
-    return InputError(f"video is too long to screen ({what}; the most is "
-                      f"{_duration_text(limits.max_duration_s)} or {limits.max_frames} frames): "
-                      "cut out the part with the squats or lunges")
+    return InputError(
+        f"video is too long to screen ({what}; the most is "
+        f"{_duration_text(limits.max_duration_s)} or {limits.max_frames} frames): "
+        "cut out the part with the squats or lunges"
+    )
 
 
 class VideoFileSource:
@@ -188,8 +204,7 @@ class VideoFileSource:
     milliseconds with one line saying why, instead of filling memory or running for hours.
     """
 
-    def __init__(self, path: str | os.PathLike[str], limits: InputSettings | None = None
-                 ) -> None:
+    def __init__(self, path: str | os.PathLike[str], limits: InputSettings | None = None) -> None:
         self.path = Path(path)
         self.limits = limits or _default_limits()
         if not self.path.exists():

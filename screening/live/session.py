@@ -45,8 +45,14 @@ from screening.io.video import VideoFileSource, VideoInfo
 from screening.pose.estimator import PoseEstimator
 from screening.pose.model_file import ModelInfo
 
-FEET = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX,
-        L.RIGHT_FOOT_INDEX)
+FEET = (
+    L.LEFT_ANKLE,
+    L.RIGHT_ANKLE,
+    L.LEFT_HEEL,
+    L.RIGHT_HEEL,
+    L.LEFT_FOOT_INDEX,
+    L.RIGHT_FOOT_INDEX,
+)
 HEAD = (L.NOSE, L.LEFT_EYE, L.RIGHT_EYE, L.LEFT_EAR, L.RIGHT_EAR)
 SIDE_VIEWS = frozenset({View.SIDE_LEFT, View.SIDE_RIGHT})
 
@@ -73,8 +79,10 @@ TWO_PEOPLE = "Only one person in the picture, please."
 HEAD_OUT = "Step back until your head is in the picture."
 FEET_OUT = "Step back until your feet are in the picture."
 TOO_FAR = "Come a little closer to the camera."
-NOTHING_RECORDED = ("Nothing was recorded. To try again, follow the instructions on the "
-                    "picture (start the camera if it is off).")
+NOTHING_RECORDED = (
+    "Nothing was recorded. To try again, follow the instructions on the "
+    "picture (start the camera if it is off)."
+)
 COUNTDOWN_STOPPERS = frozenset({TOO_DARK, NOBODY, TWO_PEOPLE, HEAD_OUT, FEET_OUT})
 """Problems that stop a countdown. The others (too far, turned the wrong way) are checked
 standing still before it starts; squatting during the countdown shrinks and turns the
@@ -107,8 +115,14 @@ def _head_top_y(pose: FramePose) -> float:
     return face_top - 0.5 * float(np.linalg.norm(shoulders - ears))
 
 
-def guidance_problems(pose: FramePose | None, brightness: float, width: int, height: int,
-                      views: frozenset[View] | None, settings: Settings) -> list[str]:
+def guidance_problems(
+    pose: FramePose | None,
+    brightness: float,
+    width: int,
+    height: int,
+    views: frozenset[View] | None,
+    settings: Settings,
+) -> list[str]:
     """What stops this frame from being a good start, in the words shown to the person.
 
     Empty when the light is good enough, exactly one person is seen from head to feet, big
@@ -133,8 +147,7 @@ def guidance_problems(pose: FramePose | None, brightness: float, width: int, hei
     elif head_seen and feet_y - head_top < live.min_body_fraction * height:
         problems.append(TOO_FAR)
     if views is not None:
-        view, _ = classify_view(single_frame(pose, width, height), np.array([0]),
-                                settings.context)
+        view, _ = classify_view(single_frame(pose, width, height), np.array([0]), settings.context)
         if view not in views:
             problems.append(VIEW_ADVICE.get(views, "Turn to face the camera as chosen."))
     return problems
@@ -229,8 +242,12 @@ class LiveSession:
     or after max_record_s. DONE: ignore further frames.
     """
 
-    def __init__(self, settings: Settings, views: frozenset[View] | None = None,
-                 target_reps: int | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        views: frozenset[View] | None = None,
+        target_reps: int | None = None,
+    ) -> None:
         self.settings = settings
         self.live: LiveSettings = settings.live
         self.views = views
@@ -246,27 +263,31 @@ class LiveSession:
         self._record_start = 0.0
         self._last_t = 0.0
 
-    def update(self, timestamp_s: float, pose: FramePose | None, brightness: float,
-               width: int, height: int) -> int | None:
+    def update(
+        self, timestamp_s: float, pose: FramePose | None, brightness: float, width: int, height: int
+    ) -> int | None:
         """Advance on one processed frame; returns its index in the take when recorded."""
         if self.phase is Phase.DONE:
             return None
         self.size, self._last_t = (width, height), timestamp_s
-        self.problems = guidance_problems(pose, brightness, width, height, self.views,
-                                          self.settings)
+        self.problems = guidance_problems(
+            pose, brightness, width, height, self.views, self.settings
+        )
         if self.phase is Phase.RECORDING:
             return self._record(timestamp_s, pose)
         self.counter.update(pose, timestamp_s)  # learn standing before recording starts
         if COUNTDOWN_STOPPERS.intersection(self.problems) or (
-                self.problems and self.phase is Phase.SETUP):
+            self.problems and self.phase is Phase.SETUP
+        ):
             self.phase, self._ready_since = Phase.SETUP, None
         elif self.phase is Phase.SETUP:
-            self._ready_since = self._ready_since if self._ready_since is not None \
-                else timestamp_s
+            self._ready_since = self._ready_since if self._ready_since is not None else timestamp_s
             if timestamp_s - self._ready_since >= self.live.ready_hold_s:
                 self.phase, self._countdown_start = Phase.COUNTDOWN, timestamp_s
-        if self.phase is Phase.COUNTDOWN and \
-                timestamp_s - self._countdown_start >= self.live.countdown_s:
+        if (
+            self.phase is Phase.COUNTDOWN
+            and timestamp_s - self._countdown_start >= self.live.countdown_s
+        ):
             self.phase, self._record_start = Phase.RECORDING, timestamp_s
             self.counter.restart_count()
             return self._record(timestamp_s, pose)
@@ -276,8 +297,11 @@ class LiveSession:
         index = len(self.builder)
         self.builder.add(index, timestamp_s, pose)
         reps = self.counter.update(pose, timestamp_s)
-        settled = (self.counter.last_up_s is not None and not self.counter.down
-                   and timestamp_s - self.counter.last_up_s >= self.live.settle_s)
+        settled = (
+            self.counter.last_up_s is not None
+            and not self.counter.down
+            and timestamp_s - self.counter.last_up_s >= self.live.settle_s
+        )
         if reps >= self.target_reps and settled:
             self.finish(f"{reps} reps recorded")
         elif timestamp_s - self._record_start >= self.live.max_record_s:
@@ -308,12 +332,16 @@ class LiveSession:
     def message(self) -> str:
         """The one instruction that matters most right now."""
         if self.phase is Phase.DONE:
-            return (NOTHING_RECORDED if len(self.builder) == 0
-                    else "Done. Analysing your movement...")
+            return (
+                NOTHING_RECORDED if len(self.builder) == 0 else "Done. Analysing your movement..."
+            )
         if self.phase is Phase.RECORDING:
             left = self.target_reps - self.counter.count
-            more = (f"Recording: {left} more rep{'s' if left != 1 else ''}, slowly"
-                    if left > 0 else "Stand tall and hold still for a moment")
+            more = (
+                f"Recording: {left} more rep{'s' if left != 1 else ''}, slowly"
+                if left > 0
+                else "Stand tall and hold still for a moment"
+            )
             if self.counter.skipped and self.counter.count == 0:
                 return f"That rep began before recording, so it does not count. {more}"
             return more
@@ -324,20 +352,32 @@ class LiveSession:
         return "Good. Stand tall and hold still..."
 
     def status(self, pose: FramePose | None, received: int, processed: int) -> LiveStatus:
-        left = (self.live.countdown_s - (self._last_t - self._countdown_start)
-                if self.phase is Phase.COUNTDOWN else 0.0)
+        left = (
+            self.live.countdown_s - (self._last_t - self._countdown_start)
+            if self.phase is Phase.COUNTDOWN
+            else 0.0
+        )
         recording = self.phase is Phase.RECORDING or (
-            self.phase is Phase.DONE and len(self.builder) > 0)
-        return LiveStatus(self.phase, self.message(), tuple(self.problems),
-                          self.counter.count if recording else 0, self.target_reps,
-                          max(0.0, left), self.recorded_s(), pose, received, processed,
-                          self.stop_reason)
+            self.phase is Phase.DONE and len(self.builder) > 0
+        )
+        return LiveStatus(
+            self.phase,
+            self.message(),
+            tuple(self.problems),
+            self.counter.count if recording else 0,
+            self.target_reps,
+            max(0.0, left),
+            self.recorded_s(),
+            pose,
+            received,
+            processed,
+            self.stop_reason,
+        )
 
 
 def draw_overlay(rgb: np.ndarray, status: LiveStatus) -> np.ndarray:
     """The frame the person sees: skeleton, the current instruction, reps and countdown."""
-    out = (draw_pose(rgb, status.pose.image, status.pose.visibility) if status.pose
-           else rgb.copy())
+    out = draw_pose(rgb, status.pose.image, status.pose.visibility) if status.pose else rgb.copy()
     draw_label(out, status.message)
     if status.phase in (Phase.RECORDING, Phase.DONE):
         draw_label(out, f"Reps {status.reps} of {status.target_reps}", row=1)
@@ -346,10 +386,10 @@ def draw_overlay(rgb: np.ndarray, status: LiveStatus) -> np.ndarray:
         scale = out.shape[0] / 120
         (w, h), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 8)
         org = ((out.shape[1] - w) // 2, (out.shape[0] + h) // 2)
-        cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (20, 20, 20), 14,
-                    cv2.LINE_AA)
-        cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 6,
-                    cv2.LINE_AA)
+        cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (20, 20, 20), 14, cv2.LINE_AA)
+        cv2.putText(
+            out, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 6, cv2.LINE_AA
+        )
     return out
 
 
@@ -367,13 +407,19 @@ class Capture:
     frames: FrameSource | None = None
     stop_reason: str = ""
 
-    def analyse(self, settings: Settings, movement: str | None = None,
-                view: str | None = None) -> Analysis:
+    def analyse(
+        self, settings: Settings, movement: str | None = None, view: str | None = None
+    ) -> Analysis:
         return analyse_pose(self.info, self.raw, settings, movement=movement, view=view)
 
 
-def capture_file(path: str | Path, label: str, model: ModelInfo, settings: Settings,
-                 progress: ProgressCallback | None = None) -> Capture:
+def capture_file(
+    path: str | Path,
+    label: str,
+    model: ModelInfo,
+    settings: Settings,
+    progress: ProgressCallback | None = None,
+) -> Capture:
     """A take from a video file; its frames are kept in memory, so the file can go."""
     info, raw = extract_pose(path, model, settings, progress)
     live = settings.live
@@ -388,20 +434,31 @@ def capture_file(path: str | Path, label: str, model: ModelInfo, settings: Setti
     return Capture(label, info, raw, store)
 
 
-def screen_captures(takes: dict[str, Capture], model: ModelInfo, settings: Settings, *,
-                    movement: str | None = None, view: str | None = None,
-                    pain: dict[str, float] | None = None,
-                    retakes: dict[str, Capture] | None = None
-                    ) -> tuple[ScreeningRecord, list[Analysis]]:
+def screen_captures(
+    takes: dict[str, Capture],
+    model: ModelInfo,
+    settings: Settings,
+    *,
+    movement: str | None = None,
+    view: str | None = None,
+    pain: dict[str, float] | None = None,
+    retakes: dict[str, Capture] | None = None,
+) -> tuple[ScreeningRecord, list[Analysis]]:
     """Score one person's takes (e.g. front and side) and retakes with the CLI's engine."""
     by_label = {**takes, **{c.label: c for c in (retakes or {}).values()}}
 
     def analyser(label: str, movement: str | None, view: str | None) -> Analysis:
         return by_label[label].analyse(settings, movement, view)
 
-    return screen_sources(list(takes), analyser, model, movement=movement, view=view,
-                          pain=pain,
-                          retakes={kind: c.label for kind, c in (retakes or {}).items()})
+    return screen_sources(
+        list(takes),
+        analyser,
+        model,
+        movement=movement,
+        view=view,
+        pain=pain,
+        retakes={kind: c.label for kind, c in (retakes or {}).items()},
+    )
 
 
 EstimatorFactory = Callable[[int], PoseEstimator]
@@ -429,20 +486,31 @@ class LiveCapture:
     while recording, for one, which is faster.
     """
 
-    def __init__(self, model: ModelInfo, settings: Settings, *, label: str = "webcam",
-                 views: frozenset[View] | None = None, target_reps: int | None = None,
-                 threaded: bool = True,
-                 estimator_factory: EstimatorFactory | None = None) -> None:
+    def __init__(
+        self,
+        model: ModelInfo,
+        settings: Settings,
+        *,
+        label: str = "webcam",
+        views: frozenset[View] | None = None,
+        target_reps: int | None = None,
+        threaded: bool = True,
+        estimator_factory: EstimatorFactory | None = None,
+    ) -> None:
         self.label = label
         self.session = LiveSession(settings, views, target_reps)
-        self.frames = FrameStore(settings.live.keep_frame_max_side_px,
-                                 settings.live.keep_frame_jpeg_quality)
+        self.frames = FrameStore(
+            settings.live.keep_frame_max_side_px, settings.live.keep_frame_jpeg_quality
+        )
         self._factory = estimator_factory or (
-            lambda n: PoseEstimator(model, settings.pose, num_poses=n))
+            lambda n: PoseEstimator(model, settings.pose, num_poses=n)
+        )
         self._estimators: dict[int, PoseEstimator] = {}
-        self._smooth = OneEuroFilter(settings.filter.one_euro_min_cutoff_hz,
-                                     settings.filter.one_euro_beta,
-                                     settings.filter.one_euro_d_cutoff_hz)
+        self._smooth = OneEuroFilter(
+            settings.filter.one_euro_min_cutoff_hz,
+            settings.filter.one_euro_beta,
+            settings.filter.one_euro_d_cutoff_hz,
+        )
         self._box = _Mailbox()
         self._session_lock = threading.Lock()
         self._received = 0
@@ -533,9 +601,10 @@ class LiveCapture:
             shown = FramePose(smooth, pose.world, pose.visibility, pose.presence, pose.people)
         with self._box.lock:
             self._processed += 1
-            self._status = replace(self.session.status(shown, self._received,
-                                                        self._processed),
-                                   pose_timestamp_s=timestamp_s)
+            self._status = replace(
+                self.session.status(shown, self._received, self._processed),
+                pose_timestamp_s=timestamp_s,
+            )
             if self.session.phase is Phase.DONE:
                 self._box.closed = True
                 self._box.lock.notify_all()
@@ -563,9 +632,10 @@ class LiveCapture:
         with self._box.lock:
             self._box.closed = True
             self._box.lock.notify_all()
-            self._status = replace(self.session.status(self._status.pose, self._received,
-                                                        self._processed),
-                                   pose_timestamp_s=self._status.pose_timestamp_s)
+            self._status = replace(
+                self.session.status(self._status.pose, self._received, self._processed),
+                pose_timestamp_s=self._status.pose_timestamp_s,
+            )
         if self._worker is None:
             self._close_estimators()
         elif wait:
@@ -579,8 +649,14 @@ class LiveCapture:
         duration = float(raw.timestamps_s[-1] - raw.timestamps_s[0]) if len(raw) > 1 else 0.0
         fps = (len(raw) - 1) / duration if duration > 0 else 30.0
         raw = replace(raw, fps=fps)
-        info = VideoInfo(path=self.label, fps=fps, declared_frames=len(raw), width=width,
-                         height=height, rotation_deg=0)
+        info = VideoInfo(
+            path=self.label,
+            fps=fps,
+            declared_frames=len(raw),
+            width=width,
+            height=height,
+            rotation_deg=0,
+        )
         return Capture(self.label, info, raw, self.frames, self.session.stop_reason)
 
 
@@ -591,6 +667,7 @@ def frame_callback(capture: LiveCapture) -> Callable[[av.VideoFrame], av.VideoFr
     The frame's own time stamp (from the browser) is the clock, so a late frame is judged
     by when it was filmed, not when it arrived.
     """
+
     def on_video_frame(frame: av.VideoFrame) -> av.VideoFrame:
         timestamp = frame.time if frame.time is not None else time.monotonic()
         out = capture.on_frame(frame.to_ndarray(format="rgb24"), float(timestamp))
@@ -601,8 +678,12 @@ def frame_callback(capture: LiveCapture) -> Callable[[av.VideoFrame], av.VideoFr
     return on_video_frame
 
 
-def replay(capture: LiveCapture, frames: list[np.ndarray], fps: float,
-           clock: Callable[[], float] = time.perf_counter) -> list[float]:
+def replay(
+    capture: LiveCapture,
+    frames: list[np.ndarray],
+    fps: float,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[float]:
     """Feed frames to a capture as a camera would; returns each call's latency in seconds.
 
     With a threaded capture this paces the frames at `fps` in real time (frames the model

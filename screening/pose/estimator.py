@@ -29,8 +29,9 @@ def _model_input(rgb: np.ndarray, max_side: int) -> mp.Image:
     h, w = rgb.shape[:2]
     if max_side and max(h, w) > max_side:
         scale = max_side / max(h, w)
-        rgb = cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))),
-                         interpolation=cv2.INTER_AREA)
+        rgb = cv2.resize(
+            rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
+        )
     return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
 
@@ -50,8 +51,7 @@ def _to_frame_pose(result: object, width: int, height: int) -> FramePose | None:
     return FramePose(image, world_xyz, visibility, presence, people)
 
 
-def with_patches(pose: FramePose | None, rgb: np.ndarray,
-                 scale: float = 1.0) -> FramePose | None:
+def with_patches(pose: FramePose | None, rgb: np.ndarray, scale: float = 1.0) -> FramePose | None:
     """The pose with the patches of its neck and feet cut from the frame it was found in
     (`scale` turns the pose's pixels into `rgb`'s)."""
     if pose is None:
@@ -60,8 +60,9 @@ def with_patches(pose: FramePose | None, rgb: np.ndarray,
     return replace(pose, neck=neck_patches(rgb, xy), feet=foot_patches(rgb, xy))
 
 
-def _options(model: ModelInfo, settings: PoseSettings, mode: RunningMode,
-             num_poses: int) -> PoseLandmarkerOptions:
+def _options(
+    model: ModelInfo, settings: PoseSettings, mode: RunningMode, num_poses: int
+) -> PoseLandmarkerOptions:
     return PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(model.path)),
         running_mode=mode,
@@ -126,7 +127,8 @@ class PeopleCounter:
     def __init__(self, model: ModelInfo, settings: PoseSettings) -> None:
         self._settings = settings
         self._landmarker = _create(
-            _options(model, settings, RunningMode.IMAGE, self.MAX_PEOPLE), model)
+            _options(model, settings, RunningMode.IMAGE, self.MAX_PEOPLE), model
+        )
 
     def count(self, rgb: np.ndarray) -> int:
         """How many people the model finds in this RGB frame."""

@@ -31,8 +31,9 @@ def foot_patches(rgb: np.ndarray, image_xy: np.ndarray) -> np.ndarray:
     can be cut. `image_xy` holds the 33 landmarks in the pixel coordinates of `rgb`."""
     out = np.zeros((2, PATCH, PATCH), np.uint8)
     for k, side in enumerate(("LEFT", "RIGHT")):
-        knee, ankle, heel, toe = (image_xy[Landmark[f"{side}_{p}"], :2]
-                                  for p in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX"))
+        knee, ankle, heel, toe = (
+            image_xy[Landmark[f"{side}_{p}"], :2] for p in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
+        )
         if not all(np.all(np.isfinite(p)) for p in (knee, ankle, heel, toe)):
             continue
         shin = float(np.linalg.norm(knee - ankle))

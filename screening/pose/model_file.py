@@ -62,9 +62,11 @@ def resolve_model(path: str | os.PathLike[str] | None = None) -> ModelInfo:
     chosen = path or os.environ.get(MODEL_ENV_VAR) or MODELS_DIR / DEFAULT_MODEL_NAME
     model = Path(chosen).expanduser()
     if not model.is_file():
-        hint = ("rebuild it with `python models/build_pose_model.py`"
-                if model == MODELS_DIR / DEFAULT_MODEL_NAME
-                else f"check --model / ${MODEL_ENV_VAR}")
+        hint = (
+            "rebuild it with `python models/build_pose_model.py`"
+            if model == MODELS_DIR / DEFAULT_MODEL_NAME
+            else f"check --model / ${MODEL_ENV_VAR}"
+        )
         raise ModelError(f"pose model not found at {model}; {hint}")
     if not zipfile.is_zipfile(model):
         raise ModelError(f"pose model {model.name} is corrupt or not a .task bundle (not a zip)")
@@ -76,7 +78,9 @@ def resolve_model(path: str | os.PathLike[str] | None = None) -> ModelInfo:
     actual = sha256_of(model)
     expected = _expected_hash(model)
     if expected is not None and actual != expected:
-        raise ModelError(f"pose model {model.name} does not match its recorded SHA-256 "
-                         f"(expected {expected[:12]}..., got {actual[:12]}...): "
-                         "the file is damaged or was replaced")
+        raise ModelError(
+            f"pose model {model.name} does not match its recorded SHA-256 "
+            f"(expected {expected[:12]}..., got {actual[:12]}...): "
+            "the file is damaged or was replaced"
+        )
     return ModelInfo(path=model.resolve(), sha256=actual)

@@ -119,15 +119,20 @@ def route_native_stderr() -> None:
         os.close(write_fd)
         # Line-buffered, so each line leaves in one write() and cannot be split by a line
         # the reader thread passes on at the same moment.
-        real = io.TextIOWrapper(os.fdopen(real_fd, "wb", closefd=False), encoding="utf-8",
-                                errors="backslashreplace", line_buffering=True)
+        real = io.TextIOWrapper(
+            os.fdopen(real_fd, "wb", closefd=False),
+            encoding="utf-8",
+            errors="backslashreplace",
+            line_buffering=True,
+        )
         sys.stderr = real
         for handler in logging.getLogger().handlers:
             if isinstance(handler, logging.StreamHandler) and handler.stream is sys.__stderr__:
                 handler.setStream(real)
         drained = threading.Event()
-        thread = threading.Thread(target=_pump, args=(read_fd, real_fd, drained), daemon=True,
-                                  name="native-stderr")
+        thread = threading.Thread(
+            target=_pump, args=(read_fd, real_fd, drained), daemon=True, name="native-stderr"
+        )
         thread.start()
         atexit.register(_drain, drained, os.fstat(2).st_ino)
         _state.update(real=real, thread=thread)

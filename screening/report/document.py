@@ -123,11 +123,18 @@ class Report:
         return pdf, html
 
 
-def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
-                 videos: Sequence[FrameSource] = (), *, clinic_name: str | None = None,
-                 client_name: str | None = None, therapist_notes: str | None = None,
-                 reviewed: RecordLike | None = None, date: datetime | Date | None = None,
-                 settings: Settings | None = None) -> Report:
+def build_report(
+    record: RecordLike,
+    analyses: Sequence[Analysis] = (),
+    videos: Sequence[FrameSource] = (),
+    *,
+    clinic_name: str | None = None,
+    client_name: str | None = None,
+    therapist_notes: str | None = None,
+    reviewed: RecordLike | None = None,
+    date: datetime | Date | None = None,
+    settings: Settings | None = None,
+) -> Report:
     """Gather a result into a report.
 
     record: the machine's result. reviewed: the same result after a therapist's review
@@ -143,44 +150,72 @@ def build_report(record: RecordLike, analyses: Sequence[Analysis] = (),
     shown = _as_dict(reviewed) if reviewed is not None else machine
     when = _when(date or datetime.now().astimezone())
     common: dict[str, Any] = {
-        "date": when, "clinic_name": _clean(clinic_name), "client_name": _clean(client_name),
-        "therapist_notes": _clean(therapist_notes)}
+        "date": when,
+        "clinic_name": _clean(clinic_name),
+        "client_name": _clean(client_name),
+        "therapist_notes": _clean(therapist_notes),
+    }
     if not shown.get("ok"):
         return _failure(shown, common)
     route = shown.get("route") or "not_judged"
     headline, tone = ROUTE_WORDS.get(route, (check_name(route), "warning"))
     program = shown.get("program") or {}
     score = shown.get("score") or {}
-    evidence = _Evidence(list(analyses), list(videos),
-                         settings or load_settings(), shown)
+    evidence = _Evidence(list(analyses), list(videos), settings or load_settings(), shown)
     machine_codes = {f["code"] for f in machine.get("findings", [])}
     return Report(
-        ok=True, headline=headline, tone=tone, summary=program.get("summary", ""), error=None,
-        facts=_facts(shown, score), score_basis=plain_sentence(score.get("basis", "")),
+        ok=True,
+        headline=headline,
+        tone=tone,
+        summary=program.get("summary", ""),
+        error=None,
+        facts=_facts(shown, score),
+        score_basis=plain_sentence(score.get("basis", "")),
         criteria=_criteria(score),
         reasons=tuple(plain_sentence(r) for r in shown.get("route_reasons", [])),
-        retake=(retake_advice(shown["suggested_retakes"])
-                if shown.get("suggested_retakes") else None),
-        pain=tuple(f"{check_name(region)}: {nrs:g} of 10"
-                   for region, nrs in (shown.get("pain") or {}).items()),
+        retake=(
+            retake_advice(shown["suggested_retakes"]) if shown.get("suggested_retakes") else None
+        ),
+        pain=tuple(
+            f"{check_name(region)}: {nrs:g} of 10"
+            for region, nrs in (shown.get("pain") or {}).items()
+        ),
         findings=tuple(evidence.sections(machine_codes if reviewed is not None else None)),
         review=_review_rows(machine, shown) if reviewed is not None else (),
-        not_assessable=tuple((check_name(code), reason) for code, reason in
-                             (shown.get("not_assessable_reasons") or {}).items()),
+        not_assessable=tuple(
+            (check_name(code), reason)
+            for code, reason in (shown.get("not_assessable_reasons") or {}).items()
+        ),
         borderline=_borderline(shown),
         program_title=program.get("title", "Program"),
         program_summary=program.get("summary", ""),
-        exercises=_exercises(program.get("exercises", [])), **common)
+        exercises=_exercises(program.get("exercises", [])),
+        **common,
+    )
 
 
 def _failure(record: Mapping[str, Any], common: dict[str, Any]) -> Report:
     """A short report for a video that could not be screened: why, and how to film it."""
     return Report(
-        ok=False, headline="This video could not be screened", tone="error", summary="",
+        ok=False,
+        headline="This video could not be screened",
+        tone="error",
+        summary="",
         error=record.get("error") or "the reason was not recorded",
-        facts=(("Video", _source_names(record)),), score_basis="", criteria=(), reasons=(),
-        retake=None, pain=(), findings=(), review=(), not_assessable=(), program_title="",
-        program_summary="", exercises=(), **common)
+        facts=(("Video", _source_names(record)),),
+        score_basis="",
+        criteria=(),
+        reasons=(),
+        retake=None,
+        pain=(),
+        findings=(),
+        review=(),
+        not_assessable=(),
+        program_title="",
+        program_summary="",
+        exercises=(),
+        **common,
+    )
 
 
 def _when(moment: datetime | Date) -> str:
@@ -200,9 +235,14 @@ def _exercises(program: list[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
 
 def _exercise(ex: Mapping[str, Any]) -> dict[str, Any]:
     """An exercise card's fields, tolerant of a stored program missing an optional one."""
-    return {"name": ex.get("name", "Exercise"), "phase": ex.get("phase", ""),
-            "dose": ex.get("dose", ""), "tissue": ex.get("tissue", ""),
-            "why": plain_sentence(ex.get("why", "")), "cues": list(ex.get("cues", []))}
+    return {
+        "name": ex.get("name", "Exercise"),
+        "phase": ex.get("phase", ""),
+        "dose": ex.get("dose", ""),
+        "tissue": ex.get("tissue", ""),
+        "why": plain_sentence(ex.get("why", "")),
+        "cues": list(ex.get("cues", [])),
+    }
 
 
 def _as_dict(record: RecordLike) -> Mapping[str, Any]:
@@ -225,19 +265,25 @@ def _source_names(record: Mapping[str, Any]) -> str:
 
 
 def _facts(record: Mapping[str, Any], score: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    return (("Movement score (FMS 0-3)", fms_text(score)),
-            ("Movement", _words(record.get("movement"))),
-            ("Camera view", _words(record.get("view"))),
-            ("Reps found", str(len(record.get("reps", [])))),
-            ("Video", _source_names(record)))
+    return (
+        ("Movement score (FMS 0-3)", fms_text(score)),
+        ("Movement", _words(record.get("movement"))),
+        ("Camera view", _words(record.get("view"))),
+        ("Reps found", str(len(record.get("reps", [])))),
+        ("Video", _source_names(record)),
+    )
 
 
 def _criteria(score: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """Each FMS criterion in words with met / not met / not seen."""
-    rows = [(CRITERIA_WORDS.get(name, check_name(name)), "met" if met else "not met")
-            for name, met in (score.get("criteria") or {}).items()]
-    rows += [(CRITERIA_WORDS.get(name, check_name(name)), "not seen from this view")
-             for name in score.get("not_assessed", [])]
+    rows = [
+        (CRITERIA_WORDS.get(name, check_name(name)), "met" if met else "not met")
+        for name, met in (score.get("criteria") or {}).items()
+    ]
+    rows += [
+        (CRITERIA_WORDS.get(name, check_name(name)), "not seen from this view")
+        for name in score.get("not_assessed", [])
+    ]
     return tuple(rows)
 
 
@@ -281,26 +327,43 @@ def _borderline(record: Mapping[str, Any]) -> tuple[str, ...]:
     for f in record.get("borderline") or []:
         if f["code"] not in worst or f["value"] > worst[f["code"]]["value"]:
             worst[f["code"]] = f
-    return tuple(borderline_sentence(f["code"], f["value"], f.get("uncertainty", 0.0),
-                                     f["units"]) for f in worst.values())
+    return tuple(
+        borderline_sentence(f["code"], f["value"], f.get("uncertainty", 0.0), f["units"])
+        for f in worst.values()
+    )
 
 
-def _review_rows(machine: Mapping[str, Any], reviewed: Mapping[str, Any]
-                 ) -> tuple[tuple[str, str, str], ...]:
+def _review_rows(
+    machine: Mapping[str, Any], reviewed: Mapping[str, Any]
+) -> tuple[tuple[str, str, str], ...]:
     """What the therapist changed: route, score, and each finding confirmed/removed/added."""
+
     def route(r: Mapping[str, Any]) -> str:
         return ROUTE_WORDS[r["route"]][0] if r.get("route") in ROUTE_WORDS else "-"
 
-    rows = [("Route", route(machine), route(reviewed)),
-            ("Movement score (FMS 0-3)", fms_text(machine.get("score") or {}),
-             fms_text(reviewed.get("score") or {}))]
+    rows = [
+        ("Route", route(machine), route(reviewed)),
+        (
+            "Movement score (FMS 0-3)",
+            fms_text(machine.get("score") or {}),
+            fms_text(reviewed.get("score") or {}),
+        ),
+    ]
     before = _by_code(machine.get("findings", []))
     after = _by_code(reviewed.get("findings", []))
     for code in [*before, *(c for c in after if c not in before)]:
-        said = (f"Seen ({_worst(before[code]).get('severity') or 'seen'})" if code in before
-                else "Not seen")
-        verdict = ("Confirmed" if code in before and code in after
-                   else "Removed" if code in before else "Added")
+        said = (
+            f"Seen ({_worst(before[code]).get('severity') or 'seen'})"
+            if code in before
+            else "Not seen"
+        )
+        verdict = (
+            "Confirmed"
+            if code in before and code in after
+            else "Removed"
+            if code in before
+            else "Added"
+        )
         rows.append((check_name(code), said, verdict))
     return tuple(rows)
 
@@ -308,8 +371,13 @@ def _review_rows(machine: Mapping[str, Any], reviewed: Mapping[str, Any]
 class _Evidence:
     """The pictures of each finding: from the clips when they are at hand, else the record."""
 
-    def __init__(self, analyses: list[Analysis], videos: list[FrameSource], settings: Settings,
-                 record: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        analyses: list[Analysis],
+        videos: list[FrameSource],
+        settings: Settings,
+        record: Mapping[str, Any],
+    ) -> None:
         self.analyses = analyses
         self.videos = videos  # may be shorter than analyses (or empty): no key frames then
         self.settings = settings
@@ -322,17 +390,31 @@ class _Evidence:
         reps = len(self.record.get("reps", []))
         out = []
         for code, items in groups.items():
-            review = ("" if machine_codes is None else "confirmed by the therapist"
-                      if code in machine_codes else "added by the therapist")
-            out.append(FindingSection(code, check_name(code), _finding_summary(items, reps),
-                                      review, frames.get(code), self._chart(code)))
+            review = (
+                ""
+                if machine_codes is None
+                else "confirmed by the therapist"
+                if code in machine_codes
+                else "added by the therapist"
+            )
+            out.append(
+                FindingSection(
+                    code,
+                    check_name(code),
+                    _finding_summary(items, reps),
+                    review,
+                    frames.get(code),
+                    self._chart(code),
+                )
+            )
         return out
 
     def _check(self, code: str) -> tuple[Analysis, CheckResult] | None:
         """The clip that judged this check: one that found it, else one that could see it."""
         pairs = [(a, c) for a in self.analyses for c in a.checks if c.code.value == code]
-        return (next((p for p in pairs if p[1].findings), None)
-                or next((p for p in pairs if p[1].assessable), None))
+        return next((p for p in pairs if p[1].findings), None) or next(
+            (p for p in pairs if p[1].assessable), None
+        )
 
     def _key_frames(self, worst: dict[str, Mapping[str, Any]]) -> dict[str, Picture]:
         """The annotated frame of each check's worst finding, decoding each clip once."""
@@ -352,8 +434,11 @@ class _Evidence:
                 continue  # the clip is gone or unreadable: the report goes on without it
             for shot in shots:
                 rep = shot.finding.rep
-                caption = (f"Frame {shot.frame}" + (f", rep {rep + 1}" if rep is not None else "")
-                           + ": the skeleton as the screen saw it")
+                caption = (
+                    f"Frame {shot.frame}"
+                    + (f", rep {rep + 1}" if rep is not None else "")
+                    + ": the skeleton as the screen saw it"
+                )
                 out[shot.finding.code] = jpeg_picture(shot.image, caption)
         return out
 
@@ -364,13 +449,13 @@ class _Evidence:
             analysis, check = found
             t = analysis.clean.timestamps_s - analysis.clean.timestamps_s[0]
             spans = [(float(t[r.start]), float(t[r.end])) for r in analysis.context.reps]
-            return time_chart(measure_table(analysis, check), spans, check.units,
-                              check_name(code))
+            return time_chart(measure_table(analysis, check), spans, check.units, check_name(code))
         if code not in Check.__members__.values():
             return None
         units = UNITS[Check(code)]
-        values = [rep.get("metrics", {}).get(f"{code}_{units}")
-                  for rep in self.record.get("reps", [])]
+        values = [
+            rep.get("metrics", {}).get(f"{code}_{units}") for rep in self.record.get("reps", [])
+        ]
         if not any(isinstance(v, int | float) for v in values):
             return None
         movement = Movement(self.record.get("movement") or Movement.DEEP_SQUAT)
@@ -381,8 +466,9 @@ class _Evidence:
 @cache
 def _template() -> jinja2.Template:
     """The HTML template, with every value escaped unless marked otherwise (none is)."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
     text = resources.files("screening.data").joinpath("report.html.j2").read_text("utf-8")
     return env.from_string(text)
 
@@ -394,8 +480,12 @@ def report_stem(record: RecordLike) -> str:
     return Path(first).stem or "result"
 
 
-def write_result_report(record: RecordLike, analyses: Sequence[Analysis],
-                        videos: Sequence[FrameSource], directory: str | Path) -> bool:
+def write_result_report(
+    record: RecordLike,
+    analyses: Sequence[Analysis],
+    videos: Sequence[FrameSource],
+    directory: str | Path,
+) -> bool:
     """`--report DIR`: write a scored video's report next to the others, named after it.
 
     A report that cannot be written (full disk, no permission) is one line on stderr and

@@ -26,8 +26,9 @@ class KeyFrame:
     frame: int
 
 
-def _frames_wanted(source: FrameSource, wanted: set[int], limits: InputSettings | None = None
-                   ) -> dict[int, tuple[int, np.ndarray, float]]:
+def _frames_wanted(
+    source: FrameSource, wanted: set[int], limits: InputSettings | None = None
+) -> dict[int, tuple[int, np.ndarray, float]]:
     """For each wanted frame: the frame shown for it, its RGB, and its scale vs the landmark
     pixels. A store that kept every k-th frame of a long video shows the nearest one."""
     out: dict[int, tuple[int, np.ndarray, float]] = {}
@@ -47,8 +48,9 @@ def _frames_wanted(source: FrameSource, wanted: set[int], limits: InputSettings 
     return out
 
 
-def key_frames(video: FrameSource, analysis: Analysis, findings: list[Finding],
-               max_side: int = 480) -> list[KeyFrame]:
+def key_frames(
+    video: FrameSource, analysis: Analysis, findings: list[Finding], max_side: int = 480
+) -> list[KeyFrame]:
     """One annotated frame per finding (decoding the video once)."""
     seq = analysis.clean
     position = {int(fi): i for i, fi in enumerate(seq.frame_indices)}

@@ -67,8 +67,12 @@ class _ReportPDF(FPDF):
         self.set_y(-12)
         self.set_font(FONT, size=7.5)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"Movement screen report · a screen, not a diagnosis · page "
-                        f"{self.page_no()} of {{nb}}", align="C")
+        self.cell(
+            0,
+            5,
+            f"Movement screen report · a screen, not a diagnosis · page {self.page_no()} of {{nb}}",
+            align="C",
+        )
 
 
 def render_pdf(report: Report) -> bytes:
@@ -88,8 +92,12 @@ def render_pdf(report: Report) -> bytes:
         _score(pdf, report)
     if report.review:
         _heading(pdf, "Therapist's review")
-        _table(pdf, [("What", "The screen said", "After review"), *report.review],
-               (60, (pdf.epw - 60) / 2, (pdf.epw - 60) / 2), headings=True)
+        _table(
+            pdf,
+            [("What", "The screen said", "After review"), *report.review],
+            (60, (pdf.epw - 60) / 2, (pdf.epw - 60) / 2),
+            headings=True,
+        )
     if report.therapist_notes:
         _heading(pdf, "Therapist's notes")
         pdf.set_fill_color(243, 243, 243)
@@ -114,12 +122,27 @@ def render_pdf(report: Report) -> bytes:
     return bytes(pdf.output())
 
 
-def _para(pdf: FPDF, text: str, *, size: float = 10, style: str = "", fill: bool = False,
-          colour: tuple[int, int, int] = (34, 34, 34)) -> None:
+def _para(
+    pdf: FPDF,
+    text: str,
+    *,
+    size: float = 10,
+    style: str = "",
+    fill: bool = False,
+    colour: tuple[int, int, int] = (34, 34, 34),
+) -> None:
     pdf.set_font(FONT, style, size)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(0, LINE * size / 10, pdf_text(text), fill=fill, align="L",
-                   padding=(1, 2) if fill else 0, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        0,
+        LINE * size / 10,
+        pdf_text(text),
+        fill=fill,
+        align="L",
+        padding=(1, 2) if fill else 0,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.ln(1)
 
 
@@ -136,21 +159,32 @@ def _bullets(pdf: FPDF, items: list[str] | tuple[str, ...], size: float = 10) ->
     for item in items:
         pdf.set_x(pdf.l_margin)
         pdf.cell(5, LINE, "•")
-        pdf.multi_cell(pdf.epw - 5, LINE, pdf_text(item), align="L",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            pdf.epw - 5, LINE, pdf_text(item), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
     pdf.ln(1)
 
 
-def _table(pdf: FPDF, rows: list[tuple[str, ...]] | tuple[tuple[str, ...], ...],
-           widths: tuple[float, ...], headings: bool = False) -> None:
+def _table(
+    pdf: FPDF,
+    rows: list[tuple[str, ...]] | tuple[tuple[str, ...], ...],
+    widths: tuple[float, ...],
+    headings: bool = False,
+) -> None:
     pdf.set_font(FONT, "", 10)
     pdf.set_text_color(34, 34, 34)
     pdf.set_fill_color(255, 255, 255)  # fpdf2 tables paint cells in the current fill colour
     pdf.set_draw_color(*RULE)
     pdf.set_line_width(0.2)
-    with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", text_align="LEFT",
-                   first_row_as_headings=headings, borders_layout="HORIZONTAL_LINES",
-                   line_height=LINE + 0.5) as table:
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        text_align="LEFT",
+        first_row_as_headings=headings,
+        borders_layout="HORIZONTAL_LINES",
+        line_height=LINE + 0.5,
+    ) as table:
         for row in rows:
             cells = table.row()
             for value in row:
@@ -202,9 +236,14 @@ def _fit(pic: Picture, max_w: float, max_h: float) -> tuple[float, float]:
 
 def _finding(pdf: FPDF, section: FindingSection) -> None:
     """Name, summary, then the key frame and the chart side by side, kept on one page."""
-    pictures = [(p, *_fit(p, *limit)) for p, limit in
-                ((section.key_frame, KEY_FRAME_MAX_MM), (section.chart, (CHART_WIDTH_MM, 60)))
-                if p is not None]
+    pictures = [
+        (p, *_fit(p, *limit))
+        for p, limit in (
+            (section.key_frame, KEY_FRAME_MAX_MM),
+            (section.chart, (CHART_WIDTH_MM, 60)),
+        )
+        if p is not None
+    ]
     height = 22 + max((h for _, _, h in pictures), default=0)
     if pdf.get_y() + height > pdf.page_break_trigger:
         pdf.add_page()
@@ -219,8 +258,7 @@ def _finding(pdf: FPDF, section: FindingSection) -> None:
         pdf.set_xy(x, top + h + 1)
         pdf.set_font(FONT, "", 7.5)
         pdf.set_text_color(*GREY)
-        pdf.multi_cell(w, 3.4, pdf_text(pic.caption), align="L", new_x=XPos.LEFT,
-                       new_y=YPos.NEXT)
+        pdf.multi_cell(w, 3.4, pdf_text(pic.caption), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
         bottom = max(bottom, pdf.get_y())
         x += w + GAP_MM
     pdf.set_xy(pdf.l_margin, bottom + 3)

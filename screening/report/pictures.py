@@ -46,8 +46,9 @@ class Picture:
 
 def jpeg_picture(rgb: np.ndarray, caption: str) -> Picture:
     """A video frame as JPEG: a tenth of the size of PNG for a photo, in PDF and HTML alike."""
-    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR),
-                           [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+    ok, buf = cv2.imencode(
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY]
+    )
     if not ok:
         raise ValueError("could not encode a key frame as JPEG")
     return Picture(buf.tobytes(), "image/jpeg", rgb.shape[1], rgb.shape[0], caption)
@@ -81,8 +82,9 @@ def _figure(units: str) -> tuple[Figure, Any]:
     return fig, ax
 
 
-def time_chart(table: Mapping[str, np.ndarray], rep_spans: Sequence[tuple[float, float]],
-               units: str, name: str) -> Picture:
+def time_chart(
+    table: Mapping[str, np.ndarray], rep_spans: Sequence[tuple[float, float]], units: str, name: str
+) -> Picture:
     """A measure over time per side (columns of `visuals.measure_table`) with its threshold."""
     fig, ax = _figure(units)
     t = table["time_s"]
@@ -93,26 +95,40 @@ def time_chart(table: Mapping[str, np.ndarray], rep_spans: Sequence[tuple[float,
             continue
         label = column if column in ("left", "right") else name.lower()
         ax.plot(t, values, color=_colour(column), linewidth=1.6, label=label)
-    ax.plot(t, table["threshold"], color=THRESHOLD_COLOUR, linestyle="--", linewidth=1.2,
-            label="threshold")
+    ax.plot(
+        t,
+        table["threshold"],
+        color=THRESHOLD_COLOUR,
+        linestyle="--",
+        linewidth=1.2,
+        label="threshold",
+    )
     ax.set_xlabel("seconds")
     ax.legend(loc="best", fontsize=8, frameon=False)
-    return _png(fig, f"{name}: {_units(units)} over time. The dashed line is the threshold; "
-                     "the shaded bands are the reps.")
+    return _png(
+        fig,
+        f"{name}: {_units(units)} over time. The dashed line is the threshold; "
+        "the shaded bands are the reps.",
+    )
 
 
-def rep_chart(values: Sequence[float | None], threshold: float, units: str,
-              name: str) -> Picture:
+def rep_chart(values: Sequence[float | None], threshold: float, units: str, name: str) -> Picture:
     """The measure at the bottom of each rep (from a stored record) against its threshold."""
     fig, ax = _figure(units)
     y = np.array([np.nan if v is None else float(v) for v in values])
     x = np.arange(1, len(y) + 1)
     over = np.nan_to_num(y, nan=-np.inf) >= threshold
-    ax.bar(x, np.nan_to_num(y), color=[OVER_COLOUR if o else UNDER_COLOUR for o in over],
-           width=0.6)
-    ax.axhline(threshold, color=THRESHOLD_COLOUR, linestyle="--", linewidth=1.2,
-               label="threshold", zorder=3)
+    ax.bar(x, np.nan_to_num(y), color=[OVER_COLOUR if o else UNDER_COLOUR for o in over], width=0.6)
+    ax.axhline(
+        threshold,
+        color=THRESHOLD_COLOUR,
+        linestyle="--",
+        linewidth=1.2,
+        label="threshold",
+        zorder=3,
+    )
     ax.set_xticks(x, [f"rep {i}" for i in x])
     ax.legend(loc="best", fontsize=8, frameon=False)
-    return _png(fig, f"{name}: {_units(units)} at the bottom of each rep. The dashed line is "
-                     "the threshold.")
+    return _png(
+        fig, f"{name}: {_units(units)} at the bottom of each rep. The dashed line is the threshold."
+    )

@@ -49,8 +49,7 @@ def _kept(client_id: int, take: Capture) -> str | None:
     return keep_clip(clinic_store(), client_id, video_copy(take.frames, take.info.fps))
 
 
-def _save(client_id: int, work: Assessment, performed_on: date, notes: str,
-          keep: bool) -> None:
+def _save(client_id: int, work: Assessment, performed_on: date, notes: str, keep: bool) -> None:
     record = work.record
     assert record is not None
     views: dict[str, str | None] = {**(record.sources or {next(iter(work.takes)): record.view})}
@@ -59,10 +58,17 @@ def _save(client_id: int, work: Assessment, performed_on: date, notes: str,
     refs = [_kept(client_id, take) if keep else None for _, _, take in takes]
     try:
         assessment_id = save_assessment(
-            clinic_store(), client_id, record.to_dict(), performed_on=performed_on,
-            pain=work.pain, notes=notes, therapist=st.session_state.get(THERAPIST_KEY, ""),
-            clips=[ClipInput(kind, view, ref)
-                   for (kind, view, _), ref in zip(takes, refs, strict=True)])
+            clinic_store(),
+            client_id,
+            record.to_dict(),
+            performed_on=performed_on,
+            pain=work.pain,
+            notes=notes,
+            therapist=st.session_state.get(THERAPIST_KEY, ""),
+            clips=[
+                ClipInput(kind, view, ref) for (kind, view, _), ref in zip(takes, refs, strict=True)
+            ],
+        )
     except StoreError as exc:
         for ref in refs:
             if ref:
@@ -87,11 +93,13 @@ def main() -> None:
     st.subheader("Pain")
     pain = pain_questions("clinic.pain")
     st.subheader("Movement")
-    movement = st.selectbox("Movement", list(MOVEMENTS), format_func=lambda m: MOVEMENTS[m][0],
-                            key="clinic.movement")
+    movement = st.selectbox(
+        "Movement", list(MOVEMENTS), format_func=lambda m: MOVEMENTS[m][0], key="clinic.movement"
+    )
     st.subheader("Front view")
-    front = capture_step("clinic.front", "front view", frozenset({View.FRONT}), movement,
-                         "Video from the front")
+    front = capture_step(
+        "clinic.front", "front view", frozenset({View.FRONT}), movement, "Video from the front"
+    )
     st.subheader("Side view")
     side = capture_step("clinic.side", "side view", SIDE_VIEWS, None, "Video from the side")
     takes = {t.label: t for t in (front, side) if t is not None}
@@ -109,9 +117,12 @@ def main() -> None:
         return
     _retakes(work)
     st.subheader("Save")
-    keep = st.checkbox("Keep the videos with the client's records", key="clinic.keep",
-                       help="Off: only the result is saved, no video. On: the videos are "
-                            "stored privately on this computer and deleted with the client.")
+    keep = st.checkbox(
+        "Keep the videos with the client's records",
+        key="clinic.keep",
+        help="Off: only the result is saved, no video. On: the videos are "
+        "stored privately on this computer and deleted with the client.",
+    )
     notes = st.text_area("Notes", key="clinic.notes")
     if st.button("Save assessment", type="primary", key="clinic.save"):
         _save(client_id, work, performed_on, notes, keep)

@@ -35,16 +35,21 @@ def _history(client_id: int) -> None:
     for a in reversed(assessments):
         with st.container(border=True):
             head, button = st.columns([4, 1], vertical_alignment="center")
-            lines = [f"**{a.performed_on.isoformat()}**"
-                     + (f", {plain(a.therapist)}" if a.therapist else "")]
+            lines = [
+                f"**{a.performed_on.isoformat()}**"
+                + (f", {plain(a.therapist)}" if a.therapist else "")
+            ]
             for result in a.results:
                 r = reviewed_result(result)
                 movement = (result.movement or "movement").replace("_", " ")
                 fms = "-" if r.fms is None else r.fms
                 if r.fms != r.machine_fms:
                     fms = f"{fms} (screen {'-' if r.machine_fms is None else r.machine_fms})"
-                route = (f"{_route(r.machine_route)} (screen), {_route(r.route)} (reviewed)"
-                         if r.reviewed else f"{_route(r.route)} (not reviewed yet)")
+                route = (
+                    f"{_route(r.machine_route)} (screen), {_route(r.route)} (reviewed)"
+                    if r.reviewed
+                    else f"{_route(r.route)} (not reviewed yet)"
+                )
                 lines.append(f"{movement.capitalize()}: FMS {fms}; {route}")
             if a.notes:
                 lines.append(plain(a.notes))
@@ -57,20 +62,30 @@ def _history(client_id: int) -> None:
 def _exports(client_id: int, name: str) -> None:
     st.subheader("Export")
     csv_col, json_col = st.columns(2)
-    csv_col.download_button("Assessments (CSV)", export(clinic_store(), "csv", client_id),
-                            file_name=export_file_name(name, "csv"), mime="text/csv")
-    json_col.download_button("Assessments (JSON)", export(clinic_store(), "json", client_id),
-                             file_name=export_file_name(name, "json"),
-                             mime="application/json")
+    csv_col.download_button(
+        "Assessments (CSV)",
+        export(clinic_store(), "csv", client_id),
+        file_name=export_file_name(name, "csv"),
+        mime="text/csv",
+    )
+    json_col.download_button(
+        "Assessments (JSON)",
+        export(clinic_store(), "json", client_id),
+        file_name=export_file_name(name, "json"),
+        mime="application/json",
+    )
 
 
 def _erase(client_id: int, name: str) -> None:
     with st.expander("Delete this client"):
-        st.warning("This deletes the client and everything of theirs: every assessment, "
-                   "result, review and kept video. It cannot be undone.")
+        st.warning(
+            "This deletes the client and everything of theirs: every assessment, "
+            "result, review and kept video. It cannot be undone."
+        )
         typed = st.text_input("To confirm, type the client's name", key="clinic.erase.name")
-        if st.button("Delete everything", type="primary", disabled=typed.strip() != name,
-                     key="clinic.erase"):
+        if st.button(
+            "Delete everything", type="primary", disabled=typed.strip() != name, key="clinic.erase"
+        ):
             try:
                 erased = delete_client(clinic_store(), client_id)
             except StoreError as exc:
@@ -97,8 +112,7 @@ def main() -> None:
     new, progress = st.columns(2)
     if new.button("New assessment", type="primary", icon=":material/add:"):
         st.switch_page(ASSESSMENT_PAGE)
-    if progress.button("Progress", icon=":material/show_chart:",
-                       disabled=client.assessments == 0):
+    if progress.button("Progress", icon=":material/show_chart:", disabled=client.assessments == 0):
         st.switch_page(PROGRESS_PAGE)
     st.subheader("History")
     _history(client_id)

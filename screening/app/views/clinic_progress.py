@@ -51,28 +51,50 @@ def _route_words(route: str | None) -> str:
 def _route_chart(rows: list[dict]) -> alt.Chart:
     data = pd.DataFrame(route_series(rows))
     data["route_words"] = [ROUTE_WORDS[r][0] if r in ROUTE_WORDS else "-" for r in data["route"]]
-    labels = " : ".join(f"datum.value == {level} ? '{ROUTE_WORDS[route][0]}'"
-                        for route, level in ROUTE_LEVEL.items()) + " : ''"
-    return alt.Chart(data).mark_line(point=True, interpolate="step-after").encode(
-        x=SESSION_AXIS,
-        y=alt.Y("level:Q", title=None, scale=alt.Scale(domain=[0, 3]),
-                axis=alt.Axis(values=list(ROUTE_LEVEL.values()), labelExpr=labels)),
-        color=alt.Color("movement:N", title="Movement"),
-        tooltip=[DATE_TIP, alt.Tooltip("route_words:N", title="Route")])
+    labels = (
+        " : ".join(
+            f"datum.value == {level} ? '{ROUTE_WORDS[route][0]}'"
+            for route, level in ROUTE_LEVEL.items()
+        )
+        + " : ''"
+    )
+    return (
+        alt.Chart(data)
+        .mark_line(point=True, interpolate="step-after")
+        .encode(
+            x=SESSION_AXIS,
+            y=alt.Y(
+                "level:Q",
+                title=None,
+                scale=alt.Scale(domain=[0, 3]),
+                axis=alt.Axis(values=list(ROUTE_LEVEL.values()), labelExpr=labels),
+            ),
+            color=alt.Color("movement:N", title="Movement"),
+            tooltip=[DATE_TIP, alt.Tooltip("route_words:N", title="Route")],
+        )
+    )
 
 
 def _measure_chart(points: pd.DataFrame, name: str) -> alt.Chart | alt.LayerChart:
     """The measure over sessions, with a dashed line where it becomes a fault."""
-    line = alt.Chart(points, title=_measure_title(name)).mark_line(point=True).encode(
-        x=SESSION_AXIS, y=alt.Y("value:Q", title=None),
-        color=alt.Color("movement:N", title="Movement"),
-        tooltip=[DATE_TIP, alt.Tooltip("value:Q", title="Value", format=".1f")])
+    line = (
+        alt.Chart(points, title=_measure_title(name))
+        .mark_line(point=True)
+        .encode(
+            x=SESSION_AXIS,
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color("movement:N", title="Movement"),
+            tooltip=[DATE_TIP, alt.Tooltip("value:Q", title="Value", format=".1f")],
+        )
+    )
     threshold = _threshold(name)
     if threshold is None:
         return line
-    rule = alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
-        strokeDash=[6, 4], color="grey").encode(
-        y="threshold:Q", tooltip=[alt.Tooltip("threshold:Q", title="Fault from")])
+    rule = (
+        alt.Chart(pd.DataFrame({"threshold": [threshold]}))
+        .mark_rule(strokeDash=[6, 4], color="grey")
+        .encode(y="threshold:Q", tooltip=[alt.Tooltip("threshold:Q", title="Fault from")])
+    )
     return line + rule
 
 
@@ -92,18 +114,31 @@ def main() -> None:
     st.caption("The route that counts: the therapist's where the result was reviewed.")
     st.altair_chart(_route_chart(rows), width="stretch")
     st.subheader("Key measures")
-    st.caption("Each measure averaged over the reps of a session; lower is better except "
-               "for depth. The dashed line is where the screen starts to call it a fault.")
+    st.caption(
+        "Each measure averaged over the reps of a session; lower is better except "
+        "for depth. The dashed line is where the screen starts to call it a fault."
+    )
     points = pd.DataFrame(measure_series(rows))
     for name in sorted(points["measure"].unique()) if len(points) else []:
-        st.altair_chart(_measure_chart(points[points["measure"] == name], name),
-                        width="stretch")
+        st.altair_chart(_measure_chart(points[points["measure"] == name], name), width="stretch")
     st.subheader("Sessions")
-    st.dataframe(pd.DataFrame([{
-        "Date": r["date"].strftime(DATE_FORMAT), "Movement": check_name(r["movement"] or "-"),
-        "Screen's FMS": r["machine_fms"], "FMS": r["fms"],
-        "Screen's route": _route_words(r["machine_route"]), "Route": _route_words(r["route"]),
-        "Findings": r["findings"]} for r in rows]), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Date": r["date"].strftime(DATE_FORMAT),
+                    "Movement": check_name(r["movement"] or "-"),
+                    "Screen's FMS": r["machine_fms"],
+                    "FMS": r["fms"],
+                    "Screen's route": _route_words(r["machine_route"]),
+                    "Route": _route_words(r["route"]),
+                    "Findings": r["findings"],
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+    )
     st.page_link(CLIENT_PAGE, label="Back to the client", icon=":material/person:")
 
 

@@ -31,8 +31,12 @@ from screening.decide.programs import ROUTES
 
 SIDES = ("both", "left", "right", "none")
 SEVERITIES = ("mild", "moderate", "severe")
-DECISION_WORDS = {"machine": "not reviewed", "confirmed": "confirmed", "removed": "removed",
-                  "added": "added by the therapist"}
+DECISION_WORDS = {
+    "machine": "not reviewed",
+    "confirmed": "confirmed",
+    "removed": "removed",
+    "added": "added by the therapist",
+}
 
 
 def _finding_line(f: FindingSummary) -> str:
@@ -56,8 +60,10 @@ def _side_by_side(r: ReviewedResult) -> None:
         if not r.reviewed:
             st.write("Not reviewed yet.")
             return
-        st.markdown(f"**{ROUTE_WORDS[r.route][0] if r.route else 'No route'}**"
-                    + (" (changed)" if r.route_changed else ""))
+        st.markdown(
+            f"**{ROUTE_WORDS[r.route][0] if r.route else 'No route'}**"
+            + (" (changed)" if r.route_changed else "")
+        )
         for f in r.findings:
             st.markdown(f"- {f.label}: {DECISION_WORDS[f.decision]}")
         if r.notes:
@@ -70,39 +76,61 @@ def _review_form(result: Result, current: ReviewedResult) -> None:
     previous = {f.key: f.decision for f in current.findings}
     removed = set()
     for f in machine:
-        choice = st.radio(_finding_line(f), ["Confirm", "Remove"], horizontal=True,
-                          index=1 if previous.get(f.key) == "removed" else 0,
-                          key=f"review.{result.id}.{f.code}.{f.side}")
+        choice = st.radio(
+            _finding_line(f),
+            ["Confirm", "Remove"],
+            horizontal=True,
+            index=1 if previous.get(f.key) == "removed" else 0,
+            key=f"review.{result.id}.{f.code}.{f.side}",
+        )
         if choice == "Remove":
             removed.add(f.key)
     seen = {f.code for f in machine}
     had = [f for f in current.findings if f.decision == "added"]
-    codes = st.multiselect("Add findings the screen did not report",
-                           [c.value for c in Check if c.value not in seen],
-                           default=[f.code for f in had], format_func=check_name,
-                           key=f"review.{result.id}.added")
+    codes = st.multiselect(
+        "Add findings the screen did not report",
+        [c.value for c in Check if c.value not in seen],
+        default=[f.code for f in had],
+        format_func=check_name,
+        key=f"review.{result.id}.added",
+    )
     added = []
     for code in codes:
         before = next((f for f in had if f.code == code), None)
         side_col, severity_col = st.columns(2)
-        side = side_col.selectbox(f"{check_name(code)}: side", SIDES,
-                                  index=SIDES.index(before.side) if before else 0,
-                                  key=f"review.{result.id}.{code}.side")
+        side = side_col.selectbox(
+            f"{check_name(code)}: side",
+            SIDES,
+            index=SIDES.index(before.side) if before else 0,
+            key=f"review.{result.id}.{code}.side",
+        )
         severity = severity_col.selectbox(
-            f"{check_name(code)}: severity", SEVERITIES,
+            f"{check_name(code)}: severity",
+            SEVERITIES,
             index=SEVERITIES.index(before.severity) if before and before.severity else 0,
-            key=f"review.{result.id}.{code}.severity")
+            key=f"review.{result.id}.{code}.severity",
+        )
         added.append((code, side, severity))
-    route = st.selectbox("Route", ROUTES, index=ROUTES.index(current.route or "conditioning"),
-                         format_func=lambda r: ROUTE_WORDS[r][0],
-                         key=f"review.{result.id}.route")
-    notes = st.text_area("Notes (printed on the report)", value=current.notes,
-                         key=f"review.{result.id}.notes")
+    route = st.selectbox(
+        "Route",
+        ROUTES,
+        index=ROUTES.index(current.route or "conditioning"),
+        format_func=lambda r: ROUTE_WORDS[r][0],
+        key=f"review.{result.id}.route",
+    )
+    notes = st.text_area(
+        "Notes (printed on the report)", value=current.notes, key=f"review.{result.id}.notes"
+    )
     if st.button("Save review", type="primary", key=f"review.{result.id}.save"):
         try:
-            save_review(clinic_store(), result.id, route=route, notes=notes,
-                        decisions=review_decisions(machine, removed, added),
-                        reviewer=st.session_state.get(THERAPIST_KEY, ""))
+            save_review(
+                clinic_store(),
+                result.id,
+                route=route,
+                notes=notes,
+                decisions=review_decisions(machine, removed, added),
+                reviewer=st.session_state.get(THERAPIST_KEY, ""),
+            )
         except StoreError as exc:
             st.error(f"The review was not saved: {exc}.")
             return
@@ -116,12 +144,18 @@ def _report(assessment_id: int) -> None:
     if st.button("Make the PDF report", key=f"{key}.make"):
         with st.spinner("Drawing the report..."):
             st.session_state[key] = assessment_pdf(
-                clinic_store(), assessment_id,
-                clinic_name=st.session_state.get(CLINIC_NAME_KEY) or None)
+                clinic_store(),
+                assessment_id,
+                clinic_name=st.session_state.get(CLINIC_NAME_KEY) or None,
+            )
     if key in st.session_state:
-        st.download_button("Download the PDF report", st.session_state[key],
-                           file_name=f"report-{assessment_id}.pdf", mime="application/pdf",
-                           key=f"{key}.download")
+        st.download_button(
+            "Download the PDF report",
+            st.session_state[key],
+            file_name=f"report-{assessment_id}.pdf",
+            mime="application/pdf",
+            key=f"{key}.download",
+        )
 
 
 def main() -> None:
