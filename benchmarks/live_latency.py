@@ -27,7 +27,7 @@ import av
 import numpy as np
 
 from screening.core.settings import load_settings
-from screening.live.session import LiveCapture, frame_callback
+from screening.live.capture import LiveCapture, frame_callback
 from screening.pose.model_file import resolve_model
 
 ROOT = Path(__file__).resolve().parent.parent

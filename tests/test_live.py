@@ -20,7 +20,14 @@ from screening.core.codes import View
 from screening.core.landmarks import Landmark
 from screening.core.sequence import FramePose
 from screening.core.settings import load_settings
-from screening.live.session import (
+from screening.live.capture import (
+    LiveCapture,
+    capture_file,
+    frame_callback,
+    replay,
+    screen_captures,
+)
+from screening.live.guidance import (
     FEET_OUT,
     HEAD_OUT,
     NOBODY,
@@ -29,17 +36,11 @@ from screening.live.session import (
     TOO_DARK,
     TWO_PEOPLE,
     VIEW_ADVICE,
-    LiveCapture,
-    LiveSession,
-    Phase,
-    RepCounter,
-    capture_file,
     frame_brightness,
-    frame_callback,
     guidance_problems,
-    replay,
-    screen_captures,
 )
+from screening.live.rep_counter import RepCounter
+from screening.live.session import LiveSession, Phase
 from screening.pose.estimator import PoseEstimator
 from screening.pose.model_file import resolve_model
 from screening.report.evidence import FrameStore, key_frames

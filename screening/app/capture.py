@@ -1,7 +1,7 @@
 """The capture widgets of the web app: pain questions, live webcam take, uploads, retakes.
 
 Pages (the home screen, and the clinic pages) call these. Each capture widget returns a
-`Capture` (screening/live/session.py) once a take is ready, else None; the analysis of a take is
+`Capture` (screening/live/capture.py) once a take is ready, else None; the analysis of a take is
 the CLI's own. The person's answers and takes live in an `Assessment` in the session.
 
 Privacy: nothing here writes a video to disk except an upload, to a private temporary
@@ -33,17 +33,15 @@ from screening.io.annotate import H264Writer
 from screening.io.frame_store import FrameStore
 from screening.io.record import ScreeningRecord
 from screening.io.video import VIDEO_SUFFIXES
-from screening.live.session import (
-    NOTHING_RECORDED,
-    SIDE_VIEWS,
+from screening.live.capture import (
     Capture,
     LiveCapture,
-    LiveStatus,
-    Phase,
     capture_file,
     frame_callback,
     screen_captures,
 )
+from screening.live.guidance import NOTHING_RECORDED, SIDE_VIEWS
+from screening.live.session import LiveStatus, Phase
 from screening.pose.model_file import ModelInfo, resolve_model
 from screening.report.document import Report, build_report
 

@@ -35,7 +35,8 @@ from screening.clinic.repository import (
 )
 from screening.core.codes import View
 from screening.io.frame_store import FrameStore
-from screening.live.session import SIDE_VIEWS, Capture
+from screening.live.capture import Capture
+from screening.live.guidance import SIDE_VIEWS
 
 # The assessment being recorded (an app_capture.Assessment), until it is saved. (A comment,
 # not a docstring: Streamlit would show a bare string on the page.)

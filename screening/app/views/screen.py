@@ -24,7 +24,7 @@ from screening.app.capture import (
 from screening.core.codes import View
 from screening.core.errors import ScreeningError
 from screening.core.wording import FILMING_TIPS
-from screening.live.session import Capture
+from screening.live.capture import Capture
 
 RESULTS_PAGE = "views/results.py"
 
