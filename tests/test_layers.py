@@ -143,6 +143,47 @@ def test_checks_do_not_import_each_other():
     assert not bad, "\n".join(bad)
 
 
+def _runtime_imports(path: Path) -> set[str]:
+    """The package's modules `path` imports when it runs (not those under TYPE_CHECKING)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    typing_only = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and getattr(block.test, "id", None) == "TYPE_CHECKING"
+        for node in ast.walk(block)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return {m for m in found if m.startswith("screening.")}
+
+
+def test_no_two_modules_import_each_other():
+    """No import cycles, not even through a lazy import inside a function: a cycle means
+    two modules are one, or a piece sits in the wrong one."""
+    graph = {module_name(p): _runtime_imports(p) for p in modules()}
+    graph = {m: {d for d in deps if d in graph and d != m} for m, deps in graph.items()}
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            cycle = [*path[path.index(module) :], module]
+            raise AssertionError("import cycle: " + " -> ".join(cycle))
+        if module in done:
+            return
+        for dep in sorted(graph[module]):
+            visit(dep, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
 def test_the_contract_catches_an_upward_import(tmp_path):
     """The checker itself: a core module importing the app is reported."""
     fake = tmp_path / "bad.py"

@@ -77,7 +77,7 @@ def run_checks(seq: PoseSequence, ctx: Context, settings: Settings) -> list[Chec
             results.append(not_assessable(code, UNITS[code], reason))
             continue
         results.append(CHECKS[code](seq, ctx, settings_for(code, ctx.movement, settings)))
-    return _explained_rolls_dropped(results)
+    return _rolls_at_most_borderline(_explained_rolls_dropped(results))
 
 
 def unscreened_reason(looks_like: str) -> str:
@@ -86,6 +86,16 @@ def unscreened_reason(looks_like: str) -> str:
         f"the movement looks like {looks_like}, which this screen does not judge; "
         "film a deep squat, an overhead squat or a forward lunge"
     )
+
+
+def _rolls_at_most_borderline(results: list[CheckResult]) -> list[CheckResult]:
+    """A roll that nothing else explains is borderline, never a finding: the ankle point it
+    is read from wanders as far as a real roll on real people (see `feet_roll_out`)."""
+    for result in results:
+        if result.code is Check.FEET_ROLL_OUT and result.findings:
+            result.borderline = [*result.findings, *result.borderline]
+            result.findings = []
+    return results
 
 
 def _explained_rolls_dropped(results: list[CheckResult]) -> list[CheckResult]:

@@ -52,6 +52,7 @@ from screening.io.files import write_private_atomic
 from screening.io.frame_store import FrameSource
 from screening.io.record import ScreeningRecord
 from screening.report.evidence import key_frames, measure_table
+from screening.report.pdf import render_pdf
 from screening.report.pictures import Picture, jpeg_picture, rep_chart, time_chart
 
 RecordLike = ScreeningRecord | Mapping[str, Any]
@@ -110,8 +111,6 @@ class Report:
 
     def pdf_bytes(self) -> bytes:
         """The report as a PDF document."""
-        from screening.report.pdf import render_pdf
-
         return render_pdf(self)
 
     def write(self, directory: str | Path, stem: str) -> tuple[Path, Path]:

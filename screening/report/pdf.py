@@ -11,6 +11,7 @@ import io
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 from fontTools.ttLib import TTFont
@@ -19,8 +20,10 @@ from fpdf.enums import XPos, YPos
 
 from screening import __version__
 from screening.core.errors import ScreeningError
-from screening.report.document import FindingSection, Report
 from screening.report.pictures import Picture
+
+if TYPE_CHECKING:  # the report's content is built in document.py, which calls render_pdf
+    from screening.report.document import FindingSection, Report
 
 FONT = "DejaVu"
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
