@@ -12,6 +12,7 @@ import pytest
 
 from screening.pose.model_file import MODEL_ENV_VAR
 
+from .builders import ROOT
 from .media import sample_clip
 
 RECORD_KEYS = {
@@ -75,6 +76,28 @@ def test_record_has_the_spec_fields_with_real_values(scored):
         assert rep["start_frame"] < rep["bottom_frame"] < rep["end_frame"]
         assert abs(rep["bottom_frame"] - truth["bottom_frame"]) <= 6
         assert 0.2 < rep["metrics"]["hip_drop_fraction"] < 0.8
+
+
+def test_the_record_matches_its_published_json_schema(scored):
+    """docs/record.schema.json is what the code says a record is, and a real record (this
+    clip, scored by the real model) validates against it."""
+    import importlib.util
+
+    import jsonschema
+
+    spec = importlib.util.spec_from_file_location(
+        "schema_tool", ROOT / "tools" / "write_record_schema.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    published = (ROOT / "docs" / "record.schema.json").read_text()
+    assert published == tool.schema_text(), "run python tools/write_record_schema.py"
+    _, _, _, d = scored
+    (record,) = [json.loads(x) for x in (d / "r.jsonl").read_text().splitlines()]
+    jsonschema.validate(record, json.loads(published))
+    record["findings"] = [{**f, "side": "sideways"} for f in record["findings"]] or [{}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(record, json.loads(published))
 
 
 def test_annotate_writes_a_browser_playable_video_of_every_frame(scored):

@@ -23,9 +23,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from screening.checks.base import Finding
+from screening.core.codes import Check, Severity, Side
 from screening.core.errors import InputError, RecordError, SettingsError
 from screening.core.settings import CHECK_SECTIONS, load_settings
-from screening.io.record import FindingRecord, RepRecord, ScreeningRecord, read_records
+from screening.io.record import RepRecord, ScreeningRecord, read_records
 from screening.io.video import VideoFileSource
 
 from .media import faststart_copy, fault_clip, read_frames, write_frames
@@ -249,10 +251,10 @@ reps = st.builds(
     metrics=st.dictionaries(short, finite, max_size=3),
 )
 findings = st.builds(
-    FindingRecord,
-    code=short,
-    side=short,
-    severity=short,
+    Finding,
+    code=st.sampled_from(Check),
+    side=st.sampled_from(Side),
+    severity=st.sampled_from(Severity),
     confidence=finite,
     value=finite,
     units=short,
@@ -327,6 +329,16 @@ def test_any_json_is_a_record_or_a_record_error_naming_the_field(data):
         ('{"source": "a.mp4"}\nnot json\n{"source": "b.mp4"}\n', "line 2 is not JSON"),
         ('{"source": "a.mp4", "reps": [{"index": 0}]}\n', "record.reps[0] has no 'start_frame'"),
         ("[1, 2]\n", "line 1: record must be a JSON object, not a list"),
+        (
+            '{"source": "a.mp4", "findings": [{"code": "heel_lift", "side": "sideways", '
+            '"severity": "mild", "confidence": 1, "value": 3, "units": "cm", "rep": 0, '
+            '"frames": [4]}]}\n',
+            "line 1: record.findings[0].side: must be 'left', 'right', 'both' or 'none'",
+        ),
+        (
+            '{"source": "a.mp4", "borderline": [{"code": "knee_caving"}]}\n',
+            "line 1: record.borderline[0].code: must be 'heel_lift'",
+        ),
     ],
 )
 def test_bad_record_files_name_the_line_and_field(tmp_path, content, message):

@@ -18,12 +18,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
+from screening.checks.base import Finding
 from screening.clinic import StoreError, open_store
 from screening.clinic import repository as repo
 from screening.clinic.database import _alembic_config
 from screening.clinic.review import apply_review, reviewed_result
 from screening.clinic.tables import Base
-from screening.io.record import FindingRecord, ScreeningRecord
+from screening.io.record import ScreeningRecord
 
 TABLES = {"clients", "assessments", "clips", "results", "reviews", "review_findings"}
 
@@ -54,7 +55,7 @@ def make_record(
         score={"fms": fms, "criteria": {}},
     )
     rec.findings = [
-        FindingRecord(
+        Finding(
             code=c,
             side=s,
             severity=sev,

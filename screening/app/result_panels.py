@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from screening.checks.base import CheckResult, Finding
+from screening.checks.base import CheckResult
 from screening.core.wording import (
     BORDERLINE_HEADING,
     BORDERLINE_NOTE,
@@ -137,9 +137,7 @@ def show_findings(
         ):
             analysis, source, check = _source_of(code, analyses, sources)
             left, right = st.columns([1, 1])
-            shots = (
-                key_frames(source, analysis, [Finding(**vars(worst))]) if source is not None else []
-            )
+            shots = key_frames(source, analysis, [worst]) if source is not None else []
             if shots:
                 left.image(
                     shots[0].image, caption=f"Frame {shots[0].frame}, rep {(worst.rep or 0) + 1}"

@@ -32,7 +32,7 @@ from screening.checks.base import (
     not_assessable,
     view_reason,
 )
-from screening.core.codes import CHECKS_FOR_MOVEMENT, Check, Movement
+from screening.core.codes import CHECKS_FOR_MOVEMENT, Check, Movement, Side
 from screening.core.scene import Context
 from screening.core.sequence import PoseSequence
 from screening.core.settings import CheckSettings, Settings
@@ -124,6 +124,6 @@ def _explained_rolls_dropped(results: list[CheckResult]) -> list[CheckResult]:
     for f in roll.findings:
         left = ({"left", "right"} if f.side == "both" else {f.side}) - explained
         if left:
-            kept.append(replace(f, side=left.pop() if len(left) == 1 else "both"))
+            kept.append(replace(f, side=Side(left.pop()) if len(left) == 1 else Side.BOTH))
     roll.findings = kept if most_reps(kept, judged_reps(roll)) else []
     return results

@@ -14,10 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
-from screening.core.codes import VIEWS_THAT_SEE, Check, View
+from screening.core.codes import VIEWS_THAT_SEE, Check, Severity, Side, View
 from screening.core.kinematics import nanmean, nanmedian
 from screening.core.landmarks import Landmark
+from screening.core.measure import Measure
 from screening.core.patches import has_patch
 from screening.core.reps import Rep
 from screening.core.scene import Baseline, Context
@@ -25,19 +27,24 @@ from screening.core.sequence import PoseSequence
 from screening.core.settings import CheckSettings
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True)
 class Finding:
-    """One compensation seen in one rep."""
+    """One compensation seen in one rep: the one shape a finding has from the check that
+    makes it to the record, the JSON line, the database, the report and the app.
 
-    code: str
-    side: str  # left | right | both | none
-    severity: str  # mild | moderate | severe
-    confidence: float  # 0..1
-    value: float
+    Validated when made (a pydantic dataclass), so a record read back from a file or the
+    clinic database holds the same types the check produced.
+    """
+
+    code: Check
+    side: Side
+    severity: Severity
+    confidence: Measure  # 0..1
+    value: Measure
     units: str
     rep: int | None
     frames: list[int]  # decoder frame numbers that show it
-    uncertainty: float = 0.0
+    uncertainty: Measure = 0.0
     """How far the value could be off, in its units (see `rep_uncertainty`)."""
 
 
@@ -78,15 +85,15 @@ def view_reason(code: Check, view: View) -> str | None:
     return f"not assessable from the {view.value.replace('_', ' ')} view; film from the {best}"
 
 
-def severity(value: float, cfg: CheckSettings) -> str | None:
+def severity(value: float, cfg: CheckSettings) -> Severity | None:
     """mild / moderate / severe by the check's cut-offs; None below the mild cut-off."""
     if not np.isfinite(value) or value < cfg.mild:
         return None
     if value >= cfg.severe:
-        return "severe"
+        return Severity.SEVERE
     if value >= cfg.moderate:
-        return "moderate"
-    return "mild"
+        return Severity.MODERATE
+    return Severity.MILD
 
 
 def bottom_window(ctx: Context, rep: Rep, fraction: float = 0.9) -> np.ndarray:
@@ -259,9 +266,9 @@ def rep_findings(
         conf = min(1.0, visibility(seq, landmarks, window)) * view_confidence(ctx.view)
         value = max(finite[s] for s in named)
         finding = Finding(
-            code=code.value,
-            side=side,
-            severity=severity(max(value, cfg.mild), cfg) or "",
+            code=code,
+            side=Side(side),
+            severity=severity(max(value, cfg.mild), cfg) or Severity.MILD,
             confidence=round(conf, 3),
             value=round(value, 2),
             units=units,

@@ -243,10 +243,7 @@ def reviewed_record(record: dict[str, Any], review: Review | None) -> dict[str, 
     if record.get("ok"):
         program = build_program(
             review.route,
-            [
-                Finding(**{**f, "value": float("nan") if f["value"] is None else f["value"]})
-                for f in findings
-            ],
+            [Finding(**f) for f in findings],
         )
     return {
         **record,

@@ -51,6 +51,24 @@ class Check(StrEnum):
     BALANCE_LOSS = "balance_loss"
 
 
+class Side(StrEnum):
+    """Which side a finding is on: the person's own left or right, both, or none (one
+    body-wide sign, such as the trunk)."""
+
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"
+    NONE = "none"
+
+
+class Severity(StrEnum):
+    """How far past its threshold a finding is, by the check's three cut-offs."""
+
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
 _SIDE = frozenset({View.SIDE_LEFT, View.SIDE_RIGHT})
 
 VIEWS_THAT_SEE: dict[Check, frozenset[View]] = {

@@ -27,7 +27,7 @@ from screening.decide.routing import decide_route
 from screening.decide.scoring import fms_score
 from screening.io.annotate import write_annotated
 from screening.io.frame_store import FrameStore
-from screening.io.record import FindingRecord, RepRecord, ScreeningRecord
+from screening.io.record import RepRecord, ScreeningRecord
 from screening.io.video import Frame, VideoFileSource, VideoInfo
 from screening.pose.estimator import PeopleCounter, PoseEstimator
 from screening.pose.model_file import ModelInfo
@@ -421,8 +421,8 @@ def fill_record(
     record.movement = ctx.movement.value
     record.view = ctx.view.value
     record.reps = rep_records(analysis, checks)
-    record.findings = [FindingRecord(**vars(f)) for c in checks for f in c.findings]
-    record.borderline = [FindingRecord(**vars(f)) for c in checks for f in c.borderline]
+    record.findings = [f for c in checks for f in c.findings]
+    record.borderline = [f for c in checks for f in c.borderline]
     record.not_assessable = [c.code.value for c in checks if not c.assessable]
     record.not_assessable_reasons = {
         c.code.value: c.reason or "" for c in checks if not c.assessable

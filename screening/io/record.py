@@ -11,13 +11,17 @@ import csv
 import json
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from dataclasses import asdict, field
 from pathlib import Path
-from types import UnionType
-from typing import IO, Any, Union, get_args, get_origin, get_type_hints
+from typing import IO, Any
+
+from pydantic import TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass
 
 from screening import __version__
+from screening.checks.base import Finding
 from screening.core.errors import RecordError, UsageError
+from screening.core.measure import Measure
 from screening.io.files import private_file
 
 
@@ -27,37 +31,29 @@ class RepRecord:
     start_frame: int
     bottom_frame: int
     end_frame: int
-    metrics: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class FindingRecord:
-    code: str
-    side: str
-    severity: str
-    confidence: float
-    value: float
-    units: str
-    rep: int | None
-    frames: list[int]
-    uncertainty: float = 0.0
+    metrics: dict[str, Measure] = field(default_factory=dict)
 
 
 @dataclass
 class ScreeningRecord:
-    """Everything the screen says about one video."""
+    """Everything the screen says about one video.
+
+    A validated dataclass (pydantic): the findings are the checks' own `Finding`s, and a
+    record read back from a file or the database is checked field by field against these
+    types. Its JSON Schema is `docs/record.schema.json` (`record_schema()`).
+    """
 
     source: str
     ok: bool = False
     error: str | None = None
     movement: str | None = None
     view: str | None = None
-    fps: float = 0.0
+    fps: Measure = 0.0
     frames: int = 0
-    pose_detected_fraction: float = 0.0
-    duration_s: float = 0.0
+    pose_detected_fraction: Measure = 0.0
+    duration_s: Measure = 0.0
     reps: list[RepRecord] = field(default_factory=list)
-    findings: list[FindingRecord] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     not_assessable: list[str] = field(default_factory=list)
     score: dict[str, Any] = field(default_factory=lambda: {"fms": None, "criteria": {}})
     route: str | None = None
@@ -69,7 +65,7 @@ class ScreeningRecord:
     route_reasons: list[str] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
     suggested_retakes: list[str] = field(default_factory=list)
-    pain: dict[str, float] = field(default_factory=dict)
+    pain: dict[str, Measure] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     """For a combined assessment: each clip and the view it was filmed from."""
@@ -77,7 +73,7 @@ class ScreeningRecord:
     """Things that make this result less certain (e.g. a second person in the picture)."""
     video_sha256: str = ""
     """SHA-256 of the video file's bytes (batch scoring): `--resume` matches on it."""
-    borderline: list[FindingRecord] = field(default_factory=list)
+    borderline: list[Finding] = field(default_factory=list)
     """Checks too close to their threshold to call either way (value within its
     uncertainty): shown as borderline, they change neither the score nor the route."""
 
@@ -89,10 +85,14 @@ class ScreeningRecord:
         """Rebuild a record from `to_dict` output (a line of a .jsonl file, a stored result).
 
         Fields a newer version added are ignored and missing ones take their defaults, so
-        old and new files both load; a field of the wrong type is refused, naming it,
-        because a record read back feeds reports, the clinic store and resumed batches.
+        old and new files both load; a field of the wrong type is refused in one line,
+        naming it, because a record read back feeds reports, the clinic store and resumed
+        batches.
         """
-        return _from_dict(cls, data, "record")
+        try:
+            return _RECORD.validate_python(data)
+        except ValidationError as exc:
+            raise RecordError(_first_error(exc)) from None
 
     def summary_line(self) -> str:
         """One line for the terminal: what a user scanning a batch wants to see."""
@@ -140,55 +140,53 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _from_dict(cls: type, data: Any, where: str) -> Any:
-    """Build dataclass `cls` from a JSON object, checking each field against its type."""
-    if not isinstance(data, dict):
-        raise RecordError(f"{where} must be a JSON object, not {_json_type(data)}")
-    hints = get_type_hints(cls)
-    kwargs = {}
-    for f in fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _typed(data[f.name], hints[f.name], f"{where}.{f.name}")
-        elif f.default is MISSING and f.default_factory is MISSING:
-            raise RecordError(f"{where} has no '{f.name}'")
-    return cls(**kwargs)
+_RECORD = TypeAdapter(ScreeningRecord)
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "dataclass_type": "an object",
+    "dataclass_exact_type": "an object",
+}
 
 
-def _typed(value: Any, hint: Any, where: str) -> Any:
-    """`value` checked against a field's type hint (the few kinds records use)."""
-    origin, args = get_origin(hint), get_args(hint)
-    if hint is Any:
-        return value
-    if origin in (Union, UnionType):
-        if value is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]
-        return _typed(value, inner, where)
-    if hint is float and (value is None or _is_number(value)):
-        return math.nan if value is None else float(value)  # to_dict writes NaN as null
-    if hint is int and isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if hint in (str, bool) and isinstance(value, hint):
-        return value
-    if origin is list and isinstance(value, list):
-        return [_typed(v, args[0], f"{where}[{i}]") for i, v in enumerate(value)]
-    if origin is dict and isinstance(value, dict):
-        return {k: _typed(v, args[1], f"{where}[{k!r}]") for k, v in value.items()}
-    if isinstance(hint, type) and is_dataclass(hint):
-        return _from_dict(hint, value, where)
-    raise RecordError(f"{where} must be {_expected(hint)}, not {_json_type(value)}")
+def record_schema() -> dict[str, Any]:
+    """The JSON Schema of a record as the tool writes it (`docs/record.schema.json`)."""
+    return _RECORD.json_schema()
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _where(loc: tuple[int | str, ...]) -> str:
+    """`record.reps[0].metrics['x y']` from pydantic's location of a field."""
+    parts = ["record"]
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part.isidentifier():
+            parts.append(f".{part}")
+        else:
+            parts.append(f"[{part!r}]")
+    return "".join(parts)
 
 
-def _expected(hint: Any) -> str:
-    names = {str: "text", bool: "true or false", int: "a whole number", float: "a number"}
-    if hint in names:
-        return names[hint]
-    origin = get_origin(hint)
-    return "a list" if origin is list else "an object" if origin is dict else hint.__name__
+def _first_error(exc: ValidationError) -> str:
+    """The first thing wrong with a record, in one line of plain words."""
+    error = exc.errors()[0]
+    loc, kind = tuple(error["loc"]), error["type"]
+    if kind == "missing":
+        return f"{_where(loc[:-1])} has no '{loc[-1]}'"
+    if kind in _EXPECTED:
+        expected = "a JSON object" if not loc else _EXPECTED[kind]
+        return f"{_where(loc)} must be {expected}, not {_json_type(error['input'])}"
+    message = error["msg"].replace("Input should be", "must be").replace("\n", " ")
+    return f"{_where(loc)}: {message}"
 
 
 def _json_type(value: Any) -> str:

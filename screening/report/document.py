@@ -421,7 +421,7 @@ class _Evidence:
         for code, f in worst.items():
             found = self._check(code)
             if found is not None and f.get("frames"):
-                finding = Finding(**{k: f[k] for k in Finding.__dataclass_fields__})
+                finding = Finding(**f)  # a record's finding, as JSON (null for NaN)
                 wanted.setdefault(self.analyses.index(found[0]), []).append(finding)
         out: dict[str, Picture] = {}
         for i, findings in wanted.items():
