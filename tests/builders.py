@@ -98,7 +98,7 @@ class Pose:
     toe_out_deg: float = 0.0  # each foot turns out about the heel
     ankle_out_m: float = 0.0  # each ankle moves outward over the foot (roll out)
     pelvis_shift_m: float = 0.0  # toward the person's left
-    arms: str = "forward"  # forward | overhead
+    arms: str = "forward"  # forward | overhead | bar (hands on a bar across the upper back)
     arm_forward_deg: float = 0.0  # overhead arms tilted forward from vertical
 
 
@@ -158,6 +158,10 @@ def body_points(p: Pose) -> np.ndarray:
         out[L[f"{side}_ELBOW"]] = shoulder + 0.3 * arm_dir
         for part in ("WRIST", "PINKY", "INDEX", "THUMB"):
             out[L[f"{side}_{part}"]] = shoulder + 0.56 * arm_dir
+        if p.arms == "bar":  # a grip 1.8 shoulder widths wide, just below and behind
+            out[L[f"{side}_ELBOW"]] = shoulder + np.array([sx * 0.12, -0.25, -0.12])
+            for part in ("WRIST", "PINKY", "INDEX", "THUMB"):
+                out[L[f"{side}_{part}"]] = shoulder + np.array([sx * 0.15, -0.03, -0.06])
         out[L[f"{side}_EAR"]] = ear
         for part in ("EYE", "EYE_INNER", "EYE_OUTER"):
             out[L[f"{side}_{part}"]] = ear + np.array([-sx * 0.03, 0.02, 0.08])

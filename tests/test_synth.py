@@ -90,7 +90,8 @@ def test_sample_set_covers_every_fault_from_a_view_that_sees_it() -> None:
     assert len(specs) == 39
     assert sum(not s.faults for s in specs) == 20
     assert len({s.name for s in specs}) == len(specs)
-    assert {s.movement for s in specs} == set(Movement)
+    # Every movement the renderer can draw: it has no bar, so no back squat.
+    assert {s.movement for s in specs} == set(Movement) - {Movement.BACK_SQUAT}
     assert {s.view for s in specs} == set(View)
     shown: dict[Check, int] = {}
     for s in specs:

@@ -74,3 +74,29 @@ def test_a_shallow_squat_with_an_upright_trunk_is_still_a_squat(settings):
     """Knees bent only 30 degrees and an upright trunk: a quarter squat, judged for depth."""
     quarter = Pose(shank_deg=15.0, thigh_above_deg=75.0, trunk_deg=10.0)
     assert _bottoms_posed(settings, quarter) is None
+
+
+def test_a_squat_with_a_bar_on_the_back_is_a_back_squat_judged_without_trunk_or_arms(settings):
+    """Hands wide at the shoulders, not in front: a bar across the upper back, from any
+    camera. Not an FMS test, so no FMS score; the trunk and arm criteria do not apply (the
+    trunk leans further under a bar by design); knees, heels, feet, depth and shift do."""
+    from dataclasses import replace
+
+    from screening.core.codes import Check, Movement
+    from screening.decide.scoring import fms_score
+
+    bottom = Pose(shank_deg=35.0, thigh_above_deg=-10.0, trunk_deg=35.0, arms="bar")
+    for view in ("front", "side_left", "side_right"):
+        seq = squat_sequence(view, reps=2, bottom=bottom, stand=Pose(arms="bar"))
+        ctx = _context(seq, settings)
+        assert ctx.movement is Movement.BACK_SQUAT, view
+        results = run_checks(seq, ctx, settings)
+        codes = {r.code for r in results}
+        assert Check.FORWARD_LEAN not in codes and Check.ARMS_FALL_FORWARD not in codes
+        assert Check.INSUFFICIENT_DEPTH in codes and Check.KNEE_VALGUS in codes
+        score = fms_score(results, ctx.movement, pain=False)
+        assert score["fms"] is None and "not an FMS test" in score["basis"]
+    # The same squat with the arms reaching forward, or overhead, is not one.
+    for arms in ("forward", "overhead"):
+        seq = squat_sequence("side_left", reps=2, bottom=replace(bottom, arms=arms))
+        assert _context(seq, settings).movement is not Movement.BACK_SQUAT, arms

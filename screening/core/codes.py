@@ -15,12 +15,15 @@ class Movement(StrEnum):
     deep_squat: feet about shoulder width, squat as deep as possible, arms free (reaching
     forward or at the chest). overhead_squat: the same squat with the arms held straight
     overhead throughout (FMS deep squat / NASM overhead squat). lunge: split stance, the back
-    knee lowers toward the floor and rises again.
+    knee lowers toward the floor and rises again. back_squat: a squat with a bar across the
+    upper back (hands on the bar, wide, at the shoulders); not an FMS test, so it is judged
+    for what applies under a bar and not scored.
     """
 
     DEEP_SQUAT = "deep_squat"
     OVERHEAD_SQUAT = "overhead_squat"
     LUNGE = "lunge"
+    BACK_SQUAT = "back_squat"
 
 
 class View(StrEnum):
@@ -97,6 +100,16 @@ CHECKS_FOR_MOVEMENT: dict[Movement, tuple[Check, ...]] = {
     ),
     Movement.OVERHEAD_SQUAT: tuple(c for c in Check if c is not Check.BALANCE_LOSS),
     Movement.LUNGE: (Check.KNEE_VALGUS, Check.FORWARD_LEAN, Check.BALANCE_LOSS),
+    # Under a bar the trunk leans further by design and the arms hold the bar, so the FMS
+    # trunk and arm criteria do not apply; knees, heels, feet, depth and shift do.
+    Movement.BACK_SQUAT: (
+        Check.HEEL_LIFT,
+        Check.FEET_TURN_OUT,
+        Check.FEET_ROLL_OUT,
+        Check.KNEE_VALGUS,
+        Check.INSUFFICIENT_DEPTH,
+        Check.ASYMMETRIC_SHIFT,
+    ),
 }
 """Which checks apply to which movement."""
 

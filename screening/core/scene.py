@@ -147,11 +147,43 @@ def _lunge_evidence(
     return abs(knee_gap) / leg_px, stagger / leg_px, lead
 
 
+def bar_on_back(seq: PoseSequence, standing: np.ndarray, settings: ContextSettings) -> bool:
+    """Do the hands hold a bar across the upper back while standing? Read in the pose
+    model's 3-D body frame (metres, y down): a grip wider than the shoulders, the wrists at
+    shoulder height and not ahead of the shoulders (the way the nose faces is ahead)."""
+    frames = np.flatnonzero(standing)
+    if len(frames) == 0:
+        return False
+    w = seq.world[frames]
+    shoulders = midpoint(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    wrists = midpoint(w, L.LEFT_WRIST, L.RIGHT_WRIST)
+    shoulder_width = distance(point(w, L.LEFT_SHOULDER), point(w, L.RIGHT_SHOULDER))
+    grip = distance(point(w, L.LEFT_WRIST), point(w, L.RIGHT_WRIST)) / shoulder_width
+    above = shoulders[:, 1] - wrists[:, 1]
+    # Ahead: level and square to the shoulder line, toward the nose.
+    line = point(w, L.RIGHT_SHOULDER) - point(w, L.LEFT_SHOULDER)
+    ahead = np.stack([-line[:, 2], np.zeros(len(line)), line[:, 0]], axis=1)
+    ahead /= np.linalg.norm(ahead, axis=1, keepdims=True)
+    nose = point(w, L.NOSE) - shoulders
+    ahead *= np.sign(np.sum(nose * ahead, axis=1))[:, None]
+    forward = np.sum((wrists - shoulders) * ahead, axis=1)
+    readings = [float(nanmedian(x)) for x in (grip, above, forward)]
+    if not all(np.isfinite(readings)):
+        return False
+    grip_m, above_m, forward_m = readings
+    return (
+        grip_m >= settings.bar_grip_min_shoulder_widths
+        and settings.bar_hands_lowest_m <= above_m <= settings.bar_hands_highest_m
+        and forward_m <= settings.bar_hands_forward_max_m
+    )
+
+
 def classify_movement(
     seq: PoseSequence, reps: list[Rep], standing: np.ndarray, view: View, settings: ContextSettings
 ) -> tuple[Movement, str | None]:
-    """Lunge when the stance is split; overhead squat when the wrists stay above the head;
-    otherwise deep squat. Also returns the lunge's lead leg."""
+    """Lunge when the stance is split; back squat when the hands hold a bar on the upper
+    back; overhead squat when the wrists stay above the head; otherwise deep squat. Also
+    returns the lunge's lead leg."""
     if reps:
         knee_gap, stagger, lead = _lunge_evidence(seq, reps, standing)
         split = knee_gap > settings.lunge_knee_gap_fraction
@@ -162,6 +194,8 @@ def classify_movement(
             )
         if split:
             return Movement.LUNGE, lead
+    if bar_on_back(seq, standing, settings):
+        return Movement.BACK_SQUAT, None
     img = seq.image
     head_y = img[:, L.NOSE, 1]
     wrists_y = np.maximum(img[:, L.LEFT_WRIST, 1], img[:, L.RIGHT_WRIST, 1])

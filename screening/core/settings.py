@@ -77,6 +77,10 @@ class ContextSettings:
     bent_knee_min_deg: float = _range(0.0, 180.0)
     hinge_trunk_min_deg: float = _range(0.0, 90.0)
     side_lunge_stance_hip_widths: float = _range(0.5, 10.0)
+    bar_grip_min_shoulder_widths: float = _range(1.0, 5.0)
+    bar_hands_lowest_m: float = _range(-1.0, 0.0)
+    bar_hands_highest_m: float = _range(-0.5, 0.5)
+    bar_hands_forward_max_m: float = _range(-0.5, 0.5)
     max_body_speed: float = _range(1.0, 1000.0)
 
 

@@ -104,7 +104,8 @@ def decide_route(
             )
     stability = (seen & STABILITY_SIGNS) - mobility
     suggested = []
-    if heels_elevated is None and movement is not Movement.LUNGE and seen & HEEL_RETAKE_SHARPENS:
+    heel_retake_applies = movement in (Movement.DEEP_SQUAT, Movement.OVERHEAD_SQUAT)
+    if heels_elevated is None and heel_retake_applies and seen & HEEL_RETAKE_SHARPENS:
         suggested.append("heels_elevated")
     if (
         hands_on_hips is None

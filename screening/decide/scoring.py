@@ -83,6 +83,9 @@ def score_from_criteria(
     if pain:
         score.update(fms=0, basis="pain during the movement scores 0")
         return score
+    if movement is Movement.BACK_SQUAT:
+        score["basis"] = "a back squat is not an FMS test: judged for its compensations, not scored"
+        return score
     if not met:
         score["basis"] = "no scoring criterion could be seen from this view"
         return score
