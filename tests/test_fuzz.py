@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from screening.checks.base import Finding
-from screening.core.codes import Check, Severity, Side
+from screening.core.codes import Check, Route, Severity, Side
 from screening.core.errors import InputError, RecordError, SettingsError
 from screening.core.settings import CHECK_SECTIONS, load_settings
 from screening.io.record import RepRecord, ScreeningRecord, read_records
@@ -275,7 +275,7 @@ records = st.builds(
     score=st.fixed_dictionaries(
         {"fms": st.none() | st.integers(0, 3), "criteria": st.dictionaries(short, st.booleans())}
     ),
-    route=st.none() | short,
+    route=st.none() | st.sampled_from(Route),
     pain=st.dictionaries(short, finite, max_size=2),
     video_sha256=st.text("0123456789abcdef", min_size=64, max_size=64),
 )

@@ -56,7 +56,8 @@ def show_result(
 def show_route(record: ScreeningRecord) -> None:
     """The route in plain words, the score and what it rests on."""
     title, kind = ROUTE_WORDS[record.route or "not_judged"]
-    getattr(st, kind)(f"**{title}.** " + (record.program or {}).get("summary", ""))
+    summary = record.program.get("summary", "") if record.program else ""
+    getattr(st, kind)(f"**{title}.** " + summary)
     cols = st.columns(3)
     cols[0].metric(
         "Movement score (FMS 0-3)",
@@ -180,14 +181,14 @@ def show_not_assessable(record: ScreeningRecord) -> None:
 
 def show_program(record: ScreeningRecord) -> None:
     """The program as exercise cards: what, how much, how, and why."""
-    program = record.program or {}
-    st.subheader(program.get("title", "Program"))
-    exercises = program.get("exercises", [])
-    reasons = unrepeated_reasons([plain_sentence(ex["why"]) for ex in exercises])
+    program = record.program
+    st.subheader(program.get("title", "Program") if program else "Program")
+    exercises = program["exercises"] if program else []
+    reasons = unrepeated_reasons([plain_sentence(ex.get("why", "")) for ex in exercises])
     for ex, why in zip(exercises, reasons, strict=True):
         with st.container(border=True):
-            st.markdown(f"**{ex['name']}** · {ex['phase']} · {ex['dose']}")
-            st.caption(f"Tissue: {ex['tissue']}. {why}".strip())
+            st.markdown(f"**{ex['name']}** · {ex.get('phase', '')} · {ex.get('dose', '')}")
+            st.caption(f"Tissue: {ex.get('tissue', '')}. {why}".strip())
             for cue in ex["cues"]:
                 st.write(f"- {cue}")
 

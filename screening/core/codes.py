@@ -54,6 +54,17 @@ class Check(StrEnum):
     BALANCE_LOSS = "balance_loss"
 
 
+class Route(StrEnum):
+    """The four programs a screen routes to, in the order they are considered: pain comes
+    first, then missing range (mobility), then range not controlled (stability), else
+    building on a clean pattern (conditioning)."""
+
+    PAIN = "pain"
+    MOBILITY = "mobility"
+    STABILITY = "stability"
+    CONDITIONING = "conditioning"
+
+
 class Side(StrEnum):
     """Which side a finding is on: the person's own left or right, both, or none (one
     body-wide sign, such as the trunk)."""

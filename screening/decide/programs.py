@@ -17,6 +17,7 @@ from typing import Any
 from screening.checks.base import Finding
 from screening.core.codes import Check
 from screening.core.errors import SettingsError
+from screening.core.results import ExerciseCard, Program
 from screening.core.wording import check_name
 
 PHASES = ("release", "lengthen", "activate", "integrate", "condition")
@@ -186,9 +187,7 @@ def explain(finding: Finding, library: Library) -> str:
     return "Because " + " ".join(text.split())
 
 
-def build_program(
-    route: str, findings: list[Finding], library: Library | None = None
-) -> dict[str, Any]:
+def build_program(route: str, findings: list[Finding], library: Library | None = None) -> Program:
     """The program for a route: base exercises, then those the findings call for, by phase."""
     lib = library or load_library()
     spec = lib.routes[route]
@@ -205,19 +204,19 @@ def build_program(
         "pain": "Because a movement hurt: gentle massage can ease it while you get it checked.",
         "conditioning": "Because your pattern was clean: this keeps it strong.",
     }.get(route, "Because release work prepares the tissue for the rest.")
-    return {
-        "id": route,
-        "title": spec["title"],
-        "summary": spec["summary"],
-        "exercises": [
-            {
-                "name": lib.exercises[ex].name,
-                "phase": lib.exercises[ex].phase,
-                "tissue": lib.exercises[ex].tissue,
-                "dose": lib.exercises[ex].dose,
-                "cues": list(lib.exercises[ex].cues),
-                "why": chosen[ex] or default_why,
-            }
+    return Program(
+        id=route,
+        title=spec["title"],
+        summary=spec["summary"],
+        exercises=[
+            ExerciseCard(
+                name=lib.exercises[ex].name,
+                phase=lib.exercises[ex].phase,
+                tissue=lib.exercises[ex].tissue,
+                dose=lib.exercises[ex].dose,
+                cues=list(lib.exercises[ex].cues),
+                why=chosen[ex] or default_why,
+            )
             for ex in ordered
         ],
-    }
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from screening.checks.base import CheckResult
-from screening.core.codes import Check, Movement
+from screening.core.codes import Check, Movement, Route
 
 MOBILITY_SIGNS = frozenset(
     {
@@ -46,7 +46,7 @@ HANDS_RETAKE_SHARPENS = frozenset({Check.ARMS_FALL_FORWARD, Check.FORWARD_LEAN})
 
 @dataclass
 class RouteDecision:
-    route: str
+    route: Route
     reasons: list[str] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
     """Where the limitation probably sits: ankle, hip, shoulder, control."""
@@ -74,7 +74,7 @@ def decide_route(
     painful = {region: nrs for region, nrs in pain.items() if nrs > 0}
     if painful:
         where = ", ".join(f"{r} {n:g}/10" for r, n in sorted(painful.items()))
-        return RouteDecision("pain", [f"pain was reported ({where}): pain comes first"])
+        return RouteDecision(Route.PAIN, [f"pain was reported ({where}): pain comes first"])
     seen = _codes(results)
     mobility: set[Check] = seen & MOBILITY_SIGNS
     focus: list[str] = []
@@ -126,12 +126,14 @@ def decide_route(
                 "control issues to train once the range is back: "
                 + ", ".join(sorted(c.value for c in stability))
             )
-        return RouteDecision("mobility", reasons, focus, suggested)
+        return RouteDecision(Route.MOBILITY, reasons, focus, suggested)
     if stability:
         reasons.insert(
             0,
             "the range is there but not controlled: "
             + ", ".join(sorted(c.value for c in stability)),
         )
-        return RouteDecision("stability", reasons, [*focus, "control"], suggested)
-    return RouteDecision("conditioning", ["no compensation was seen and nothing hurt"], focus, [])
+        return RouteDecision(Route.STABILITY, reasons, [*focus, "control"], suggested)
+    return RouteDecision(
+        Route.CONDITIONING, ["no compensation was seen and nothing hurt"], focus, []
+    )

@@ -10,10 +10,9 @@ In-line lunge: 3 = torso upright, knee in line and balance kept; 2 = any compens
 
 from __future__ import annotations
 
-from typing import Any
-
 from screening.checks.base import CheckResult
 from screening.core.codes import Check, Movement
+from screening.core.results import Score
 
 SQUAT_CRITERIA: dict[str, Check] = {
     "torso_parallel_to_tibia_or_upright": Check.FORWARD_LEAN,
@@ -27,6 +26,13 @@ LUNGE_CRITERIA: dict[str, Check] = {
     "knee_in_line": Check.KNEE_VALGUS,
     "balance_kept": Check.BALANCE_LOSS,
 }
+
+
+def _set(score: Score, fms: int, basis: str, provisional: bool | None = None) -> None:
+    """Settle the score (and, when given, whether it is provisional) with its reason."""
+    score["fms"], score["basis"] = fms, basis
+    if provisional is not None:
+        score["provisional"] = provisional
 
 
 def criteria(results: list[CheckResult], movement: Movement) -> tuple[dict[str, bool], list[str]]:
@@ -51,7 +57,7 @@ def fms_score(
     movement: Movement,
     pain: bool,
     heels_elevated: list[CheckResult] | None = None,
-) -> dict[str, Any]:
+) -> Score:
     """The score record: {"fms", "criteria", "not_assessed", "provisional", "basis"}."""
     met, unseen = criteria(results, movement)
     retake_met = None
@@ -67,21 +73,17 @@ def score_from_criteria(
     movement: Movement,
     pain: bool,
     retake_met: dict[str, bool] | None = None,
-) -> dict[str, Any]:
+) -> Score:
     """The score from criteria already decided (by the checks, or by a therapist's review).
 
     retake_met: the criteria of a heels-elevated retake (heels_down left out), when one was
     filmed.
     """
-    score: dict[str, Any] = {
-        "fms": None,
-        "criteria": dict(met),
-        "not_assessed": list(unseen),
-        "provisional": False,
-        "basis": "",
-    }
+    score = Score(
+        fms=None, criteria=dict(met), not_assessed=list(unseen), provisional=False, basis=""
+    )
     if pain:
-        score.update(fms=0, basis="pain during the movement scores 0")
+        _set(score, fms=0, basis="pain during the movement scores 0")
         return score
     if movement is Movement.BACK_SQUAT:
         score["basis"] = "a back squat is not an FMS test: judged for its compensations, not scored"
@@ -93,17 +95,18 @@ def score_from_criteria(
         score["provisional"] = True
     if movement is Movement.LUNGE:
         if not met.get("balance_kept", True):
-            score.update(fms=1, basis="balance was lost")
+            _set(score, fms=1, basis="balance was lost")
         elif all(met.values()):
-            score.update(fms=3, basis="all criteria met")
+            _set(score, fms=3, basis="all criteria met")
         else:
-            score.update(fms=2, basis="the lunge was completed with compensations")
+            _set(score, fms=2, basis="the lunge was completed with compensations")
         return score
     if all(met.values()):
-        score.update(fms=3, basis="all criteria met with the heels flat")
+        _set(score, fms=3, basis="all criteria met with the heels flat")
         return score
     if retake_met is None:
-        score.update(
+        _set(
+            score,
             fms=1,
             provisional=True,
             basis="criteria not met with the heels flat; a heels-elevated retake "
@@ -114,9 +117,10 @@ def score_from_criteria(
     # 1; one it could not see (filmed from the wrong view) leaves 1 as a lower bound.
     required = [name for name in met if name != "heels_down"]
     if any(retake_met.get(name) is False for name in required):
-        score.update(fms=1, basis="criteria not met even with the heels elevated")
+        _set(score, fms=1, basis="criteria not met even with the heels elevated")
     elif unjudged := [name for name in required if name not in retake_met]:
-        score.update(
+        _set(
+            score,
             fms=1,
             provisional=True,
             basis="the heels-elevated retake could not see "
@@ -124,5 +128,5 @@ def score_from_criteria(
             + "; film it from the same view",
         )
     else:
-        score.update(fms=2, basis="criteria met only with the heels elevated")
+        _set(score, fms=2, basis="criteria met only with the heels elevated")
     return score

@@ -18,6 +18,7 @@ from screening.checks.base import key_frame_index
 from screening.core.errors import InputError, ScreeningError
 from screening.core.filtering import smooth_recorded
 from screening.core.landmarks import Landmark
+from screening.core.results import ClipContext, Score
 from screening.core.scene import Context, build_context
 from screening.core.sequence import PoseSequence, SequenceBuilder
 from screening.core.settings import InputSettings, Settings
@@ -442,11 +443,11 @@ def fill_record(
             record.route, record.program, record.focus = None, None, []
             record.route_reasons = ["no route: " + unscreened_reason(ctx.unscreened)]
             record.suggested_retakes = []
-            record.score = {
-                "fms": None,
-                "criteria": {},
-                "basis": "not scored: the movement is not one the screen judges",
-            }
+            record.score = Score(
+                fms=None,
+                criteria={},
+                basis="not scored: the movement is not one the screen judges",
+            )
     if analysis.raw.max_people > 1:
         record.warnings.append(MORE_THAN_ONE_PERSON)
     if ctx.shot_starts:
@@ -458,9 +459,9 @@ def fill_record(
         if ctx.reps_cut:
             warning += f"; reps cut in two were left out: {ctx.reps_cut}"
         record.warnings.append(warning)
-    record.context = {
-        "yaw_deg": round(ctx.yaw_deg, 1),
-        "lead_side": ctx.lead_side,
-        "movement_detected": ctx.movement_detected,
-        "view_detected": ctx.view_detected,
-    }
+    record.context = ClipContext(
+        yaw_deg=round(ctx.yaw_deg, 1),
+        lead_side=ctx.lead_side,
+        movement_detected=ctx.movement_detected,
+        view_detected=ctx.view_detected,
+    )

@@ -20,8 +20,10 @@ from pydantic.dataclasses import dataclass
 
 from screening import __version__
 from screening.checks.base import Finding
+from screening.core.codes import Route
 from screening.core.errors import RecordError, UsageError
 from screening.core.measure import Measure
+from screening.core.results import ClipContext, Program, Score
 from screening.io.files import private_file
 
 
@@ -55,9 +57,9 @@ class ScreeningRecord:
     reps: list[RepRecord] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     not_assessable: list[str] = field(default_factory=list)
-    score: dict[str, Any] = field(default_factory=lambda: {"fms": None, "criteria": {}})
-    route: str | None = None
-    program: dict[str, Any] | None = None
+    score: Score = field(default_factory=lambda: Score(fms=None, criteria={}))
+    route: Route | None = None
+    program: Program | None = None
     model: dict[str, str] = field(default_factory=dict)
     version: str = __version__
     # Added fields (SPEC allows additions): why the route, what to film next, context.
@@ -66,7 +68,7 @@ class ScreeningRecord:
     focus: list[str] = field(default_factory=list)
     suggested_retakes: list[str] = field(default_factory=list)
     pain: dict[str, Measure] = field(default_factory=dict)
-    context: dict[str, Any] = field(default_factory=dict)
+    context: ClipContext = field(default_factory=lambda: ClipContext())
     sources: dict[str, str] = field(default_factory=dict)
     """For a combined assessment: each clip and the view it was filmed from."""
     warnings: list[str] = field(default_factory=list)
