@@ -20,6 +20,7 @@ from screening.core.codes import View
 from screening.core.landmarks import Landmark
 from screening.core.sequence import FramePose
 from screening.core.settings import load_settings
+from screening.io.frame_store import FrameStore
 from screening.live.capture import (
     LiveCapture,
     capture_file,
@@ -43,10 +44,11 @@ from screening.live.rep_counter import RepCounter
 from screening.live.session import LiveSession, Phase
 from screening.pose.estimator import PoseEstimator
 from screening.pose.model_file import resolve_model
-from screening.report.evidence import FrameStore, key_frames
+from screening.report.evidence import key_frames
 
 from .browser import HEEL_LIFT_SIDE, KNEE_VALGUS_FRONT, LUNGE_BALANCE_FRONT, named_clip
-from .media import read_frames
+from .builders import SAMPLES
+from .media import read_frames, sample_labels
 
 pytestmark = pytest.mark.slow
 
@@ -149,6 +151,28 @@ def test_rep_counter_counts_the_reps_of_a_clip(model, settings, name):
     for k, rep in enumerate(label["reps"]):
         done_at = counts.index(k + 1)
         assert rep["bottom_frame"] < done_at <= rep["end_frame"] + 10
+
+
+@pytest.mark.slow
+def test_the_live_count_and_the_results_reps_agree_on_every_sample_clip(model, settings):
+    """The big number while filming and the reps in the result are one count for the
+    person: the live counter (hips against standing, frame by frame) and the rep finder
+    (the whole take at once) agree with each other and with the truth on every sample."""
+    from screening.engine.pipeline import analyse_pose, extract_pose
+
+    disagree = []
+    for name, label in sorted(sample_labels().items()):
+        info, raw = extract_pose(SAMPLES / name, model, settings)
+        counter = RepCounter(settings.live.rep_down_fraction, settings.live.rep_up_fraction)
+        for i in range(len(raw)):
+            pose = FramePose(raw.image[i], raw.world[i], raw.visibility[i], raw.presence[i], 1)
+            counter.update(pose, float(raw.timestamps_s[i]))
+        found = len(analyse_pose(info, raw, settings).context.reps)
+        if not counter.count == found == len(label["reps"]):
+            disagree.append(
+                f"{name}: live {counter.count}, result {found}, truth {len(label['reps'])}"
+            )
+    assert not disagree, disagree
 
 
 def test_live_take_is_guided_counted_and_screened_like_a_file(model, quick_settings, heel_clip):

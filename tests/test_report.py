@@ -339,3 +339,17 @@ def test_report_date_shows_the_time_only_when_there_is_one():
     assert build_report(failed, date=datetime(2026, 11, 21, 14, 5)).date == "2026-11-21 14:05"
     assert build_report(failed, date=datetime(2026, 11, 21)).date == "2026-11-21"
     assert build_report(failed, date=date(2026, 11, 21)).date == "2026-11-21"
+
+
+def test_a_report_that_cannot_be_written_is_one_logged_line(tmp_path, caplog):
+    """--report into a place that is a file, not a folder: one warning through logging
+    (the CLI prints it as `screening: no report for ...`), False, and no exception."""
+    from screening.report.document import write_result_report
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file")
+    record = ScreeningRecord(source="clip.mp4", ok=False, error="too short")
+    with caplog.at_level("WARNING", logger="screening"):
+        assert write_result_report(record, [], [], blocked) is False
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "screening"]
+    assert line.startswith("no report for clip: ") and "\n" not in line

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import logging
 import multiprocessing
 import time
 from collections import Counter, defaultdict, deque
@@ -161,7 +162,18 @@ def run_here(
 def _pool(workers: int) -> ProcessPoolExecutor:
     # spawn: a worker starts clean, not as a copy of a parent whose native libraries
     # (MediaPipe, OpenCV) may hold threads and locks that do not survive a fork.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_logging,
+        initargs=(logging.getLogger("screening").getEffectiveLevel(),),
+    )
+
+
+def _worker_logging(level: int) -> None:
+    """A spawned worker logs as the CLI does: `screening: ...` lines on stderr."""
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    logging.getLogger("screening").setLevel(level)
 
 
 T = TypeVar("T")

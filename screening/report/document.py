@@ -14,7 +14,7 @@ shows what the record holds: no key frames, and per-rep charts from the rep metr
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
@@ -57,6 +57,8 @@ from screening.report.pictures import Picture, jpeg_picture, rep_chart, time_cha
 
 RecordLike = ScreeningRecord | Mapping[str, Any]
 """A record as the pipeline makes it, or as a dict (a JSONL line, a database row)."""
+
+log = logging.getLogger("screening")
 
 
 @dataclass(frozen=True)
@@ -487,14 +489,15 @@ def write_result_report(
 ) -> bool:
     """`--report DIR`: write a scored video's report next to the others, named after it.
 
-    A report that cannot be written (full disk, no permission) is one line on stderr and
-    False; the scored record itself is kept, so a batch loses no result over a report.
+    A report that cannot be written (full disk, no permission) is one logged warning (one
+    line on stderr from the CLI) and False; the scored record itself is kept, so a batch
+    loses no result over a report.
     """
     stem = report_stem(record)
     try:
         build_report(record, analyses, videos).write(directory, stem)
     except ScreeningError as exc:
-        print(f"screening: no report for {stem}: {exc}", file=sys.stderr, flush=True)
+        log.warning("no report for %s: %s", stem, exc)
         return False
     return True
 
