@@ -78,7 +78,7 @@ def show_route(record: ScreeningRecord) -> None:
         for name in record.score.get("not_assessed", []):
             st.write(f"⚪ {CRITERIA_WORDS.get(name, _name(name))}: not seen from this view")
     for reason in record.route_reasons:
-        st.write(f"- {reason}")
+        st.write(f"- {plain_sentence(reason)}")  # in the report's words, no check codes
     if record.suggested_retakes:
         st.info(retake_advice(record.suggested_retakes))
 
