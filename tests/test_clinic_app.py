@@ -190,3 +190,26 @@ def test_clinic_pages_without_a_choice_point_to_the_client_list(db):
         assert at.info[0].value == "Choose a client first."
     at = _app(REVIEW)
     assert "Choose an assessment" in at.info[0].value
+
+
+def test_the_agreement_page_shows_kappa_and_opens_a_disagreement(db):
+    """Seeded reviews (tests/test_agreement.py): heel lift 80% agreement, kappa 0.60 with
+    its interval; a disagreement opens the review of its assessment."""
+    from .test_agreement import _seed
+
+    _seed(db)
+    at = _app("views/clinic_agreement.py", clinic_tools=True)
+    assert not at.exception
+    table = at.dataframe[0].value
+    heel = table[table["Check"] == "Heel lift"].iloc[0]
+    assert heel["Agreement"] == "80%" and heel["Reviewed"] == 10
+    assert heel["Cohen's kappa (95% CI)"] == "0.60 (0.10 to 1.00)"
+    route = table[table["Check"] == "Route"].iloc[0]
+    assert route["Agreement"] == "80%"
+    assert [b.label for b in at.get("download_button")] == ["Agreement (CSV)"]
+    at.selectbox(key="clinic.agreement.what").set_value("heel_lift").run()
+    opened = next(b for b in at.button if b.label == "Open")
+    at = opened.click().run()
+    assert not at.exception
+    assert at.session_state["clinic.assessment_id"] is not None
+    assert at.title[0].value.startswith("Review: Ada Lovelace")

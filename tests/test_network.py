@@ -137,8 +137,9 @@ PAGES = [
     "clinic_assessment",
     "clinic_review",
     "clinic_progress",
+    "clinic_agreement",
 ]
-"""Every page of app.py (url paths are the page files' names; "" is the start page)."""
+"""Every page of the app (url paths are the page files' names; "" is the start page)."""
 
 
 def _network_namespace() -> list[str]:

@@ -17,6 +17,7 @@ CLIENT_PAGE = "views/clinic_client.py"
 ASSESSMENT_PAGE = "views/clinic_assessment.py"
 REVIEW_PAGE = "views/clinic_review.py"
 PROGRESS_PAGE = "views/clinic_progress.py"
+AGREEMENT_PAGE = "views/clinic_agreement.py"
 
 CLIENT_KEY = "clinic.client_id"
 ASSESSMENT_KEY = "clinic.assessment_id"

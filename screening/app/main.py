@@ -62,6 +62,7 @@ clinic_pages = {
         ),
         st.Page(PAGES / "clinic_review.py", title="Review", icon=":material/rate_review:"),
         st.Page(PAGES / "clinic_progress.py", title="Progress", icon=":material/show_chart:"),
+        st.Page(PAGES / "clinic_agreement.py", title="Agreement", icon=":material/fact_check:"),
     ],
 }
 navigation = st.navigation({**screen_pages, **(clinic_pages if clinic_shown() else {})})
