@@ -25,6 +25,7 @@ from screening.pose.model_file import MODEL_ENV_VAR, ModelInfo, resolve_model
 from screening.pose.native_log import route_native_stderr
 
 if TYPE_CHECKING:
+    from screening.batch.evaluation import ClipLabel
     from screening.clinic.saver import ClientSaver
 
 RETAKE_KINDS = ("heels_elevated", "hands_on_hips")
@@ -242,14 +243,42 @@ def _score_paths(
     return 1 if failed else 0
 
 
+def _review_labels(url: str) -> tuple[Path, dict[str, ClipLabel]]:
+    """The clips folder of a clinic database and its reviews as labels (`eval --db`)."""
+    from screening.clinic import StoreError, open_store
+    from screening.clinic.agreement import review_labels
+    from screening.clinic.repository import all_assessments
+
+    try:
+        with open_store(url) as store:
+            found = review_labels(store, all_assessments(store))
+            clips_dir = store.clips_dir
+    except StoreError as exc:
+        raise UsageError(f"--db: {exc}") from None
+    if found.without_video:
+        print(
+            f"screening: {found.without_video} reviewed result(s) left out: their video was "
+            "not kept (or they combine several views)",
+            file=sys.stderr,
+        )
+    if not found.labels:
+        raise UsageError("--db: no reviewed result with a kept video to measure against")
+    return clips_dir, found.labels
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score labelled clips and compare with their truth."""
     from screening.batch.evaluation import evaluate, format_report, load_labels, summary
 
-    directory = Path(args.directory)
-    if not directory.is_dir():
-        raise UsageError(f"{directory} is not a folder")
-    labels = load_labels(directory, Path(args.labels) if args.labels else None)
+    if args.db:
+        directory, labels = _review_labels(args.db)
+    elif args.directory is None:
+        raise UsageError("give a folder of labelled clips, or --db URL for a clinic's reviews")
+    else:
+        directory = Path(args.directory)
+        if not directory.is_dir():
+            raise UsageError(f"{directory} is not a folder")
+        labels = load_labels(directory, Path(args.labels) if args.labels else None)
     settings = load_settings(args.settings)
     model = resolve_model(args.model)
     if args.cache:
@@ -421,7 +450,14 @@ def build_parser() -> argparse.ArgumentParser:
         "over the clips whose view can see the check, false findings on clean "
         "clips, view / movement / rep-count accuracy and landmark error.",
     )
-    ev.add_argument("directory", metavar="DIR", help="folder of clips with labels.json")
+    ev.add_argument("directory", metavar="DIR", nargs="?", help="folder of clips with labels.json")
+    ev.add_argument(
+        "--db",
+        metavar="URL",
+        help="use a clinic database instead of DIR: every reviewed result whose video was "
+        "kept is a clip, labelled with what its therapist kept (measure a new --model or "
+        "--settings on the clinic's own clients before switching)",
+    )
     ev.add_argument("--labels", metavar="FILE", help="labels file (default DIR/labels.json)")
     ev.add_argument(
         "--workers", type=int, default=1, metavar="N", help="clips scored at once (default 1)"

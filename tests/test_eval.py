@@ -81,3 +81,55 @@ def test_eval_with_a_cache_scores_again_without_the_pose_model(tmp_path, monkeyp
     (second,) = evaluate(SAMPLES, labels, model, settings, cache_dir=str(cache))
     assert second.ok and second.found == first.found == []
     assert second.reps_found == first.reps_found == 2
+
+
+def test_eval_db_measures_against_the_clinics_reviews(tmp_path):
+    """`eval --db`: each reviewed result with a kept video is a clip labelled with what its
+    therapist kept. Here a kept heel-lift clip whose review confirms the heel lift and
+    removes a knee collapse the stored result claimed; a second reviewed result has no
+    kept video and is left out, said in one line."""
+    from datetime import date
+
+    from screening.clinic import open_store
+    from screening.clinic import repository as repo
+    from screening.clinic.review import FindingDecision
+
+    from .test_store import make_record
+
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    clip = SAMPLES / "deep_squat__side_left__heel_lift.mp4"
+    with open_store(url) as store:
+        cid = repo.create_client(store, "Ada Lovelace")
+        ref = repo.keep_clip(store, cid, clip.read_bytes())
+        findings = (("heel_lift", "left", "moderate", 4.0), ("knee_valgus", "left", "mild", 9.0))
+        for kept in (True, False):
+            aid = repo.save_assessment(
+                store,
+                cid,
+                make_record(findings=findings),
+                clips=[repo.ClipInput("view", "side_left", ref if kept else None)],
+                performed_on=date(2026, 11, 2),
+            )
+            (result,) = repo.get_assessment(store, aid).results
+            decisions = [
+                FindingDecision("heel_lift", "left", "confirmed"),
+                FindingDecision("knee_valgus", "left", "removed"),
+            ]
+            repo.save_review(store, result.id, route="mobility", decisions=decisions)
+    run = _run("--db", url, "--json")
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.strip() == (
+        "screening: 1 reviewed result(s) left out: their video was not kept "
+        "(or they combine several views)"
+    )
+    report = json.loads(run.stdout)
+    assert report["scored"] == 1 and report["present"] == 1 and report["present_found"] == 1
+    checks = {c["code"]: c for c in report["checks"]}
+    assert checks["heel_lift"]["tp"] == 1
+    # The knee collapse the therapist removed is labelled absent, and not found again.
+    assert checks["knee_valgus"]["fp"] == 0 and checks["knee_valgus"]["tp"] == 0
+
+
+def test_eval_needs_a_folder_or_a_database():
+    run = _run()
+    assert run.returncode == 2 and "--db URL" in run.stderr

@@ -21,6 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from screening.batch.evaluation import ClipLabel
+from screening.clinic.database import Store
+from screening.clinic.repository import kept_path
 from screening.clinic.review import reviewed_result
 from screening.clinic.tables import Assessment, Result
 from screening.core.codes import CHECKS_FOR_MOVEMENT, Check, Movement, Route
@@ -211,3 +214,51 @@ def to_csv(rows: Sequence[Agreement]) -> bytes:
 
 def _rounded(value: float | None, digits: int) -> str:
     return "" if value is None else f"{value:.{digits}f}"
+
+
+@dataclass(frozen=True)
+class ReviewLabels:
+    """The clinic's reviews as evaluation labels: one per reviewed result whose video was
+    kept, by the kept file's path."""
+
+    labels: dict[str, ClipLabel]
+    without_video: int
+    """Reviewed results left out because their video was not kept (or was combined from
+    several views, which `screening eval` scores one file at a time)."""
+
+
+def review_labels(store: Store, assessments: Iterable[Assessment]) -> ReviewLabels:
+    """What each reviewed result's therapist kept, as a label `screening eval` scores a
+    new model or new settings against (`screening eval --db URL`).
+
+    A check the stored result judged is present when the therapist kept or added it and
+    absent otherwise; checks it could not judge stay unlabelled. The rep count is the
+    stored result's (therapists review findings, not reps).
+    """
+    labels: dict[str, ClipLabel] = {}
+    without = 0
+    for assessment in assessments:
+        for result in assessment.results:
+            pairs = _result_pairs(assessment, result)
+            if not pairs:
+                continue
+            views = [c for c in result.clips if c.kind == "view"]
+            path = kept_path(store, views[0].file_ref) if len(views) == 1 else None
+            if path is None or not path.exists():
+                without += 1
+                continue
+            present = tuple(
+                sorted(p.what for p in pairs if p.what != ROUTE and p.therapist == "present")
+            )
+            absent = tuple(
+                sorted(p.what for p in pairs if p.what != ROUTE and p.therapist == "absent")
+            )
+            labels[str(path)] = ClipLabel(
+                movement=str(result.record.get("movement")),
+                view=views[0].view or result.record.get("view"),
+                reps=len(result.record.get("reps", [])),
+                present=present,
+                absent=absent,
+                judged=tuple(sorted(present + absent)),
+            )
+    return ReviewLabels(labels, without)

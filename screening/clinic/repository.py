@@ -299,7 +299,7 @@ def keep_clip(store: Store, client_id: int, video: bytes, suffix: str = ".mp4") 
     return str(write_private_atomic(folder / f"{uuid.uuid4().hex}{suffix}", video))
 
 
-def _kept(store: Store, file_ref: str | None) -> Path | None:
+def kept_path(store: Store, file_ref: str | None) -> Path | None:
     """The file behind a reference when it is one of ours (inside the clips folder)."""
     if not file_ref:
         return None
@@ -309,7 +309,7 @@ def _kept(store: Store, file_ref: str | None) -> Path | None:
 
 def discard_clip(store: Store, file_ref: str) -> None:
     """Delete a kept clip (only files inside the store's clips folder are ever deleted)."""
-    path = _kept(store, file_ref)
+    path = kept_path(store, file_ref)
     if path is not None:
         path.unlink(missing_ok=True)
 
@@ -349,7 +349,7 @@ def delete_client(store: Store, client_id: int) -> Erasure:
         session.delete(client)
     deleted, left = 0, list[str]()
     for ref in refs:
-        path = _kept(store, ref) if ref is not None else None
+        path = kept_path(store, ref) if ref is not None else None
         if path is None:
             left.append(str(ref))
         elif path.exists():
