@@ -117,3 +117,26 @@ def test_cohen_kappa_on_a_textbook_table():
     assert kappa == pytest.approx(0.4)
     assert se == pytest.approx(math.sqrt(0.7 * 0.3 / (50 * 0.25)))
     assert cohen_kappa([]) == (None, None)
+
+
+def test_the_csv_and_the_pdf_hold_the_same_table(pairs):
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    from screening.clinic.agreement import to_csv, to_pdf
+
+    rows = summarise(pairs)
+    table = list(csv.DictReader(io.StringIO(to_csv(rows).decode("utf-8"))))
+    heel = next(r for r in table if r["what"] == "heel_lift")
+    assert (heel["reviewed"], heel["agreement_percent"], heel["kappa"]) == ("10", "80.0", "0.600")
+    assert heel["kappa_low_95"] == "0.104" and heel["kappa_high_95"] == "1.000"
+    lean = next(r for r in table if r["what"] == "forward_lean")
+    assert lean["kappa"] == ""  # undefined, not 1
+    pdf = to_pdf(rows, "from 01 Nov 2026 to 30 Nov 2026", "every view")
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())  # cells wrap
+    assert "Agreement with the therapists" in text
+    assert "Heel lift" in text and "0.60 (0.10 to 1.00)" in text and "80%" in text
+    assert "not defined (every answer the same)" in text

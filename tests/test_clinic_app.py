@@ -206,7 +206,7 @@ def test_the_agreement_page_shows_kappa_and_opens_a_disagreement(db):
     assert heel["Cohen's kappa (95% CI)"] == "0.60 (0.10 to 1.00)"
     route = table[table["Check"] == "Route"].iloc[0]
     assert route["Agreement"] == "80%"
-    assert [b.label for b in at.get("download_button")] == ["Agreement (CSV)"]
+    assert [b.label for b in at.get("download_button")] == ["Agreement (CSV)", "Agreement (PDF)"]
     at.selectbox(key="clinic.agreement.what").set_value("heel_lift").run()
     opened = next(b for b in at.button if b.label == "Open")
     at = opened.click().run()

@@ -27,6 +27,7 @@ from screening.clinic.repository import kept_path
 from screening.clinic.review import reviewed_result
 from screening.clinic.tables import Assessment, Result
 from screening.core.codes import CHECKS_FOR_MOVEMENT, Check, Movement, Route
+from screening.core.wording import check_name
 
 ROUTE = "route"
 """The name of the route's row, beside the check codes."""
@@ -262,3 +263,48 @@ def review_labels(store: Store, assessments: Iterable[Assessment]) -> ReviewLabe
                 judged=tuple(sorted(present + absent)),
             )
     return ReviewLabels(labels, without)
+
+
+PDF_HEADINGS = (
+    "Check",
+    "Reviewed",
+    "Agreement",
+    "Confirmed",
+    "Rejected",
+    "Added",
+    "Cohen's kappa (95% CI)",
+)
+
+
+def to_pdf(rows: Sequence[Agreement], period: str, view: str) -> bytes:
+    """The agreement table as a one-page PDF in the reports' style."""
+    from screening.report.pdf import render_table_pdf
+
+    intro = (
+        f"Reviewed results {period}, {view}. For every check the screen could judge: how "
+        "often the therapist confirmed its finding, rejected it, or added one it missed; "
+        "kappa is agreement beyond chance (1 perfect, 0 no better than chance)."
+    )
+    table = [PDF_HEADINGS]
+    for a in rows:
+        name = "Route" if a.what == ROUTE else check_name(a.what)
+        counts = (
+            ("", "", "") if a.what == ROUTE else (str(a.confirmed), str(a.rejected), str(a.added))
+        )
+        table.append(
+            (
+                name,
+                str(a.pairs),
+                f"{a.percent:.0f}%" if a.percent is not None else "-",
+                *counts,
+                kappa_text(a),
+            )
+        )
+    return render_table_pdf("Agreement with the therapists", intro, table)
+
+
+def kappa_text(a: Agreement) -> str:
+    """Kappa with its interval in words, or why there is none."""
+    if a.kappa is None or a.low is None or a.high is None:
+        return "not defined (every answer the same)"
+    return f"{a.kappa:.2f} ({a.low:.2f} to {a.high:.2f})"

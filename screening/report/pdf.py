@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -125,6 +126,25 @@ def render_pdf(report: Report) -> bytes:
     return bytes(pdf.output())
 
 
+def render_table_pdf(title: str, intro: str, rows: Sequence[tuple[str, ...]]) -> bytes:
+    """A one-table document in the report's style (the clinic's agreement table): a title,
+    a paragraph, and the rows, the first of them the headings."""
+    pdf = _ReportPDF(format="A4", unit="mm", orientation="landscape")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=18)
+    for style, path in FONT_FILES.items():
+        pdf.add_font(FONT, style, str(path))
+    pdf.set_title(title)
+    pdf.set_creator(f"screening {__version__}")
+    pdf.add_page()
+    _para(pdf, title, size=16, style="B")
+    _para(pdf, intro)
+    first = 60.0
+    rest = (pdf.epw - first) / max(1, len(rows[0]) - 1)
+    _table(pdf, rows, (first, *[rest] * (len(rows[0]) - 1)), headings=True)
+    return bytes(pdf.output())
+
+
 def _para(
     pdf: FPDF,
     text: str,
@@ -170,7 +190,7 @@ def _bullets(pdf: FPDF, items: list[str] | tuple[str, ...], size: float = 10) ->
 
 def _table(
     pdf: FPDF,
-    rows: list[tuple[str, ...]] | tuple[tuple[str, ...], ...],
+    rows: Sequence[tuple[str, ...]],
     widths: tuple[float, ...],
     headings: bool = False,
 ) -> None:

@@ -20,8 +20,10 @@ from screening.clinic.agreement import (
     disagreements,
     in_period,
     judged_pairs,
+    kappa_text,
     summarise,
     to_csv,
+    to_pdf,
 )
 from screening.clinic.repository import all_assessments
 from screening.core.wording import ROUTE_WORDS, check_name
@@ -39,12 +41,6 @@ def _name(what: str) -> str:
     return "Route" if what == ROUTE else check_name(what)
 
 
-def _kappa_text(a: Agreement) -> str:
-    if a.kappa is None:
-        return "not defined (every answer the same)"
-    return f"{a.kappa:.2f} ({a.low:.2f} to {a.high:.2f})"
-
-
 def _table(rows: list[Agreement]) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -55,7 +51,7 @@ def _table(rows: list[Agreement]) -> pd.DataFrame:
                 "Confirmed": a.confirmed if a.what != ROUTE else None,
                 "Rejected": a.rejected if a.what != ROUTE else None,
                 "Added": a.added if a.what != ROUTE else None,
-                "Cohen's kappa (95% CI)": _kappa_text(a),
+                "Cohen's kappa (95% CI)": kappa_text(a),
             }
             for a in rows
         ]
@@ -106,11 +102,20 @@ def main() -> None:
         st.info("No reviewed results in this period yet. Review results from a client's history.")
         return
     st.dataframe(_table(rows), hide_index=True, use_container_width=True)
-    st.download_button(
+    csv_col, pdf_col = st.columns(2)
+    csv_col.download_button(
         "Agreement (CSV)",
         data=to_csv(rows),
         file_name=f"agreement-{start}-{end}.csv",
         mime="text/csv",
+        on_click="ignore",
+    )
+    chosen = next(name for name, v in VIEWS.items() if v == view).lower()
+    pdf_col.download_button(
+        "Agreement (PDF)",
+        data=lambda: to_pdf(rows, f"from {start:%d %b %Y} to {end:%d %b %Y}", chosen),
+        file_name=f"agreement-{start}-{end}.pdf",
+        mime="application/pdf",
         on_click="ignore",
     )
     _disagreements(pairs, rows)
