@@ -117,6 +117,9 @@ def test_upload_flow_gives_the_result_asks_for_the_retake_and_pain_after():
     assert "Ball roll under the sole of the foot" in text
     # Why this route, in the report's words: no check codes on the page.
     assert "Range is missing: heel lift." in text and "heel_lift" not in text
+    # Each criterion in words with an icon from Streamlit's own font, never an emoji that a
+    # machine without a colour-emoji font shows as an empty box.
+    assert "Not met: Heels stay down" in text and "\u274c" not in text
     assert any("screen, not a diagnosis" in c.value for c in at.caption)
     # The report to download, made from the same result and the frames kept in memory.
     assert [b.label for b in at.get("download_button")][:3] == [

@@ -74,9 +74,17 @@ def show_route(record: ScreeningRecord) -> None:
     if criteria:
         st.markdown("**What the score rests on**")
         for name, met in criteria.items():
-            st.write(f"{'✅' if met else '❌'} {CRITERIA_WORDS.get(name, _name(name))}")
+            # Streamlit's own icon font (served locally): emoji need a colour-emoji font,
+            # which many Linux machines lack, and show as empty boxes there.
+            mark = ":material/check_circle:" if met else ":material/cancel:"
+            st.write(
+                f"{mark} {'Met' if met else 'Not met'}: {CRITERIA_WORDS.get(name, _name(name))}"
+            )
         for name in record.score.get("not_assessed", []):
-            st.write(f"⚪ {CRITERIA_WORDS.get(name, _name(name))}: not seen from this view")
+            st.write(
+                ":material/radio_button_unchecked: Not seen from this view: "
+                + CRITERIA_WORDS.get(name, _name(name))
+            )
     for reason in record.route_reasons:
         st.write(f"- {plain_sentence(reason)}")  # in the report's words, no check codes
     if record.suggested_retakes:
