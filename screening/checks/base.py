@@ -77,12 +77,24 @@ def not_assessable(code: Check, units: str, reason: str) -> CheckResult:
     return CheckResult(code=code, units=units, assessable=False, reason=reason)
 
 
+VIEW_WORDS = {
+    View.FRONT: "from the front",
+    View.SIDE_LEFT: "from the left side",
+    View.SIDE_RIGHT: "from the right side",
+    View.OBLIQUE: "at 45 degrees",
+}
+"""Where a camera stands, in the words a person films by."""
+
+
 def view_reason(code: Check, view: View) -> str | None:
-    """Why a view cannot judge a check, or None when it can."""
-    if view in VIEWS_THAT_SEE[code]:
+    """Why a view cannot judge a check, and where to film it instead; None when it can."""
+    seeing = VIEWS_THAT_SEE[code]
+    if view in seeing:
         return None
-    best = " or ".join(sorted(v.value.replace("_", " ") for v in VIEWS_THAT_SEE[code]))
-    return f"not assessable from the {view.value.replace('_', ' ')} view; film from the {best}"
+    places = [VIEW_WORDS[v] for v in (View.FRONT, View.OBLIQUE) if v in seeing]
+    if {View.SIDE_LEFT, View.SIDE_RIGHT} <= seeing:
+        places.insert(0, "from the side")
+    return f"cannot be judged {VIEW_WORDS[view]}; film it {' or '.join(places)}"
 
 
 def severity(value: float, cfg: CheckSettings) -> Severity | None:
