@@ -130,6 +130,10 @@ def test_eval_db_measures_against_the_clinics_reviews(tmp_path):
     assert checks["knee_valgus"]["fp"] == 0 and checks["knee_valgus"]["tp"] == 0
 
 
-def test_eval_needs_a_folder_or_a_database():
+def test_eval_needs_a_folder_or_a_database(tmp_path):
     run = _run()
     assert run.returncode == 2 and "--db URL" in run.stderr
+    missing = tmp_path / "typo.sqlite3"
+    run = _run("--db", f"sqlite:///{missing}")
+    assert run.returncode == 2 and "there is no clinic database at" in run.stderr
+    assert not missing.exists()  # measuring does not create an empty database
