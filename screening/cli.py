@@ -246,6 +246,7 @@ def _score_paths(
 def _review_labels(url: str) -> tuple[Path, dict[str, ClipLabel]]:
     """The clips folder of a clinic database and its reviews as labels (`eval --db`)."""
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
     from screening.clinic import StoreError, open_store
     from screening.clinic.agreement import review_labels
@@ -253,7 +254,7 @@ def _review_labels(url: str) -> tuple[Path, dict[str, ClipLabel]]:
 
     try:
         parsed = make_url(url)
-    except ValueError:
+    except (ArgumentError, ValueError):
         raise UsageError(f"--db: {url!r} is not a database URL") from None
     database = parsed.database
     if parsed.get_backend_name() == "sqlite" and database and not Path(database).exists():

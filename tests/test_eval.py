@@ -137,3 +137,6 @@ def test_eval_needs_a_folder_or_a_database(tmp_path):
     run = _run("--db", f"sqlite:///{missing}")
     assert run.returncode == 2 and "there is no clinic database at" in run.stderr
     assert not missing.exists()  # measuring does not create an empty database
+    run = _run("--db", "not a url")
+    assert run.returncode == 2 and "is not a database URL" in run.stderr
+    assert run.stderr.count("\n") == 1
