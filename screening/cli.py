@@ -245,23 +245,12 @@ def _score_paths(
 
 def _review_labels(url: str) -> tuple[Path, dict[str, ClipLabel]]:
     """The clips folder of a clinic database and its reviews as labels (`eval --db`)."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     from screening.clinic import StoreError, open_store
     from screening.clinic.agreement import review_labels
     from screening.clinic.repository import all_assessments
 
     try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        raise UsageError(f"--db: {url!r} is not a database URL") from None
-    database = parsed.database
-    if parsed.get_backend_name() == "sqlite" and database and not Path(database).exists():
-        # Measuring must not leave an empty clinic database behind a typo.
-        raise UsageError(f"--db: there is no clinic database at {database}")
-    try:
-        with open_store(url) as store:
+        with open_store(url, must_exist=True) as store:
             found = review_labels(store, all_assessments(store))
             clips_dir = store.clips_dir
     except StoreError as exc:

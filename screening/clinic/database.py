@@ -144,10 +144,12 @@ def _migrate(engine: Engine) -> None:
         command.upgrade(_alembic_config(conn), "head")
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, must_exist: bool = False) -> Store:
     """Open (creating and migrating as needed) the clinic database at `url`.
 
     url: a SQLAlchemy URL; None means `SCREENING_DB_URL` or the per-user SQLite file.
+    must_exist: a SQLite file that is not there is an error instead of a new, empty
+    database (for commands that only read one, such as `screening eval --db`).
     """
     text = url or default_db_url()
     try:
@@ -158,6 +160,8 @@ def open_store(url: str | None = None) -> Store:
             "or postgresql+psycopg://user@host/clinic)"
         ) from None
     path = _sqlite_file(parsed)
+    if path is not None and must_exist and not path.exists():
+        raise StoreError(f"there is no clinic database at {path}")
     if path is not None:
         try:
             private_file(path)
