@@ -96,6 +96,7 @@ def test_stop_with_nothing_recorded_says_so_and_the_guide_goes_on(tmp_path):
     with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
         page.goto(url)
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
+        settle(page)  # the first run's last rerun can swap the player just as it is started
         start_camera(page)
         # Standing right, before recording: the hold (1 s) or the countdown (3 s).
         page.get_by_text(
@@ -116,6 +117,7 @@ def test_a_portrait_camera_is_used_whole(tmp_path):
     with app_server() as url, chromium_page(tmp_path, fake_webcam=webcam) as page:
         page.goto(url)
         page.get_by_role("heading", name="Movement screen").wait_for(timeout=60_000)
+        settle(page)  # the first run's last rerun can swap the player just as it is started
         start_camera(page)
         page.get_by_text("Recording. Reps:").wait_for(timeout=120_000)
         screenshot(page, "browser_live_portrait")
