@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from screening.checks.base import Finding
 from screening.core.codes import Check, Route, Severity, Side
@@ -179,14 +180,28 @@ def _toml_value(value) -> str:
     return str(value)
 
 
+def _limits(section) -> dict[str, tuple[float | None, float | None]]:
+    """Each key's declared range, read from the section's JSON Schema (what pydantic enforces)."""
+    properties = TypeAdapter(type(section)).json_schema()["properties"]
+    return {k: (p.get("minimum"), p.get("maximum")) for k, p in properties.items()}
+
+
+def test_every_setting_declares_its_range():
+    """Without declared ranges the fuzz tests below could not tell a wrong value loaded."""
+    for section in [*(getattr(DEFAULTS, n) for n in SECTIONS), *DEFAULTS.checks.values()]:
+        limits = _limits(section)
+        assert set(limits) == {f.name for f in fields(section)}
+        ranged = [k for k, (lo, hi) in limits.items() if lo is not None and hi is not None]
+        assert len(ranged) >= len(limits) - 3, type(section).__name__
+
+
 def _check_loaded(s) -> None:
     """Whatever loads is finite and inside the ranges the dataclasses declare."""
     for section in [*(getattr(s, n) for n in SECTIONS), *s.checks.values()]:
-        for f in fields(section):
-            value = getattr(section, f.name)
-            assert math.isfinite(value), f.name
-            lo, hi = f.metadata.get("min"), f.metadata.get("max")
-            assert (lo is None or value >= lo) and (hi is None or value <= hi), f.name
+        for name, (lo, hi) in _limits(section).items():
+            value = getattr(section, name)
+            assert math.isfinite(value), name
+            assert (lo is None or value >= lo) and (hi is None or value <= hi), name
 
 
 @FUZZ

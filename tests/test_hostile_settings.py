@@ -31,17 +31,23 @@ from screening.decide.programs import load_library, parse_library
         ),
         (
             b"[checks.heel_lift]\nmild = 5.0\nmoderate = 3.0\n",
-            "[checks.heel_lift] needs mild <= moderate <= severe (got 5, 3, 6)",
+            "setting [checks.heel_lift]: needs mild <= moderate <= severe (got 5, 3, 6)",
         ),
-        (b"[input]\nmax_frame_pixels = 10\n", "setting [input] max_frame_pixels = 10 is outside"),
-        (b"[input]\nmax_duration_s = true\n", "setting [input] max_duration_s must be a number"),
-        (b'[filter]\n"bad\\nkey" = 1\n', "unknown setting [filter] 'bad\\nkey'"),
+        (
+            b"[input]\nmax_frame_pixels = 10\n",
+            "setting [input] max_frame_pixels = 10 must be at least 4096",
+        ),
+        (
+            b"[input]\nmax_duration_s = true\n",
+            "setting [input] max_duration_s must be a number, not true/false",
+        ),
+        (b'[filter]\n"bad\\nkey" = 1\n', "setting [filter] has unknown key 'bad\\nkey'"),
         (b"[filter]\n# caf\xe9 au lait\n", "is not UTF-8 text (byte 15 cannot be read)"),
         (b"[[filter]]\nx = 1\n", "[filter] in"),
         (b"x = 1\n", "unknown settings section [x]"),
         (
             b"[filter]\nbutterworth_order = '''2\n3'''\n",
-            "setting [filter] butterworth_order must be a number, got '2\\n3'",
+            "setting [filter] butterworth_order must be a whole number, not text '2\\n3'",
         ),
     ],
 )
@@ -82,11 +88,20 @@ def _set(data: dict, dotted: str, value) -> dict:
 @pytest.mark.parametrize(
     ("dotted", "value", "message"),
     [
-        ("exercises.calf_roll.phase", "warm-up", "exercises.calf_roll.phase 'warm-up' is not one"),
-        ("exercises.calf_roll.dose", 30, "exercises.calf_roll.dose must be a non-empty text"),
-        ("exercises.calf_roll.cues", "roll it", "exercises.calf_roll.cues must be a list of texts"),
+        (
+            "exercises.calf_roll.phase",
+            "warm-up",
+            "exercises.calf_roll.phase: must be 'release', 'lengthen', 'activate', 'integrate' or "
+            "'condition', not 'warm-up'",
+        ),
+        ("exercises.calf_roll.dose", 30, "exercises.calf_roll.dose must be text, not a number 30"),
+        (
+            "exercises.calf_roll.cues",
+            "roll it",
+            "exercises.calf_roll.cues must be a list, not text roll it",
+        ),
         ("exercises.calf_roll.colour", "red", "exercises.calf_roll has unknown key 'colour'"),
-        ("exercises.calf_roll", "calf", "exercises.calf_roll must be a table"),
+        ("exercises.calf_roll", "calf", "exercises.calf_roll must be a table, not text calf"),
         (
             "findings.heel_lift.why",
             "your heel rose {valeu} cm",
@@ -111,20 +126,20 @@ def _set(data: dict, dotted: str, value) -> dict:
         (
             "routes.mobility.max_exercises",
             0,
-            "routes.mobility.max_exercises must be a whole number",
+            "routes.mobility.max_exercises = 0 must be at least 1",
         ),
         (
             "routes.mobility.phases",
             ["release", "rest"],
-            "routes.mobility.phases names unknown phase 'rest'",
+            "routes.mobility.phases[1]: must be 'release'",
         ),
         ("routes.pain.base", ["massage"], "routes.pain.base names unknown exercise 'massage'"),
         ("routes.recovery", {}, "[routes.recovery] is not a route"),
-        ("extras", {}, "unknown section [extras]"),
+        ("extras", {}, "has unknown key 'extras'"),
     ],
 )
 def test_program_library_is_validated_at_load(dotted, value, message):
-    with pytest.raises(SettingsError, match="^programs: .*" + re.escape(message)):
+    with pytest.raises(SettingsError, match="^programs.toml:? " + re.escape(message)):
         parse_library(_set(_library_data(), dotted, value))
 
 

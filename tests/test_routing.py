@@ -123,7 +123,7 @@ def test_pain_program_is_gentle_release_only():
 
 def test_every_finding_has_exercises_in_the_library():
     lib = load_library()
-    assert set(lib.finding_exercises) == {c.value for c in Check}
+    assert set(lib.findings) == {c.value for c in Check}
 
 
 def test_library_with_an_unknown_exercise_fails_naming_it():

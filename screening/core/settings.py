@@ -1,126 +1,142 @@
 """Typed settings, loaded from the packaged defaults and an optional user TOML file.
 
 The defaults live in one place, `screening/data/settings.toml`, with a comment on each key.
-The dataclasses here declare each key's type and allowed range, so a bad value is caught at
-load time with a message naming the key, instead of surfacing as a strange result later.
+The pydantic dataclasses here declare each key's type and allowed range, so a bad value is
+caught at load time with a one-line message naming the key, instead of surfacing as a strange
+result later. Records and the program library are validated by the same means.
 """
 
 from __future__ import annotations
 
-import math
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from pydantic import ConfigDict, Field, StrictFloat, StrictInt, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass
+
 from screening.core.codes import Check
 from screening.core.errors import SettingsError
+from screening.core.validation import Location, first_error, show
+
+_STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+"""No unknown keys, no NaN or infinity; the Strict types below refuse text and true/false for
+numbers and 2.5 for a whole number, where pydantic would otherwise convert."""
 
 
 def _range(lo: float | None = None, hi: float | None = None) -> Any:
-    """A dataclass field with an allowed closed range (no default: defaults live in the TOML)."""
-    return field(metadata={"min": lo, "max": hi})
+    """A field with an allowed closed range (no default: defaults live in the TOML)."""
+    return Field(ge=lo, le=hi)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class PoseSettings:
-    min_detection_confidence: float = _range(0.0, 1.0)
-    min_presence_confidence: float = _range(0.0, 1.0)
-    min_tracking_confidence: float = _range(0.0, 1.0)
-    max_input_side_px: int = _range(0, 8192)
-    frame_step: int = _range(1, 10)
-    people_check_interval_s: float = _range(0.0, 3600.0)
+    min_detection_confidence: StrictFloat = _range(0.0, 1.0)
+    min_presence_confidence: StrictFloat = _range(0.0, 1.0)
+    min_tracking_confidence: StrictFloat = _range(0.0, 1.0)
+    max_input_side_px: StrictInt = _range(0, 8192)
+    frame_step: StrictInt = _range(1, 10)
+    people_check_interval_s: StrictFloat = _range(0.0, 3600.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class InputSettings:
-    min_duration_s: float = _range(0.0, 600.0)
-    min_frames: int = _range(1, 100000)
-    min_decoded_fraction: float = _range(0.0, 1.0)
-    min_pose_fraction: float = _range(0.0, 1.0)
-    max_cut_off_fraction: float = _range(0.0, 1.0)
-    max_duration_s: float = _range(1.0, 86400.0)
-    max_frames: int = _range(10, 10_000_000)
-    max_frame_pixels: int = _range(4096, 200_000_000)
-    min_frame_side_px: int = _range(1, 4096)
+    min_duration_s: StrictFloat = _range(0.0, 600.0)
+    min_frames: StrictInt = _range(1, 100000)
+    min_decoded_fraction: StrictFloat = _range(0.0, 1.0)
+    min_pose_fraction: StrictFloat = _range(0.0, 1.0)
+    max_cut_off_fraction: StrictFloat = _range(0.0, 1.0)
+    max_duration_s: StrictFloat = _range(1.0, 86400.0)
+    max_frames: StrictInt = _range(10, 10_000_000)
+    max_frame_pixels: StrictInt = _range(4096, 200_000_000)
+    min_frame_side_px: StrictInt = _range(1, 4096)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class FilterSettings:
-    max_gap_s: float = _range(0.0, 10.0)
-    butterworth_order: int = _range(1, 8)
-    butterworth_cutoff_hz: float = _range(0.1, 100.0)
-    one_euro_min_cutoff_hz: float = _range(0.001, 100.0)
-    one_euro_beta: float = _range(0.0, 100.0)
-    one_euro_d_cutoff_hz: float = _range(0.001, 100.0)
+    max_gap_s: StrictFloat = _range(0.0, 10.0)
+    butterworth_order: StrictInt = _range(1, 8)
+    butterworth_cutoff_hz: StrictFloat = _range(0.1, 100.0)
+    one_euro_min_cutoff_hz: StrictFloat = _range(0.001, 100.0)
+    one_euro_beta: StrictFloat = _range(0.0, 100.0)
+    one_euro_d_cutoff_hz: StrictFloat = _range(0.001, 100.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class RepSettings:
-    min_depth_fraction: float = _range(0.01, 1.0)
-    boundary_fraction: float = _range(0.0, 0.9)
-    min_rep_interval_s: float = _range(0.0, 10.0)
-    standing_reference_s: float = _range(0.1, 600.0)
+    min_depth_fraction: StrictFloat = _range(0.01, 1.0)
+    boundary_fraction: StrictFloat = _range(0.0, 0.9)
+    min_rep_interval_s: StrictFloat = _range(0.0, 10.0)
+    standing_reference_s: StrictFloat = _range(0.1, 600.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class ContextSettings:
-    standing_drop_fraction: float = _range(0.0, 0.5)
-    baseline_s: float = _range(0.05, 10.0)
-    front_max_yaw_deg: float = _range(0.0, 90.0)
-    side_min_yaw_deg: float = _range(0.0, 90.0)
-    lunge_knee_gap_fraction: float = _range(0.0, 1.0)
-    lunge_stagger_fraction: float = _range(0.0, 2.0)
-    overhead_fraction: float = _range(0.0, 1.0)
-    straight_knee_max_deg: float = _range(0.0, 180.0)
-    bent_knee_min_deg: float = _range(0.0, 180.0)
-    hinge_trunk_min_deg: float = _range(0.0, 90.0)
-    side_lunge_stance_hip_widths: float = _range(0.5, 10.0)
-    bar_grip_min_shoulder_widths: float = _range(1.0, 5.0)
-    bar_hands_lowest_m: float = _range(-1.0, 0.0)
-    bar_hands_highest_m: float = _range(-0.5, 0.5)
-    bar_hands_forward_max_m: float = _range(-0.5, 0.5)
-    max_body_speed: float = _range(1.0, 1000.0)
+    standing_drop_fraction: StrictFloat = _range(0.0, 0.5)
+    baseline_s: StrictFloat = _range(0.05, 10.0)
+    front_max_yaw_deg: StrictFloat = _range(0.0, 90.0)
+    side_min_yaw_deg: StrictFloat = _range(0.0, 90.0)
+    lunge_knee_gap_fraction: StrictFloat = _range(0.0, 1.0)
+    lunge_stagger_fraction: StrictFloat = _range(0.0, 2.0)
+    overhead_fraction: StrictFloat = _range(0.0, 1.0)
+    straight_knee_max_deg: StrictFloat = _range(0.0, 180.0)
+    bent_knee_min_deg: StrictFloat = _range(0.0, 180.0)
+    hinge_trunk_min_deg: StrictFloat = _range(0.0, 90.0)
+    side_lunge_stance_hip_widths: StrictFloat = _range(0.5, 10.0)
+    bar_grip_min_shoulder_widths: StrictFloat = _range(1.0, 5.0)
+    bar_hands_lowest_m: StrictFloat = _range(-1.0, 0.0)
+    bar_hands_highest_m: StrictFloat = _range(-0.5, 0.5)
+    bar_hands_forward_max_m: StrictFloat = _range(-0.5, 0.5)
+    max_body_speed: StrictFloat = _range(1.0, 1000.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class LiveSettings:
     """The live webcam screen: guidance before recording, countdown, rep counter, frames kept."""
 
-    min_brightness: float = _range(0.0, 255.0)
-    min_visibility: float = _range(0.0, 1.0)
-    edge_margin_fraction: float = _range(0.0, 0.3)
-    min_body_fraction: float = _range(0.0, 1.0)
-    ready_hold_s: float = _range(0.0, 10.0)
-    countdown_s: float = _range(0.0, 10.0)
-    rep_down_fraction: float = _range(0.01, 1.0)
-    rep_up_fraction: float = _range(0.0, 1.0)
-    target_reps: int = _range(1, 20)
-    settle_s: float = _range(0.0, 10.0)
-    max_record_s: float = _range(1.0, 600.0)
-    keep_frame_max_side_px: int = _range(64, 4096)
-    keep_frame_jpeg_quality: int = _range(10, 100)
-    keep_max_frames: int = _range(10, 100000)
+    min_brightness: StrictFloat = _range(0.0, 255.0)
+    min_visibility: StrictFloat = _range(0.0, 1.0)
+    edge_margin_fraction: StrictFloat = _range(0.0, 0.3)
+    min_body_fraction: StrictFloat = _range(0.0, 1.0)
+    ready_hold_s: StrictFloat = _range(0.0, 10.0)
+    countdown_s: StrictFloat = _range(0.0, 10.0)
+    rep_down_fraction: StrictFloat = _range(0.01, 1.0)
+    rep_up_fraction: StrictFloat = _range(0.0, 1.0)
+    target_reps: StrictInt = _range(1, 20)
+    settle_s: StrictFloat = _range(0.0, 10.0)
+    max_record_s: StrictFloat = _range(1.0, 600.0)
+    keep_frame_max_side_px: StrictInt = _range(64, 4096)
+    keep_frame_jpeg_quality: StrictInt = _range(10, 100)
+    keep_max_frames: StrictInt = _range(10, 100000)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class CheckSettings:
     """Cut-offs of one check, in the check's own units (see the comments in the TOML)."""
 
-    mild: float = _range(None, None)
-    moderate: float = _range(None, None)
-    severe: float = _range(None, None)
-    min_visibility: float = _range(0.0, 1.0)
-    min_bottom_visibility: float = _range(0.0, 1.0)
+    mild: StrictFloat = _range(None, None)
+    moderate: StrictFloat = _range(None, None)
+    severe: StrictFloat = _range(None, None)
+    min_visibility: StrictFloat = _range(0.0, 1.0)
+    min_bottom_visibility: StrictFloat = _range(0.0, 1.0)
     """A rep is judged only where the check's landmarks are this visible at its bottom."""
 
+    def __post_init__(self) -> None:
+        if not self.mild <= self.moderate <= self.severe:
+            raise ValueError(
+                f"needs mild <= moderate <= severe (got {self.mild:g}, {self.moderate:g}, "
+                f"{self.severe:g})"
+            )
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, config=_STRICT)
 class ForwardLeanSettings(CheckSettings):
     """The squat's trunk-against-shin check also needs to know when the knee point is lost."""
 
-    min_thigh_fraction: float = _range(0.0, 1.0)
+    min_thigh_fraction: StrictFloat = _range(0.0, 1.0)
     """Seen from the side, a rep is judged only where the near thigh at the bottom is at
     least this fraction of its standing length in the picture."""
 
@@ -136,7 +152,7 @@ CHECK_SECTIONS = (*(check.value for check in Check), *LUNGE_SECTIONS)
 lunge-specific cut-offs."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Settings:
     """All settings; one section per concern, mirroring the TOML sections."""
 
@@ -154,47 +170,27 @@ _SECTIONS: dict[str, type] = {
 }
 
 
-def _show(value: Any, limit: int = 40) -> str:
-    """A user-supplied key or value as short one-line text, for an error message."""
-    text = value if isinstance(value, str) and value.isprintable() else repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _number(name: str, key: str, value: Any, kind: type) -> int | float:
-    """The value as the declared type, or a SettingsError naming the key."""
-    where = f"setting [{name}] {key}"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SettingsError(f"{where} must be a number, got {_show(value)}")
-    if kind is int and not isinstance(value, int):
-        raise SettingsError(f"{where} must be a whole number, got {_show(value)}")
-    try:
-        number = kind(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise SettingsError(f"{where} must be a finite number, got {_show(value)}")
-    return number
+@cache
+def _adapter(cls: type) -> TypeAdapter[Any]:
+    return TypeAdapter(cls)
 
 
 def _build_section(name: str, cls: type, values: dict[str, Any]) -> Any:
     """Validate one section's keys, types and ranges and build its dataclass."""
-    hints = get_type_hints(cls)
-    known = {f.name: f for f in fields(cls)}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        raise SettingsError(
-            f"unknown setting [{name}] {_show(unknown[0])} (known: {', '.join(known)})"
-        )
-    kwargs: dict[str, Any] = {}
-    for key, f in known.items():
-        if key not in values:
-            raise SettingsError(f"setting [{name}] {key} is missing")
-        value = _number(name, key, values[key], hints[key])
-        lo, hi = f.metadata.get("min"), f.metadata.get("max")
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise SettingsError(f"setting [{name}] {key} = {_show(value)} is outside {lo}..{hi}")
-        kwargs[key] = value
-    return cls(**kwargs)
+
+    def where(loc: Location) -> str:
+        return f"setting [{name}]" + "".join(f" {show(part)}" for part in loc)
+
+    try:
+        return _adapter(cls).validate_python(values)
+    except ValidationError as exc:
+        message = first_error(exc, where, _TOML_WORDS)
+        if exc.errors()[0]["type"] == "unexpected_keyword_argument":
+            message += f" (known: {', '.join(f.name for f in fields(cls))})"
+        raise SettingsError(message) from None
+
+
+_TOML_WORDS = {"dataclass_type": "a table"}
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[str, Any]:
@@ -202,13 +198,13 @@ def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[s
     merged = {name: dict(section) for name, section in base.items()}
     for name, section in override.items():
         if name not in _SECTIONS and name != "checks":
-            raise SettingsError(f"unknown settings section [{_show(name)}] in {where}")
+            raise SettingsError(f"unknown settings section [{show(name)}] in {where}")
         if not isinstance(section, dict):
             raise SettingsError(f"[{name}] in {where} must be a table of settings")
         if name == "checks":
             for code, table in section.items():
                 if code not in CHECK_SECTIONS:
-                    raise SettingsError(f"unknown check [checks.{_show(code)}] in {where}")
+                    raise SettingsError(f"unknown check [checks.{show(code)}] in {where}")
                 if not isinstance(table, dict):
                     raise SettingsError(f"[checks.{code}] in {where} must be a table")
                 merged["checks"][code] = {**merged["checks"].get(code, {}), **table}
@@ -255,10 +251,4 @@ def load_settings(path: str | Path | None = None) -> Settings:
         )
         for code in CHECK_SECTIONS
     }
-    for code, c in checks.items():
-        if not c.mild <= c.moderate <= c.severe:
-            raise SettingsError(
-                f"[checks.{code}] needs mild <= moderate <= severe (got "
-                f"{c.mild:g}, {c.moderate:g}, {c.severe:g})"
-            )
     return Settings(**sections, checks=checks)

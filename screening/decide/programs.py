@@ -8,154 +8,138 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any, Literal, Self, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
 
 from screening.checks.base import Finding
 from screening.core.codes import Check
 from screening.core.errors import SettingsError
 from screening.core.results import ExerciseCard, Program
+from screening.core.validation import Location, first_error
 from screening.core.wording import check_name
 
-PHASES = ("release", "lengthen", "activate", "integrate", "condition")
+Phase = Literal["release", "lengthen", "activate", "integrate", "condition"]
+PHASES: tuple[str, ...] = get_args(Phase)
 ROUTES = ("pain", "mobility", "stability", "conditioning")
-_EXERCISE_KEYS = {"name", "phase", "tissue", "dose", "cues"}
+_WHY_FIELDS = {"value": "4", "units": "cm", "rep": 2, "side": "left", "side_text": "left"}
+"""The fields `explain` fills in a reason template, with sample values to try it with."""
 
 
-@dataclass(frozen=True)
-class Exercise:
-    id: str
-    name: str
-    phase: str
-    tissue: str
-    dose: str
-    cues: tuple[str, ...]
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
 
 
-@dataclass(frozen=True)
-class Library:
-    exercises: dict[str, Exercise]
-    finding_exercises: dict[str, tuple[str, ...]]
-    finding_why: dict[str, str]
-    routes: dict[str, dict[str, Any]]
-
-
-def _table(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise SettingsError(f"programs: {where} must be a table")
-    return value
-
-
-def _require(table: Any, keys: set[str], where: str) -> dict[str, Any]:
-    table = _table(table, where)
-    missing = sorted(keys - set(table))
-    unknown = sorted(set(table) - keys)
-    if missing:
-        raise SettingsError(f"programs: {where} is missing '{missing[0]}'")
-    if unknown:
-        raise SettingsError(f"programs: {where} has unknown key '{unknown[0]}'")
-    return table
-
-
-def _text(table: dict[str, Any], key: str, where: str) -> str:
-    value = table[key]
-    if not isinstance(value, str) or not value.strip():
-        raise SettingsError(f"programs: {where}.{key} must be a non-empty text")
-    return value
-
-
-def _texts(
-    table: dict[str, Any],
-    key: str,
-    where: str,
-    allowed: Iterable[str] | None = None,
-    allowed_what: str = "",
-) -> tuple[str, ...]:
-    value = table[key]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise SettingsError(f"programs: {where}.{key} must be a list of texts")
-    if allowed is not None:
-        allowed = set(allowed)
-        for v in value:
-            if v not in allowed:
-                raise SettingsError(f"programs: {where}.{key} names unknown {allowed_what} '{v}'")
-    return tuple(value)
-
-
-def _why_template(table: dict[str, Any], where: str) -> str:
+def _why_template(why: str) -> str:
     """A reason template that formats with the values `explain` passes (tried with samples)."""
-    why = _text(table, "why", where)
-    sample = {"value": "4", "units": "cm", "rep": 2, "side": "left", "side_text": "left"}
     try:
-        why.format(**sample)
+        why.format(**_WHY_FIELDS)
     except KeyError as exc:
-        raise SettingsError(
-            f"programs: {where}.why uses unknown field {{{exc.args[0]}}} "
-            f"(known: {', '.join(sample)})"
+        raise ValueError(
+            f"uses unknown field {{{exc.args[0]}}} (known: {', '.join(_WHY_FIELDS)})"
         ) from None
     except (ValueError, IndexError) as exc:
-        raise SettingsError(f"programs: {where}.why is not a valid template ({exc})") from None
+        raise ValueError(f"is not a valid template ({exc})") from None
     return why
 
 
-def parse_library(data: dict[str, Any]) -> Library:
-    """Check every reference, key and type, so a typo fails at start-up, not before a user."""
-    unknown = sorted(set(data) - {"exercises", "findings", "routes"})
-    if unknown:
-        raise SettingsError(f"programs: unknown section [{unknown[0]}]")
-    exercises = {}
-    for ex_id, t in _table(data.get("exercises", {}), "[exercises]").items():
-        where = f"exercises.{ex_id}"
-        t = _require(t, _EXERCISE_KEYS, where)
-        if t["phase"] not in PHASES:
-            raise SettingsError(
-                f"programs: {where}.phase '{t['phase']}' is not one of {', '.join(PHASES)}"
-            )
-        exercises[ex_id] = Exercise(
-            ex_id,
-            _text(t, "name", where),
-            t["phase"],
-            _text(t, "tissue", where),
-            _text(t, "dose", where),
-            _texts(t, "cues", where),
-        )
-    findings = _table(data.get("findings", {}), "[findings]")
-    extra = sorted(set(findings) - {c.value for c in Check})
-    if extra:
-        raise SettingsError(f"programs: [findings.{extra[0]}] is not a check this tool has")
-    finding_exercises: dict[str, tuple[str, ...]] = {}
-    finding_why: dict[str, str] = {}
-    for code in Check:
-        where = f"findings.{code.value}"
-        if code.value not in findings:
-            raise SettingsError(f"programs: no [{where}] entry")
-        t = _require(findings[code.value], {"exercises", "why"}, where)
-        finding_exercises[code.value] = _texts(t, "exercises", where, exercises, "exercise")
-        finding_why[code.value] = _why_template(t, where)
-    routes = {}
-    for route in ROUTES:
-        where = f"routes.{route}"
-        t = _table(data.get("routes", {}), "[routes]").get(route)
-        if t is None:
-            raise SettingsError(f"programs: no [{where}] entry")
-        t = _require(t, {"title", "summary", "base", "phases", "max_exercises"}, where)
-        _text(t, "title", where)
-        _text(t, "summary", where)
-        _texts(t, "base", where, exercises, "exercise")
-        _texts(t, "phases", where, PHASES, "phase")
-        n = t["max_exercises"]
-        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 50:
-            raise SettingsError(
-                f"programs: {where}.max_exercises must be a whole number 1..50, got {n!r}"
-            )
-        routes[route] = t
-    extra = sorted(set(data.get("routes", {})) - set(ROUTES))
-    if extra:
-        raise SettingsError(f"programs: [routes.{extra[0]}] is not a route ({', '.join(ROUTES)})")
-    return Library(exercises, finding_exercises, finding_why, routes)
+Text = Annotated[StrictStr, AfterValidator(_not_blank)]
+
+
+class _Table(BaseModel):
+    """A TOML table: no unknown keys, no conversions (30 is not text, "3" is not a number)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Exercise(_Table):
+    name: Text
+    phase: Phase
+    tissue: Text
+    dose: Text
+    cues: list[Text] = Field(min_length=1)
+
+
+class FindingExercises(_Table):
+    """The exercises a finding calls for, and the reason sentence each will carry."""
+
+    exercises: list[str]
+    why: Annotated[Text, AfterValidator(_why_template)]
+
+
+class RouteProgram(_Table):
+    title: Text
+    summary: Text
+    base: list[str]
+    phases: list[Phase]
+    max_exercises: StrictInt = Field(ge=1, le=50)
+
+
+class Library(_Table):
+    """The whole library file, with every cross-reference checked at load."""
+
+    exercises: dict[str, Exercise]
+    findings: dict[str, FindingExercises]
+    routes: dict[str, RouteProgram]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _names_are_known(cls, data: Any) -> Any:
+        """Every check and every route has an entry, and no other name does (checked before
+        the entries themselves, so a misspelt name is reported as that)."""
+        if not isinstance(data, dict):
+            return data
+        for table, names, what in (
+            ("findings", [c.value for c in Check], "a check this tool has"),
+            ("routes", ROUTES, f"a route ({', '.join(ROUTES)})"),
+        ):
+            present = data.get(table)
+            if not isinstance(present, dict):
+                continue
+            for name in present:
+                if name not in names:
+                    raise ValueError(f"[{table}.{name}] is not {what}")
+            for name in names:
+                if name not in present:
+                    raise ValueError(f"no [{table}.{name}] entry")
+        return data
+
+    @model_validator(mode="after")
+    def _exercises_exist(self) -> Self:
+        """Every exercise named exists, so a typo fails at start-up, not before a user."""
+        named = [(f"findings.{c}.exercises", f.exercises) for c, f in self.findings.items()]
+        named += [(f"routes.{r}.base", p.base) for r, p in self.routes.items()]
+        for where, exercises in named:
+            for ex in exercises:
+                if ex not in self.exercises:
+                    raise ValueError(f"{where} names unknown exercise '{ex}'")
+        return self
+
+
+def _where(loc: Location) -> str:
+    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    return f"programs.toml: {dotted}" if dotted else "programs.toml"
+
+
+def parse_library(data: object) -> Library:
+    """The library from the parsed TOML, or one line naming the first thing wrong."""
+    try:
+        return Library.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(first_error(exc, _where, {"model_type": "a table"})) from None
 
 
 @cache
@@ -177,7 +161,7 @@ def explain(finding: Finding, library: Library) -> str:
     if math.isnan(finding.value):
         where = f" on your {side_text} side" if side_text else ""
         return f"Because your therapist saw {check_name(finding.code).lower()}{where}."
-    text = library.finding_why[finding.code].format(
+    text = library.findings[finding.code].why.format(
         value=f"{abs(finding.value):.0f}",
         units=finding.units.replace("deg", "degrees"),
         rep=(finding.rep or 0) + 1,
@@ -191,23 +175,23 @@ def build_program(route: str, findings: list[Finding], library: Library | None =
     """The program for a route: base exercises, then those the findings call for, by phase."""
     lib = library or load_library()
     spec = lib.routes[route]
-    chosen: dict[str, str] = {ex: "" for ex in spec["base"]}
+    chosen: dict[str, str] = {ex: "" for ex in spec.base}
     worst_first = sorted(findings, key=lambda f: 0 if math.isnan(f.value) else -abs(f.value))
     if route != "pain":
         for f in worst_first:
-            for ex in lib.finding_exercises[f.code]:
-                if ex not in chosen and lib.exercises[ex].phase in spec["phases"]:
+            for ex in lib.findings[f.code].exercises:
+                if ex not in chosen and lib.exercises[ex].phase in spec.phases:
                     chosen[ex] = explain(f, lib)
     ordered = sorted(chosen, key=lambda ex: PHASES.index(lib.exercises[ex].phase))
-    ordered = ordered[: spec["max_exercises"]]
+    ordered = ordered[: spec.max_exercises]
     default_why = {
         "pain": "Because a movement hurt: gentle massage can ease it while you get it checked.",
         "conditioning": "Because your pattern was clean: this keeps it strong.",
     }.get(route, "Because release work prepares the tissue for the rest.")
     return Program(
         id=route,
-        title=spec["title"],
-        summary=spec["summary"],
+        title=spec.title,
+        summary=spec.summary,
         exercises=[
             ExerciseCard(
                 name=lib.exercises[ex].name,

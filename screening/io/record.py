@@ -24,6 +24,7 @@ from screening.core.codes import Route
 from screening.core.errors import RecordError, UsageError
 from screening.core.measure import Measure
 from screening.core.results import ClipContext, Program, Score
+from screening.core.validation import first_error
 from screening.io.files import private_file
 
 
@@ -94,7 +95,7 @@ class ScreeningRecord:
         try:
             return _RECORD.validate_python(data)
         except ValidationError as exc:
-            raise RecordError(_first_error(exc)) from None
+            raise RecordError(first_error(exc, _where, _JSON_WORDS)) from None
 
     def summary_line(self) -> str:
         """One line for the terminal: what a user scanning a batch wants to see."""
@@ -144,20 +145,7 @@ def _finite(value: Any) -> Any:
 
 _RECORD = TypeAdapter(ScreeningRecord)
 
-_EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "dict_type": "an object",
-    "dataclass_type": "an object",
-    "dataclass_exact_type": "an object",
-}
+_JSON_WORDS = {kind: "a JSON object" for kind in ("dataclass_type", "dataclass_exact_type")}
 
 
 def record_schema() -> dict[str, Any]:
@@ -176,32 +164,6 @@ def _where(loc: tuple[int | str, ...]) -> str:
         else:
             parts.append(f"[{part!r}]")
     return "".join(parts)
-
-
-def _first_error(exc: ValidationError) -> str:
-    """The first thing wrong with a record, in one line of plain words."""
-    error = exc.errors()[0]
-    loc, kind = tuple(error["loc"]), error["type"]
-    if kind == "missing":
-        return f"{_where(loc[:-1])} has no '{loc[-1]}'"
-    if kind in _EXPECTED:
-        expected = "a JSON object" if not loc else _EXPECTED[kind]
-        return f"{_where(loc)} must be {expected}, not {_json_type(error['input'])}"
-    message = error["msg"].replace("Input should be", "must be").replace("\n", " ")
-    return f"{_where(loc)}: {message}"
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        str: "text",
-        list: "a list",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
 
 
 def read_records(path: str | Path) -> Iterator[ScreeningRecord]:
