@@ -11,6 +11,7 @@ from screening.checks import feet_roll_out, run_checks
 from screening.core.codes import Check
 from screening.core.landmarks import Landmark
 from screening.core.scene import build_context, leg_length_m
+from screening.core.wording import borderline_lines
 
 from .builders import Pose, body_points, pinhole_views, squat_sequence
 
@@ -83,6 +84,16 @@ def test_feet_rolling_out(settings):
     assert {f.side for f in r[Check.FEET_ROLL_OUT].borderline} == {"both"}
     error = np.degrees(np.arcsin(feet_roll_out.ANKLE_POINT_ERROR_M / ankle_height))
     assert all(f.uncertainty >= error for f in r[Check.FEET_ROLL_OUT].borderline)
+    # And it says why it is only a hint, once for the check, in the app and the report.
+    rolls = [(f.code, f.value, f.uncertainty, f.units) for f in r[Check.FEET_ROLL_OUT].borderline]
+    (line,) = borderline_lines(rolls, ctx.view)
+    highest = max(f.value for f in r[Check.FEET_ROLL_OUT].borderline)
+    assert line.startswith(f"Feet roll out: read {highest:.1f} deg, give or take ")
+    assert line.endswith(
+        "(the ankle point it is read from is too unsure to confirm a roll of "
+        "the foot, so this is a hint only; a therapist looking at your feet "
+        "can settle it)"
+    )
 
 
 def test_a_foot_that_turns_out_is_not_also_called_rolled_out(settings):

@@ -9,7 +9,6 @@ a video file or from the frames a take kept in memory (`screening.io.frame_store
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -23,7 +22,7 @@ from screening.core.wording import (
     DISCLAIMER,
     RED_FLAGS,
     ROUTE_WORDS,
-    borderline_sentence,
+    borderline_lines,
     fms_text,
     plain_sentence,
     retake_advice,
@@ -165,12 +164,11 @@ def show_borderline(record: ScreeningRecord) -> None:
     if not record.borderline:
         return
     st.subheader(BORDERLINE_HEADING)
-    worst: dict[str, Any] = {}
-    for f in record.borderline:
-        if f.code not in worst or f.value > worst[f.code].value:
-            worst[f.code] = f
-    for f in worst.values():
-        st.write("- " + borderline_sentence(f.code, f.value, f.uncertainty, f.units))
+    lines = borderline_lines(
+        [(f.code, f.value, f.uncertainty, f.units) for f in record.borderline], record.view
+    )
+    for line in lines:
+        st.write("- " + line)
     st.caption(BORDERLINE_NOTE)
 
 

@@ -32,7 +32,14 @@ from screening.checks.base import (
     not_assessable,
     view_reason,
 )
-from screening.core.codes import CHECKS_FOR_MOVEMENT, Check, Movement, Side
+from screening.core.codes import (
+    AT_MOST_BORDERLINE,
+    CHECKS_FOR_MOVEMENT,
+    Check,
+    Movement,
+    Side,
+    View,
+)
 from screening.core.scene import Context
 from screening.core.sequence import PoseSequence
 from screening.core.settings import CheckSettings, Settings
@@ -77,7 +84,7 @@ def run_checks(seq: PoseSequence, ctx: Context, settings: Settings) -> list[Chec
             results.append(not_assessable(code, UNITS[code], reason))
             continue
         results.append(CHECKS[code](seq, ctx, settings_for(code, ctx.movement, settings)))
-    return _rolls_at_most_borderline(_explained_rolls_dropped(results))
+    return _hints_at_most_borderline(_explained_rolls_dropped(results), ctx.view)
 
 
 def unscreened_reason(looks_like: str) -> str:
@@ -88,11 +95,11 @@ def unscreened_reason(looks_like: str) -> str:
     )
 
 
-def _rolls_at_most_borderline(results: list[CheckResult]) -> list[CheckResult]:
-    """A roll that nothing else explains is borderline, never a finding: the ankle point it
-    is read from wanders as far as a real roll on real people (see `feet_roll_out`)."""
+def _hints_at_most_borderline(results: list[CheckResult], view: View) -> list[CheckResult]:
+    """What a check reads where it can only hint (`AT_MOST_BORDERLINE`) is borderline,
+    never a finding."""
     for result in results:
-        if result.code is Check.FEET_ROLL_OUT and result.findings:
+        if view in AT_MOST_BORDERLINE.get(result.code, frozenset()) and result.findings:
             result.borderline = [*result.findings, *result.borderline]
             result.findings = []
     return results

@@ -39,6 +39,11 @@ class View(StrEnum):
     OBLIQUE = "oblique"
 
 
+def known_view(text: object) -> View | None:
+    """The view a record names, or None (a combined record names several; old ones none)."""
+    return View(text) if isinstance(text, str) and text in View.__members__.values() else None
+
+
 class Check(StrEnum):
     """The compensations the screen looks for (SPEC section 5)."""
 
@@ -102,6 +107,14 @@ VIEWS_THAT_SEE: dict[Check, frozenset[View]] = {
     # single camera measures poorly, so the front and oblique views judge it.
     Check.BALANCE_LOSS: frozenset({View.FRONT, View.OBLIQUE}),
 }
+
+AT_MOST_BORDERLINE: dict[Check, frozenset[View]] = {
+    # Read from the ankle point, which wanders as far on clean real squats as a real roll
+    # moves it (checks/feet_roll_out.py).
+    Check.FEET_ROLL_OUT: frozenset(View),
+}
+"""Checks that, from these views, are a hint at most: what they read is shown as borderline
+and never changes the score or the route."""
 """For each check, the camera views from which it can be assessed at all."""
 
 CHECKS_FOR_MOVEMENT: dict[Movement, tuple[Check, ...]] = {

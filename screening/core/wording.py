@@ -7,10 +7,10 @@ the same words. Only fixed text lives here; numbers come from the record.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from screening.core.codes import Check
+from screening.core.codes import AT_MOST_BORDERLINE, Check, known_view
 
 ROUTE_WORDS: dict[str, tuple[str, str]] = {
     "pain": ("Pain comes first", "error"),
@@ -93,11 +93,39 @@ BORDERLINE_NOTE = (
 )
 
 
+HINT_WORDS: dict[Check, str] = {
+    Check.FEET_ROLL_OUT: (
+        "the ankle point it is read from is too unsure to confirm a roll of the foot, so "
+        "this is a hint only; a therapist looking at your feet can settle it"
+    ),
+}
+"""Why a check that can only hint from this view (`codes.AT_MOST_BORDERLINE`) says so."""
+
+
 def borderline_sentence(code: str, value: float, uncertainty: float, units: str) -> str:
     """One borderline check in words: what was read and how far it could be off."""
     return (
         f"{check_name(code)}: read {abs(value):.1f} {units}, give or take {uncertainty:.1f} {units}"
     )
+
+
+def borderline_lines(
+    findings: Iterable[tuple[str, float, float, str]], view: str | None
+) -> list[str]:
+    """One sentence per borderline check (code, value, uncertainty, units), for its highest
+    reading, with why it is only a hint where its view cannot confirm it."""
+    worst: dict[str, tuple[str, float, float, str]] = {}
+    for f in findings:
+        if f[0] not in worst or f[1] > worst[f[0]][1]:
+            worst[f[0]] = f
+    lines = []
+    for code, value, uncertainty, units in worst.values():
+        line = borderline_sentence(code, value, uncertainty, units)
+        check = Check(code)
+        if known_view(view) in AT_MOST_BORDERLINE.get(check, frozenset()):
+            line += f" ({HINT_WORDS[check]})"
+        lines.append(line)
+    return lines
 
 
 def fms_text(score: Mapping[str, Any]) -> str:

@@ -40,7 +40,7 @@ from screening.core.wording import (
     FILMING_TIPS,
     RED_FLAGS,
     ROUTE_WORDS,
-    borderline_sentence,
+    borderline_lines,
     check_name,
     fms_text,
     plain_sentence,
@@ -324,14 +324,11 @@ def _finding_summary(items: Sequence[Mapping[str, Any]], reps: int) -> str:
 
 def _borderline(record: Mapping[str, Any]) -> tuple[str, ...]:
     """One sentence per borderline check, for its highest reading."""
-    worst: dict[str, Mapping[str, Any]] = {}
-    for f in record.get("borderline") or []:
-        if f["code"] not in worst or f["value"] > worst[f["code"]]["value"]:
-            worst[f["code"]] = f
-    return tuple(
-        borderline_sentence(f["code"], f["value"], f.get("uncertainty", 0.0), f["units"])
-        for f in worst.values()
-    )
+    findings = [
+        (f["code"], f["value"], f.get("uncertainty", 0.0), f["units"])
+        for f in record.get("borderline") or []
+    ]
+    return tuple(borderline_lines(findings, record.get("view")))
 
 
 def _review_rows(
